@@ -1,0 +1,473 @@
+"""The answers file: a human-readable, git-friendly YAML record of an assessment.
+
+Saving is atomic (temp file, fsync, ``os.replace``, directory fsync) and keeps the previous
+version as ``.bak``. A lock file keeps a second riskwizard from writing the same file. Answers
+that no longer match their questionnaire are moved to ``orphaned``, never dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import AnswersError, ErrorGroup, Location, LockedError, RiskwizardError, display_path
+from .yamlsafe import SourcedYaml, load_yaml_file, load_yaml_text
+
+FORMAT = "riskwizard-answers/1"
+MAX_ANSWERS_BYTES = 8 * 1024 * 1024
+STAGES = ("design", "development", "deployment")
+HEADER = (
+    "# riskwizard answers file (edit with care; `riskwizard validate` checks it).\n"
+    "# `unknown: true` means \"don't know\". In group rows, a field set to null means \"don't know\".\n"
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Answer(_Model):
+    value: Any = None
+    unknown: bool = False
+    note: str = ""
+    updated: str = ""
+
+    @property
+    def is_answered(self) -> bool:
+        return not self.unknown and self.value is not None
+
+
+class Orphan(_Model):
+    value: Any = None
+    unknown: bool = False
+    note: str = ""
+    updated: str = ""
+    reason: str = ""
+    questionnaire_version: str = ""
+
+
+class QuestionnaireRef(_Model):
+    id: str
+    version: str
+    sha256: str = ""
+
+
+class SystemInfo(_Model):
+    name: str = ""
+    description: str = ""
+    version: str = ""
+    organisation: str = ""
+
+
+class Comment(_Model):
+    by: str = ""
+    date: str = ""
+    text: str
+
+
+class Review(_Model):
+    comments: list[Comment] = Field(default_factory=list)
+    decision: Literal["", "approved", "approved_with_conditions", "revise", "rejected"] = ""
+    conditions: str = ""
+
+
+class Position(_Model):
+    questionnaire: str = ""
+    question: str = ""
+
+
+class AnswersDoc(_Model):
+    format: Literal["riskwizard-answers/1"] = FORMAT
+    system: SystemInfo = Field(default_factory=SystemInfo)
+    assessor: str = ""
+    stage: Literal["", "design", "development", "deployment"] = ""
+    created: str = ""
+    updated: str = ""
+    questionnaires: list[QuestionnaireRef] = Field(default_factory=list)
+    answers: dict[str, dict[str, Answer]] = Field(default_factory=dict)
+    orphaned: dict[str, dict[str, Orphan]] = Field(default_factory=dict)
+    review: Review = Field(default_factory=Review)
+    position: Position = Field(default_factory=Position)
+
+    def answers_for(self, questionnaire_id: str) -> dict[str, Answer]:
+        return self.answers.setdefault(questionnaire_id, {})
+
+    def ref(self, questionnaire_id: str) -> QuestionnaireRef | None:
+        return next((r for r in self.questionnaires if r.id == questionnaire_id), None)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --------------------------------------------------------------------------- values
+
+
+def check_value(question: Any, value: Any) -> tuple[Any, str]:
+    """Validate and normalise an answer value for a question; returns (value, problem)."""
+    qtype = question.type
+    if qtype == "group":
+        return _check_rows(question, value)
+    if qtype in ("single", "yesno"):
+        allowed = [o.value for o in question.options] if qtype == "single" else ["yes", "no"]
+        if type(value) is not str or value not in allowed:
+            return value, f"`{_short(value)}` is not one of: {', '.join(allowed)}"
+        return value, ""
+    if qtype == "multi":
+        allowed = [o.value for o in question.options]
+        if not isinstance(value, list) or any(type(v) is not str for v in value):
+            return value, "expected a list of options"
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            return value, f"{bad} not among the options: {', '.join(allowed)}"
+        if len(set(value)) != len(value):
+            return value, "an option is listed twice"
+        return [v for v in allowed if v in value], ""
+    if qtype == "text":
+        if type(value) is not str:
+            return value, "expected text (quote it)"
+        if len(value) > question.max_length:
+            return value, f"text is {len(value)} characters; the limit is {question.max_length}"
+        return value, ""
+    # number / percent
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value, f"expected a number, got `{_short(value)}`"
+    if isinstance(value, float) and not math.isfinite(value):
+        return value, "expected a finite number"
+    if question.integer and value != int(value):
+        return value, "expected a whole number"
+    if question.min is not None and value < question.min:
+        return value, f"{value} is below the minimum {question.min:g}"
+    if question.max is not None and value > question.max:
+        return value, f"{value} is above the maximum {question.max:g}"
+    return (int(value) if question.integer else value), ""
+
+
+def _check_rows(question: Any, value: Any) -> tuple[Any, str]:
+    if not isinstance(value, list) or any(not isinstance(r, dict) for r in value):
+        return value, "expected a list of rows (each a mapping of field: value)"
+    if len(value) > question.max_rows:
+        return value, f"{len(value)} rows; at most {question.max_rows} are allowed"
+    fields = {f.id: f for f in question.fields}
+    rows = []
+    for i, row in enumerate(value, 1):
+        clean: dict[str, Any] = {}
+        for key, v in row.items():
+            field = fields.get(key)
+            if field is None:
+                return value, f"row {i}: unknown field `{key}` (fields: {', '.join(fields)})"
+            if v is None:
+                clean[key] = None
+                continue
+            norm, problem = check_value(field, v)
+            if problem:
+                return value, f"row {i}, `{key}`: {problem}"
+            clean[key] = norm
+        rows.append(clean)
+    return rows, ""
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
+              strict: bool = False) -> list[str]:
+    """Match answers to questionnaires.
+
+    Answers to unknown questions, and (unless ``strict``) invalid values, move to ``orphaned``
+    with a reason. In strict mode invalid values of an unchanged questionnaire raise an error
+    naming the line. Returns human-readable notices of everything moved.
+    """
+    notices: list[str] = []
+    errors: list[RiskwizardError] = []
+    for spec in specs:
+        ref = doc.ref(spec.id)
+        changed = ref is not None and ref.sha256 not in ("", spec.sha256)
+        answers = doc.answers.get(spec.id, {})
+        known = {q.id: q for q in spec.questions()}
+        for qid in list(answers):
+            answer = answers[qid]
+            question = known.get(qid)
+            reason = ""
+            if question is None:
+                reason = f"no question `{qid}` in {spec.id} {spec.version}"
+            elif answer.unknown:
+                if not question.unknown_allowed:
+                    reason = "\"don't know\" is not offered for this question any more"
+                answer.value = None if not reason else answer.value
+            elif answer.value is not None:
+                norm, problem = check_value(question, answer.value)
+                if problem:
+                    if strict and not changed and src is not None:
+                        errors.append(AnswersError(
+                            f"answer to `{qid}`: {problem}",
+                            src.where(("answers", spec.id, qid, "value")),
+                            "fix the value, or delete the line to answer it again in the wizard"))
+                        continue
+                    reason = problem
+                else:
+                    answer.value = norm
+            if reason:
+                orphans = doc.orphaned.setdefault(spec.id, {})
+                orphans[_free_key(orphans, qid)] = Orphan(
+                    **answer.model_dump(), reason=reason,
+                    questionnaire_version=ref.version if ref else "")
+                del answers[qid]
+                notices.append(f"{spec.id}/{qid}: kept in `orphaned` ({reason})")
+        if ref is None:
+            doc.questionnaires.append(QuestionnaireRef(id=spec.id, version=spec.version, sha256=spec.sha256))
+        else:
+            ref.version, ref.sha256 = spec.version, spec.sha256
+    if errors:
+        raise ErrorGroup(errors)
+    return notices
+
+
+def _free_key(existing: dict[str, Any], key: str) -> str:
+    if key not in existing:
+        return key
+    n = 2
+    while f"{key}__{n}" in existing:
+        n += 1
+    return f"{key}__{n}"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def parse_answers(src: SourcedYaml) -> AnswersDoc:
+    from .loader import pydantic_errors  # local: loader imports nothing from here
+
+    data = src.data
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise AnswersError("not a riskwizard answers file (missing `format: riskwizard-answers/1`)",
+                           src.where(("format",)) if isinstance(data, dict) else src.where(()),
+                           "start from `riskwizard new` or a file in samples/")
+    try:
+        return AnswersDoc.model_validate(data)
+    except ValidationError as exc:
+        raise ErrorGroup(pydantic_errors(exc, src, "answers file")) from None
+
+
+def load_answers(path: str | Path) -> tuple[AnswersDoc, SourcedYaml]:
+    src = load_yaml_file(Path(path), MAX_ANSWERS_BYTES)
+    return parse_answers(src), src
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Dumper(yaml.SafeDumper):
+    """Readable output: block text for multi-line strings, escapes where YAML would mangle text."""
+
+    def process_scalar(self) -> None:
+        text = self.event.value if self.event is not None else ""
+        risky = any(ch in text for ch in "\x85\u2028\u2029\ufeff")
+        if risky:
+            saved, self.allow_unicode = self.allow_unicode, False
+            try:
+                super().process_scalar()
+            finally:
+                self.allow_unicode = saved
+        else:
+            super().process_scalar()
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = None
+    if "\n" in data and not any(ch in data for ch in "\x85\u2028\u2029\ufeff\r\t") and all(
+        ch.isprintable() or ch == "\n" for ch in data
+    ) and not any(line != line.rstrip() for line in data.split("\n")):
+        style = "|"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_answers(doc: AnswersDoc) -> str:
+    data = to_plain(doc)
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
+                     default_flow_style=False)
+    return HEADER + body
+
+
+def to_plain(doc: AnswersDoc) -> dict[str, Any]:
+    """The document as plain data, with empty defaults left out to keep files short."""
+    data = doc.model_dump(mode="python")
+    for per_q in data["answers"].values():
+        for qid, ans in per_q.items():
+            per_q[qid] = {k: v for k, v in ans.items() if not (k == "unknown" and not v) and not (
+                k == "note" and not v) and not (k == "value" and v is None and ans["unknown"])}
+    if not data["orphaned"]:
+        del data["orphaned"]
+    return data
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write text so that a crash at any moment leaves either the old or the new file."""
+    target = path.resolve() if path.is_symlink() else path
+    folder = target.parent
+    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+    mode = None
+    with contextlib.suppress(FileNotFoundError):
+        mode = target.stat().st_mode & 0o7777
+    data = text.encode("utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644 if mode is None else mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            bak_tmp = folder / f".{target.name}.{os.getpid()}.baktmp"
+            shutil.copy2(target, bak_tmp)
+            os.replace(bak_tmp, folder / f"{target.name}.bak")
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def leftover_temps(path: Path) -> list[Path]:
+    folder = path.parent if path.parent != Path("") else Path(".")
+    return sorted(folder.glob(f".{path.name}.*.tmp")) + sorted(folder.glob(f".{path.name}.*.baktmp"))
+
+
+def recover(path: Path) -> list[str]:
+    """Clean up after a save that was killed; restore from a complete temp file if needed.
+
+    A temp file can only be newer than the target if the process died between fsync and
+    replace; it is used only when the target itself is missing or unreadable.
+    """
+    notices: list[str] = []
+    temps = leftover_temps(path)
+    if not temps:
+        return notices
+    target_ok = True
+    try:
+        parse_answers(load_yaml_file(path, MAX_ANSWERS_BYTES))
+    except RiskwizardError:
+        target_ok = False
+    for tmp in temps:
+        usable = False
+        if not target_ok and tmp.suffix == ".tmp":
+            try:
+                parse_answers(load_yaml_file(tmp, MAX_ANSWERS_BYTES))
+                usable = True
+            except RiskwizardError:
+                usable = False
+        if usable:
+            os.replace(tmp, path)
+            target_ok = True
+            notices.append(f"restored {display_path(path)} from an interrupted save")
+        else:
+            tmp.unlink(missing_ok=True)
+            notices.append(f"removed leftover temp file {display_path(tmp)}")
+    return notices
+
+
+class AnswerStore:
+    """Owns one answers file for one process: lock, load, save, change detection."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock_fd: int | None = None
+        self._known_sha: str | None = None
+        self.notices: list[str] = []
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.parent / f".{self.path.name}.lock"
+
+    def acquire(self) -> None:
+        import fcntl
+
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise LockedError(
+                f"{display_path(self.path)} is open in another riskwizard (pid {holder})",
+                Location(display_path(self.path)),
+                "close the other riskwizard first, or copy the file and open the copy") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock_fd = fd
+
+    def release(self) -> None:
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                self.lock_path.unlink()
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> AnswerStore:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def load(self) -> tuple[AnswersDoc, SourcedYaml]:
+        self.notices.extend(recover(self.path))
+        doc, src = load_answers(self.path)
+        self._known_sha = file_sha256(self.path)
+        return doc, src
+
+    def save(self, doc: AnswersDoc) -> Path:
+        """Save atomically. If someone else changed the file since we read it, save beside it."""
+        doc.updated = now_iso()
+        if not doc.created:
+            doc.created = doc.updated
+        text = dump_answers(doc)
+        verify_round_trip(doc, text)
+        target = self.path
+        if self._known_sha is not None and self.path.exists() and file_sha256(self.path) != self._known_sha:
+            target = self.path.with_name(self.path.stem + ".conflict" + self.path.suffix)
+            self.notices.append(
+                f"{display_path(self.path)} was changed by another program; your answers were saved to "
+                f"{display_path(target)} instead")
+        atomic_write(target, text)
+        if target == self.path:
+            self._known_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return target
+
+
+def verify_round_trip(doc: AnswersDoc, text: str) -> None:
+    """Refuse to write a file that would not read back to the same answers."""
+    back = parse_answers(load_yaml_text(text, "<about to save>", MAX_ANSWERS_BYTES))
+    if to_plain(back) != to_plain(doc):
+        raise AnswersError("internal error: the answers would not read back identically; nothing was written",
+                           None, "please report this with the answers you entered")
+
+
+def new_doc(specs: list[Any], system_name: str = "", assessor: str = "", stage: str = "") -> AnswersDoc:
+    doc = AnswersDoc(system=SystemInfo(name=system_name), assessor=assessor, stage=stage)  # type: ignore[arg-type]
+    doc.questionnaires = [QuestionnaireRef(id=s.id, version=s.version, sha256=s.sha256) for s in specs]
+    for s in specs:
+        doc.answers[s.id] = {}
+    doc.created = now_iso()
+    return doc

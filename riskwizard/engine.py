@@ -1,0 +1,430 @@
+"""Evaluate answers against a questionnaire: visibility, rules, tiers, scores, obligations, trace.
+
+Nothing here knows about the terminal or about documents; the TUI, CLI and reports all read the
+same :class:`AssessmentResult`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .answers import Answer, AnswersDoc
+from .calc import run_calculator
+from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf, RowQuantifier
+from .loader import Spec, candidate_answers
+from .models import SEVERITY_ORDER, Severity
+
+
+@dataclass
+class Evidence:
+    ref: str
+    kind: str  # q, derived or score
+    shown: str
+
+
+@dataclass
+class TraceEntry:
+    rule_id: str
+    description: str
+    effects: list[str]
+    evidence: list[Evidence]
+
+
+@dataclass
+class FindingResult:
+    rule_id: str
+    severity: str
+    title: str
+    explanation: str
+    recommendation: str
+    citation: str
+    questionnaire: str = ""
+
+
+@dataclass
+class TierResult:
+    id: str
+    title: str
+    description: str
+    reason: str
+    rule_id: str | None
+    label: str = "Tier"
+
+
+@dataclass
+class ObligationResult:
+    id: str
+    title: str
+    text: str
+    citation: str
+    applies_from: str | None
+    date_source: str
+
+
+@dataclass
+class OpenQuestion:
+    id: str
+    prompt: str
+    section: str
+    status: str  # unanswered or unknown
+
+
+@dataclass
+class QuestionnaireResult:
+    questionnaire_id: str
+    version: str
+    title: str
+    tier: TierResult | None
+    scores: dict[str, float]
+    dimension_titles: dict[str, str]
+    flags: list[str]
+    findings: list[FindingResult]
+    obligations: list[ObligationResult]
+    trace: list[TraceEntry]
+    open_questions: list[OpenQuestion]
+    derived: dict[str, float]
+    answered: int
+    visible: int
+    as_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class AssessmentResult:
+    results: list[QuestionnaireResult] = field(default_factory=list)
+
+    @property
+    def overall_tier(self) -> TierResult | None:
+        """The legal tier if the EU AI Act questionnaire is part of the assessment, else the first tier."""
+        for r in self.results:
+            if r.questionnaire_id == "eu-ai-act" and r.tier:
+                return r.tier
+        return next((r.tier for r in self.results if r.tier), None)
+
+    @property
+    def findings(self) -> list[FindingResult]:
+        found = [f for r in self.results for f in r.findings]
+        return sorted(found, key=lambda f: -Severity(f.severity).rank)
+
+    @property
+    def highest_severity(self) -> str | None:
+        found = self.findings
+        return found[0].severity if found else None
+
+    def result(self, questionnaire_id: str) -> QuestionnaireResult | None:
+        return next((r for r in self.results if r.questionnaire_id == questionnaire_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        overall = self.overall_tier
+        return {
+            "overall_tier": asdict(overall) if overall else None,
+            "highest_severity": self.highest_severity,
+            "questionnaires": [r.to_dict() for r in self.results],
+        }
+
+
+# --------------------------------------------------------------------------- answer views
+
+
+class AnswerView:
+    """Reads answers through visibility: a hidden question reads as unanswered."""
+
+    def __init__(self, spec: Spec, answers: dict[str, Answer]) -> None:
+        self.spec = spec
+        self.answers = answers
+        self._visible: dict[str, bool] = {}
+        self._sections: dict[str, bool] = {}
+        self._derived: dict[str, float] | None = None
+        self.scores: dict[str, float] = {}
+
+    def raw_status(self, qid: str) -> tuple[str, Any]:
+        answer = self.answers.get(qid)
+        if answer is None:
+            return MISSING, None
+        if answer.unknown:
+            return UNKNOWN, None
+        if answer.value is None:
+            return MISSING, None
+        return ANSWERED, answer.value
+
+    def status(self, qid: str) -> tuple[str, Any]:
+        if not self.is_visible(qid):
+            return MISSING, None
+        return self.raw_status(qid)
+
+    def is_visible(self, qid: str) -> bool:
+        cached = self._visible.get(qid)
+        if cached is not None:
+            return cached
+        self._visible[qid] = True  # cycles are rejected at load time; this only guards recursion
+        section = self.spec.section_of.get(qid)
+        visible = True
+        if section is not None:
+            visible = self.section_visible(section)
+        cond = self.spec.question_when.get(qid)
+        if visible and cond is not None:
+            visible = cond.evaluate(self)
+        self._visible[qid] = visible
+        return visible
+
+    def section_visible(self, section_id: str) -> bool:
+        cached = self._sections.get(section_id)
+        if cached is None:
+            self._sections[section_id] = True
+            cond = self.spec.section_when.get(section_id)
+            cached = cond.evaluate(self) if cond is not None else True
+            self._sections[section_id] = cached
+        return cached
+
+    def derived(self, name: str) -> float | None:
+        return self.derived_values().get(name)
+
+    def derived_values(self) -> dict[str, float]:
+        if self._derived is None:
+            self._derived = {}
+            for d in self.spec.model.derived:
+                inputs = {}
+                for key, qid in d.inputs.items():
+                    status, value = self.status(qid)
+                    inputs[key] = value if status == ANSWERED else None
+                outputs = run_calculator(d.fn, inputs)
+                for k, v in (outputs or {}).items():
+                    self._derived[f"{d.id}.{k}"] = v
+        return self._derived
+
+    def score(self, dimension: str) -> float:
+        return self.scores.get(dimension, 0.0)
+
+    def visible_questions(self) -> list[Any]:
+        return [q for q in self.spec.questions() if self.is_visible(q.id)]
+
+
+def format_value(question: Any, answer: Answer | None) -> str:
+    """A short human-readable rendering of an answer."""
+    if answer is None or (answer.value is None and not answer.unknown):
+        return "(unanswered)"
+    if answer.unknown:
+        return "don't know"
+    return format_raw(question, answer.value)
+
+
+def format_raw(question: Any, value: Any) -> str:
+    qtype = question.type
+    if qtype == "single":
+        return next((o.label for o in question.options if o.value == value), str(value))
+    if qtype == "multi":
+        labels = [o.label for o in question.options if o.value in value]
+        return "; ".join(labels) if labels else "(none selected)"
+    if qtype == "yesno":
+        return "Yes" if value == "yes" else "No"
+    if qtype in ("number", "percent"):
+        unit = question.unit
+        number = f"{value:,.6g}" if isinstance(value, float) else f"{value:,}"
+        return f"{number}%" if qtype == "percent" else (f"{number} {unit}" if unit else number)
+    if qtype == "group":
+        return f"{len(value)} {question.row_label}{'s' if len(value) != 1 else ''}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
+    view = AnswerView(spec, answers)
+    model = spec.model
+    fired_plain: list[Any] = []
+    scores: dict[str, float] = {d.id: 0.0 for d in model.dimensions}
+    late = []
+    for rule in model.rules:
+        cond = spec.rule_when[rule.id]
+        if cond.uses_scores():
+            late.append(rule)
+            continue
+        if cond.evaluate(view):
+            fired_plain.append(rule)
+            for dim, amount in rule.score.items():
+                scores[dim] = scores.get(dim, 0.0) + amount
+    view.scores = scores
+    fired = fired_plain + [r for r in late if spec.rule_when[r.id].evaluate(view)]
+    fired.sort(key=lambda r: model.rules.index(r))
+
+    flags: list[str] = []
+    findings: list[FindingResult] = []
+    trace: list[TraceEntry] = []
+    tier_rules = [r for r in fired if r.tier]
+    for rule in fired:
+        for flag in rule.flags:
+            if flag not in flags:
+                flags.append(flag)
+        if rule.finding:
+            f = rule.finding
+            findings.append(FindingResult(rule.id, f.severity.value, f.title, f.explanation,
+                                          f.recommendation, f.citation, spec.id))
+        trace.append(TraceEntry(rule.id, rule.description, _effects(rule),
+                                _evidence(spec, view, spec.rule_when[rule.id])))
+    tier = _tier(spec, tier_rules)
+    findings.sort(key=lambda f: -Severity(f.severity).rank)
+    obligations = _obligations(spec, view, tier, flags)
+    visible = view.visible_questions()
+    open_q: list[OpenQuestion] = []
+    answered = 0
+    for q in visible:
+        status, _ = view.raw_status(q.id)
+        if status == ANSWERED:
+            answered += 1
+        else:
+            section = next(s.title for s in model.sections if s.id == spec.section_of[q.id])
+            open_q.append(OpenQuestion(q.id, q.prompt, section, "unknown" if status == UNKNOWN else "unanswered"))
+    return QuestionnaireResult(
+        questionnaire_id=spec.id, version=spec.version, title=model.title, tier=tier,
+        scores=scores, dimension_titles={d.id: d.title for d in model.dimensions}, flags=flags,
+        findings=findings, obligations=obligations, trace=trace, open_questions=open_q,
+        derived=dict(view.derived_values()), answered=answered, visible=len(visible), as_of=model.as_of)
+
+
+def _tier(spec: Spec, tier_rules: list[Any]) -> TierResult | None:
+    outcome = spec.model.outcome
+    if outcome is None:
+        return None
+    order = [lvl.id for lvl in outcome.levels]
+    chosen = None
+    if tier_rules:
+        chosen = tier_rules[0] if outcome.mode == "first_match" else min(tier_rules, key=lambda r: order.index(r.tier))
+    if chosen is None:
+        lvl = spec.model.level(outcome.default)
+        return TierResult(lvl.id, lvl.title, lvl.description, outcome.default_reason, None, outcome.label)
+    lvl = spec.model.level(chosen.tier)
+    return TierResult(lvl.id, lvl.title, lvl.description, chosen.reason, chosen.id, outcome.label)
+
+
+def _obligations(spec: Spec, view: AnswerView, tier: TierResult | None, flags: list[str]) -> list[ObligationResult]:
+    out = []
+    for ob in spec.model.obligations:
+        if ob.tiers and (tier is None or tier.id not in ob.tiers):
+            continue
+        if ob.flags and not any(f in flags for f in ob.flags):
+            continue
+        cond = spec.obligation_when.get(ob.id)
+        if cond is not None and not cond.evaluate(view):
+            continue
+        out.append(ObligationResult(ob.id, ob.title, ob.text, ob.citation, ob.applies_from, ob.date_source))
+    return out
+
+
+def _effects(rule: Any) -> list[str]:
+    effects = []
+    if rule.tier:
+        effects.append(f"tier={rule.tier}")
+    effects += [f"score {dim}{amount:+g}" for dim, amount in rule.score.items()]
+    effects += [f"flag {flag}" for flag in rule.flags]
+    if rule.finding:
+        effects.append(f"finding ({rule.finding.severity.value})")
+    return effects
+
+
+def _evidence(spec: Spec, view: AnswerView, cond: Condition) -> list[Evidence]:
+    out: list[Evidence] = []
+    seen: set[tuple[str, str]] = set()
+    for leaf in _all_leaves(cond):
+        key = (leaf.kind, leaf.ref)
+        if key in seen:
+            continue
+        seen.add(key)
+        if leaf.kind == "q":
+            try:
+                question = spec.question(leaf.ref)
+            except KeyError:
+                continue  # a field inside a group row; the group itself is listed
+            answer = view.answers.get(leaf.ref) if view.is_visible(leaf.ref) else None
+            out.append(Evidence(leaf.ref, "q", format_value(question, answer)))
+        elif leaf.kind == "derived":
+            value = view.derived(leaf.ref)
+            out.append(Evidence(leaf.ref, "derived", "unknown" if value is None else f"{value:,.6g}"))
+        else:
+            out.append(Evidence(leaf.ref, "score", f"{view.score(leaf.ref):g}"))
+    return out
+
+
+def _all_leaves(cond: Condition) -> list[Leaf]:
+    leaves = list(cond.leaves())
+    stack: list[Condition] = [cond]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, RowQuantifier):
+            leaves.extend(node.row_leaves())
+        for child in getattr(node, "items", ()) or ():
+            stack.append(child)
+        if hasattr(node, "item"):
+            stack.append(node.item)
+    return leaves
+
+
+def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
+    return AssessmentResult([evaluate(s, doc.answers.get(s.id, {})) for s in specs])
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+@dataclass
+class Change:
+    question_id: str
+    prompt: str
+    current: str
+    alternative: str
+    new_tier: str
+    new_tier_title: str
+
+
+def what_would_change(spec: Spec, answers: dict[str, Answer], limit: int = 50) -> list[Change]:
+    """Single answer changes that would move the tier, trying a covering set of alternatives."""
+    if spec.model.outcome is None:
+        return []
+    base = evaluate(spec, answers)
+    assert base.tier is not None
+    leaves_by_q: dict[str, list[Leaf]] = {}
+    for cond in [*spec.rule_when.values(), *(c for c in spec.question_when.values() if c)]:
+        for leaf in _all_leaves(cond):
+            if leaf.kind == "q":
+                leaves_by_q.setdefault(leaf.ref, []).append(leaf)
+    view = AnswerView(spec, answers)
+    changes: list[Change] = []
+    for question in view.visible_questions():
+        if question.id not in leaves_by_q or question.type in ("group", "text"):
+            continue
+        current = answers.get(question.id)
+        current_key = _answer_key(current)
+        for status, value in candidate_answers(question, leaves_by_q[question.id]):
+            if status == MISSING:
+                continue
+            alternative = Answer(value=value if status == ANSWERED else None, unknown=status == UNKNOWN)
+            if question.type == "multi" and status == ANSWERED:
+                alternative.value = list(value)
+            if _answer_key(alternative) == current_key:
+                continue
+            trial = dict(answers)
+            trial[question.id] = alternative
+            tier = evaluate(spec, trial).tier
+            if tier is not None and tier.id != base.tier.id:
+                changes.append(Change(question.id, question.prompt, format_value(question, current),
+                                      format_value(question, alternative), tier.id, tier.title))
+                break  # one alternative per question is enough to show it matters
+        if len(changes) >= limit:
+            break
+    return changes
+
+
+def _answer_key(answer: Answer | None) -> tuple[Any, ...]:
+    if answer is None:
+        return ("missing",)
+    if answer.unknown:
+        return ("unknown",)
+    value = answer.value
+    return ("answered", tuple(value) if isinstance(value, list) else value)
+
+
+def severity_at_least(severity: str, threshold: str) -> bool:
+    return SEVERITY_ORDER.index(Severity(severity)) >= SEVERITY_ORDER.index(Severity(threshold))

@@ -1,0 +1,419 @@
+"""Load questionnaires: safe YAML -> pydantic models -> compiled, cross-checked conditions.
+
+Every problem becomes a :class:`SchemaError` naming ``file:line:col`` and a fix; several problems
+in one file are reported together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .calc import CALCULATORS
+from .conditions import Condition, Leaf, RowQuantifier, Scope, compile_condition
+from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
+from .models import Questionnaire
+from .yamlsafe import SourcedYaml, is_yaml_date, load_yaml_file, load_yaml_text
+
+
+@dataclass
+class Spec:
+    """A questionnaire with its conditions compiled and its identity (path, sha256) recorded."""
+
+    model: Questionnaire
+    path: str
+    sha256: str
+    question_when: dict[str, Condition | None] = field(default_factory=dict)
+    section_when: dict[str, Condition | None] = field(default_factory=dict)
+    rule_when: dict[str, Condition] = field(default_factory=dict)
+    obligation_when: dict[str, Condition | None] = field(default_factory=dict)
+    section_of: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def questions(self) -> list[Any]:
+        return self.model.questions()
+
+    def question(self, qid: str) -> Any:
+        return self.model.question(qid)
+
+
+def load_questionnaire(path: str | Path) -> Spec:
+    """Load and check one questionnaire file."""
+    p = Path(path)
+    src = load_yaml_file(p)
+    digest = hashlib.sha256(p.read_bytes()).hexdigest()
+    return build_spec(src, digest)
+
+
+def load_questionnaire_text(text: str, name: str = "<text>") -> Spec:
+    src = load_yaml_text(text, name)
+    return build_spec(src, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def build_spec(src: SourcedYaml, digest: str) -> Spec:
+    if not isinstance(src.data, dict):
+        raise SchemaError("a questionnaire must be a mapping with id, version, title, sections",
+                          src.where(()), "start the file with `id: my-questionnaire`")
+    try:
+        model = Questionnaire.model_validate(src.data)
+    except ValidationError as exc:
+        raise ErrorGroup(pydantic_errors(exc, src, "questionnaire")) from None
+    spec = Spec(model=model, path=src.path, sha256=digest)
+    _compile(spec, src)
+    return spec
+
+
+def pydantic_errors(exc: ValidationError, src: SourcedYaml, what: str) -> list[RiskwizardError]:
+    """Turn pydantic's path-based errors into positioned, readable ones."""
+    errors: list[RiskwizardError] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        key = (src.where(loc).line, err["type"])
+        if key in seen:
+            continue
+        seen.add(key)
+        errors.append(_one_error(err, loc, src, what))
+    return errors or [SchemaError(f"invalid {what}", Location(src.path))]
+
+
+def _one_error(err: dict[str, Any], loc: tuple[Any, ...], src: SourcedYaml, what: str) -> SchemaError:
+    kind = err["type"]
+    dotted = ".".join(str(p) for p in loc if not (isinstance(p, str) and p in _UNION_TAGS)) or what
+    where = src.where(loc)
+    if kind == "extra_forbidden":
+        return SchemaError(f"unknown key `{loc[-1]}` in {dotted.rsplit('.', 1)[0]}", where,
+                           "remove it or check its spelling (see `riskwizard schema`)")
+    if kind == "missing":
+        return SchemaError(f"missing required key `{loc[-1]}`", src.where(loc[:-1]),
+                           f"add `{loc[-1]}:` here")
+    if kind == "string_type":
+        described = src.describe_scalar(loc)
+        value = err.get("input")
+        if described:
+            return SchemaError(f"{dotted}: expected text, but {described}", where,
+                               f"put it in quotes: '{src.info_at(loc).text}'")  # type: ignore[union-attr]
+        if is_yaml_date(value):
+            return SchemaError(f"{dotted}: expected text, but YAML reads `{value}` as a date", where,
+                               f"put it in quotes: '{value}'")
+    if kind == "union_tag_invalid":
+        return SchemaError(f"{dotted}: unknown question type `{err.get('input', {}).get('type')}`"
+                           if isinstance(err.get("input"), dict) else f"{dotted}: {err['msg']}", where,
+                           "use one of: single, multi, yesno, text, number, percent, group")
+    if kind == "union_tag_not_found":
+        return SchemaError(f"{dotted}: missing `type`", where,
+                           "add type: single | multi | yesno | text | number | percent | group")
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "value", "default", "tier"):
+        return SchemaError(f"{dotted}: `{err.get('input')}` is not a valid id", where,
+                           "ids are lower-case slugs: letters, digits, _ and -, starting with a letter")
+    message = err["msg"].removeprefix("Value error, ")
+    return SchemaError(f"{dotted}: {message}", where, "see `riskwizard schema` for the format")
+
+
+_UNION_TAGS = {"single", "multi", "yesno", "text", "number", "percent", "group"}
+
+
+def _compile(spec: Spec, src: SourcedYaml) -> None:
+    model = spec.model
+    errors: list[RiskwizardError] = []
+    questions = {q.id: q for q in model.questions()}
+    dims = {d.id for d in model.dimensions}
+    levels = {lvl.id for lvl in model.outcome.levels} if model.outcome else set()
+    derived_outputs = _check_derived(model, questions, src, errors)
+
+    def scope(what: str, allow_scores: bool = False) -> Scope:
+        return Scope(questions, derived_outputs, dims, allow_scores, what)
+
+    def attempt(fn: Any) -> Any:
+        try:
+            return fn()
+        except ErrorGroup as exc:
+            errors.extend(exc.errors)
+        except RiskwizardError as exc:
+            errors.append(exc)
+        return None
+
+    for si, section in enumerate(model.sections):
+        loc = ("sections", si, "when")
+        spec.section_when[section.id] = (
+            attempt(lambda s=section, loc=loc: compile_condition(s.when, loc, scope(f"section `{s.id}` when"), src))
+            if section.when is not None else None
+        )
+        for qi, q in enumerate(section.questions):
+            spec.section_of[q.id] = section.id
+            qloc = ("sections", si, "questions", qi, "when")
+            spec.question_when[q.id] = (
+                attempt(lambda q=q, qloc=qloc: compile_condition(q.when, qloc, scope(f"question `{q.id}` when"), src))
+                if q.when is not None else None
+            )
+    for ri, rule in enumerate(model.rules):
+        rloc = ("rules", ri)
+        if rule.tier is not None and rule.tier not in levels:
+            errors.append(SchemaError(
+                f"rule `{rule.id}` assigns tier `{rule.tier}`, which is not a level of `outcome`",
+                src.where((*rloc, "tier")), f"use one of: {', '.join(sorted(levels)) or '(add outcome.levels)'}"))
+        for dim in rule.score:
+            if dim not in dims:
+                errors.append(SchemaError(f"rule `{rule.id}` scores unknown dimension `{dim}`",
+                                          src.where((*rloc, "score", dim)),
+                                          f"declare it under `dimensions:` or use one of: {', '.join(sorted(dims))}"))
+        allow_scores = not rule.score
+        cond = attempt(lambda r=rule, rloc=rloc, a=allow_scores: compile_condition(
+            r.when, (*rloc, "when"), scope(f"rule `{r.id}`", a), src))
+        if cond is not None:
+            spec.rule_when[rule.id] = cond
+    for oi, ob in enumerate(model.obligations):
+        for t in ob.tiers:
+            if t not in levels:
+                errors.append(SchemaError(f"obligation `{ob.id}` names unknown tier `{t}`",
+                                          src.where(("obligations", oi, "tiers")),
+                                          f"use one of: {', '.join(sorted(levels))}"))
+        spec.obligation_when[ob.id] = (
+            attempt(lambda o=ob, oi=oi: compile_condition(o.when, ("obligations", oi, "when"),
+                                                          scope(f"obligation `{o.id}` when", True), src))
+            if ob.when is not None else None
+        )
+    if not errors:
+        _check_cycles(spec, src, errors)
+    if not errors:
+        _check_satisfiable(spec, src, errors)
+    if errors:
+        raise ErrorGroup(errors)
+
+
+def _check_derived(model: Questionnaire, questions: dict[str, Any], src: SourcedYaml,
+                   errors: list[RiskwizardError]) -> set[str]:
+    outputs: set[str] = set()
+    for di, d in enumerate(model.derived):
+        loc = ("derived", di)
+        calc = CALCULATORS.get(d.fn)
+        if calc is None:
+            errors.append(SchemaError(f"unknown calculator `{d.fn}`", src.where((*loc, "fn")),
+                                      f"use one of: {', '.join(sorted(CALCULATORS))}"))
+            continue
+        for name, qid in d.inputs.items():
+            ispec = calc.inputs.get(name)
+            if ispec is None:
+                errors.append(SchemaError(f"calculator `{d.fn}` has no input `{name}`",
+                                          src.where((*loc, "inputs", name)),
+                                          f"inputs are: {', '.join(calc.inputs)}"))
+                continue
+            q = questions.get(qid)
+            if q is None or q.type not in ispec.kinds:
+                errors.append(SchemaError(
+                    f"input `{name}` of `{d.id}` must name a {' or '.join(ispec.kinds)} question, not `{qid}`",
+                    src.where((*loc, "inputs", name)), "point it at a question of that type"))
+                continue
+            if ispec.choices is not None:
+                bad = [o.value for o in q.options if o.value not in ispec.choices]
+                if bad:
+                    errors.append(SchemaError(
+                        f"options {bad} of `{qid}` are unknown to calculator `{d.fn}`",
+                        src.where((*loc, "inputs", name)), f"use option values from: {', '.join(sorted(ispec.choices))}"))
+        for name, ispec in calc.inputs.items():
+            if ispec.required and name not in d.inputs:
+                errors.append(SchemaError(f"`{d.id}` lacks required input `{name}`", src.where(loc),
+                                          f"add `{name}: question_id` under inputs"))
+        outputs.update(f"{d.id}.{o}" for o in calc.outputs)
+    return outputs
+
+
+def _dependencies(spec: Spec) -> dict[str, set[str]]:
+    deps: dict[str, set[str]] = {}
+    for q in spec.questions():
+        refs: set[str] = set()
+        for cond in (spec.question_when.get(q.id), spec.section_when.get(spec.section_of[q.id])):
+            if cond is not None:
+                refs |= cond.question_refs()
+        deps[q.id] = refs
+    return deps
+
+
+def _check_cycles(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
+    deps = _dependencies(spec)
+    state: dict[str, int] = {}
+
+    def visit(node: str, chain: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in sorted(deps.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*chain, node, nxt]
+            if state.get(nxt) is None:
+                found = visit(nxt, [*chain, node])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for qid in deps:
+        if state.get(qid) is None:
+            cycle = visit(qid, [])
+            if cycle:
+                start = cycle.index(cycle[-1])
+                loop = " -> ".join(cycle[start:])
+                errors.append(SchemaError(
+                    f"circular `when:` conditions: {loop}", _question_where(spec, src, cycle[-1]),
+                    "a question can only depend on questions that do not depend on it"))
+                return
+
+
+def _question_where(spec: Spec, src: SourcedYaml, qid: str) -> Location:
+    for si, section in enumerate(spec.model.sections):
+        for qi, q in enumerate(section.questions):
+            if q.id == qid:
+                return src.where(("sections", si, "questions", qi, "when"))
+    return Location(src.path)
+
+
+def _check_satisfiable(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
+    """Refuse `when:` conditions that no combination of answers can make true."""
+    for si, section in enumerate(spec.model.sections):
+        for qi, q in enumerate(section.questions):
+            cond = spec.question_when.get(q.id)
+            if cond is not None and satisfiable(cond, spec) is False:
+                errors.append(SchemaError(
+                    f"the `when:` of `{q.id}` can never be true, so the question would never be shown",
+                    src.where(("sections", si, "questions", qi, "when")),
+                    "check for contradictory comparisons (the same question compared to two values)"))
+    for ri, rule in enumerate(spec.model.rules):
+        cond = spec.rule_when.get(rule.id)
+        if cond is not None and satisfiable(cond, spec) is False:
+            errors.append(SchemaError(f"rule `{rule.id}` can never fire: its condition is contradictory",
+                                      src.where(("rules", ri, "when")),
+                                      "check for the same question compared to two different values"))
+
+
+_MAX_COMBINATIONS = 20_000
+
+
+def satisfiable(cond: Condition, spec: Spec) -> bool | None:
+    """Try every combination of candidate answers; None when the space is too big to try."""
+    leaves = list(cond.leaves())
+    if any(leaf.kind != "q" or isinstance(leaf, RowQuantifier) or leaf.qtype == "group" for leaf in leaves):
+        return None
+    by_q: dict[str, list[Leaf]] = {}
+    for leaf in leaves:
+        by_q.setdefault(leaf.ref, []).append(leaf)
+    candidates: dict[str, list[tuple[str, Any]]] = {}
+    total = 1
+    for qid, qleaves in by_q.items():
+        candidates[qid] = candidate_answers(spec.question(qid), qleaves)
+        total *= len(candidates[qid])
+        if total > _MAX_COMBINATIONS:
+            return None
+    qids = list(candidates)
+    for combo in itertools.product(*(candidates[q] for q in qids)):
+        if cond.evaluate(_FixedLookup(dict(zip(qids, combo, strict=True)))):
+            return True
+    return False
+
+
+def candidate_answers(question: Any, leaves: list[Leaf]) -> list[tuple[str, Any]]:
+    """A small set of answers that covers every outcome of the given comparisons."""
+    out: list[tuple[str, Any]] = [("missing", None), ("unknown", None)]
+    qtype = question.type
+    if qtype in ("single", "yesno"):
+        values = [o.value for o in question.options] if qtype == "single" else ["yes", "no"]
+        out += [("answered", v) for v in values]
+    elif qtype == "multi":
+        values = [o.value for o in question.options]
+        out += [("answered", ())] + [("answered", (v,)) for v in values] + [("answered", tuple(values))]
+        if len(values) <= 6:
+            out += [("answered", combo) for r in (2, 3) for combo in itertools.combinations(values, r)]
+    elif qtype == "text":
+        texts = {leaf.value for leaf in leaves if isinstance(leaf.value, str)}
+        out += [("answered", t) for t in texts] + [("answered", "\x00other")]
+    else:
+        numbers: set[float] = set()
+        for leaf in leaves:
+            for v in leaf.value if isinstance(leaf.value, tuple) else (leaf.value,):
+                if isinstance(v, int | float):
+                    numbers.update((v - 1, v - 0.001, v, v + 0.001, v + 1))
+        out += [("answered", n) for n in sorted(numbers) or [0]]
+    return out
+
+
+class _FixedLookup:
+    def __init__(self, answers: dict[str, tuple[str, Any]]) -> None:
+        self.answers = answers
+
+    def status(self, qid: str) -> tuple[str, Any]:
+        return self.answers.get(qid, ("missing", None))
+
+    def derived(self, name: str) -> float | None:
+        return None
+
+    def score(self, dimension: str) -> float:
+        return 0.0
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def bundled_dir() -> Path:
+    """The questionnaires shipped with the package (or the source tree's folder in development)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "questionnaires"
+    return packaged if packaged.is_dir() else here.parent / "questionnaires"
+
+
+def samples_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    packaged = here / "samples"
+    return packaged if packaged.is_dir() else here.parent / "samples"
+
+
+def bundled_paths() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(bundled_dir().glob("*.yaml"))}
+
+
+@lru_cache(maxsize=64)
+def _cached_load(path: str, mtime_ns: int, size: int) -> Spec:
+    return load_questionnaire(path)
+
+
+def find_questionnaire(ref: str, search: list[Path] | None = None) -> Spec:
+    """Resolve an id (bundled or in ``search`` folders) or a path to a loaded questionnaire."""
+    candidate = Path(ref)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return _load_cached(candidate)
+    for folder in [*(search or []), bundled_dir()]:
+        for suffix in (".yaml", ".yml"):
+            path = folder / f"{ref}{suffix}"
+            if path.is_file():
+                spec = _load_cached(path)
+                if spec.id == ref:
+                    return spec
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.y*ml")):
+                try:
+                    spec = _load_cached(path)
+                except RiskwizardError:
+                    continue
+                if spec.id == ref:
+                    return spec
+    known = ", ".join(sorted(bundled_paths())) or "(none)"
+    raise SchemaError(f"no questionnaire with id `{ref}`", None,
+                      f"bundled questionnaires are: {known}; or give a path to a .yaml file")
+
+
+def _load_cached(path: Path) -> Spec:
+    st = path.stat()
+    return _cached_load(str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def shown(path: Path) -> str:
+    return display_path(path)

@@ -1,0 +1,311 @@
+"""Pydantic models of the questionnaire format.
+
+Every model forbids unknown keys and is strict about text: an unquoted ``no`` where text is
+expected is an error (the Norway problem), never silently ``False``. Conditions (``when:``) are
+kept as raw data here and compiled by :mod:`riskwizard.conditions`, which knows the questions
+they refer to.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+OptionalText = Annotated[str, StringConstraints(max_length=20_000)]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+RawCondition = dict[str, Any]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Severity(str, Enum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_ORDER.index(self)
+
+
+SEVERITY_ORDER = [Severity.info, Severity.low, Severity.medium, Severity.high, Severity.critical]
+
+
+class Source(Strict):
+    """A citation the questionnaire relies on."""
+
+    id: Slug
+    citation: Text
+    url: OptionalText = ""
+
+
+class Option(Strict):
+    value: Slug
+    label: Text
+    help: OptionalText = ""
+
+
+class QuestionBase(Strict):
+    id: Slug
+    prompt: Text
+    help: OptionalText = ""
+    why: OptionalText = Field("", description="Why the question matters, shown beside the prompt.")
+    source: OptionalText = Field("", description="Citation for the question (article, paper, guideline).")
+    when: RawCondition | None = Field(None, description="Show the question only when this condition holds.")
+    allow_unknown: bool | None = Field(
+        None, description="Offer 'don't know'. Defaults to true for every type except free text."
+    )
+
+    @property
+    def unknown_allowed(self) -> bool:
+        if self.allow_unknown is not None:
+            return self.allow_unknown
+        return self.type != "text"  # type: ignore[attr-defined]
+
+
+class SingleChoice(QuestionBase):
+    type: Literal["single"]
+    options: list[Option] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_options(self) -> SingleChoice:
+        _check_unique([o.value for o in self.options], "option value")
+        return self
+
+
+class MultipleChoice(QuestionBase):
+    type: Literal["multi"]
+    options: list[Option] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_options(self) -> MultipleChoice:
+        _check_unique([o.value for o in self.options], "option value")
+        return self
+
+
+class YesNo(QuestionBase):
+    type: Literal["yesno"]
+
+
+class FreeText(QuestionBase):
+    type: Literal["text"]
+    multiline: bool = False
+    max_length: int = Field(10_000, ge=1, le=100_000)
+    placeholder: OptionalText = ""
+
+
+class Number(QuestionBase):
+    type: Literal["number"]
+    unit: OptionalText = ""
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Number:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is larger than max")
+        return self
+
+
+class Percentage(QuestionBase):
+    type: Literal["percent"]
+
+    unit: Literal["%"] = "%"
+    min: float = 0.0
+    max: float = 100.0
+    integer: Literal[False] = False
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Percentage:
+        if not (0 <= self.min <= self.max <= 100):
+            raise ValueError("percentage bounds must satisfy 0 <= min <= max <= 100")
+        return self
+
+
+FieldQuestion = Annotated[
+    SingleChoice | MultipleChoice | YesNo | FreeText | Number | Percentage,
+    Field(discriminator="type"),
+]
+
+
+class Group(QuestionBase):
+    """A repeatable group: one row per item (for example one row per affected group)."""
+
+    type: Literal["group"]
+    fields: list[FieldQuestion] = Field(min_length=1)
+    row_label: OptionalText = "row"
+    min_rows: int = Field(0, ge=0)
+    max_rows: int = Field(50, ge=1, le=500)
+
+    @model_validator(mode="after")
+    def _fields(self) -> Group:
+        _check_unique([f.id for f in self.fields], "field id")
+        for f in self.fields:
+            if f.when is not None:
+                raise ValueError(f"field `{f.id}`: `when:` is not supported inside a group")
+        if self.min_rows > self.max_rows:
+            raise ValueError("min_rows is larger than max_rows")
+        return self
+
+
+Question = Annotated[
+    SingleChoice | MultipleChoice | YesNo | FreeText | Number | Percentage | Group,
+    Field(discriminator="type"),
+]
+QUESTION_TYPES = ("single", "multi", "yesno", "text", "number", "percent", "group")
+
+
+class Section(Strict):
+    id: Slug
+    title: Text
+    description: OptionalText = ""
+    when: RawCondition | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Dimension(Strict):
+    """A named score axis (for example allocation harm), summed from rule contributions."""
+
+    id: Slug
+    title: Text
+    description: OptionalText = ""
+    max: float | None = Field(None, gt=0, description="Used to scale charts; scores may exceed it.")
+
+
+class Level(Strict):
+    id: Slug
+    title: Text
+    description: OptionalText = ""
+
+
+class Outcome(Strict):
+    """The ordered outcome (tier or band). Levels are listed from most to least serious."""
+
+    label: Text = "Tier"
+    mode: Literal["first_match", "max"] = "first_match"
+    levels: list[Level] = Field(min_length=1)
+    default: Slug
+    default_reason: OptionalText = "No rule assigned a tier, so the default applies."
+
+    @model_validator(mode="after")
+    def _default_is_level(self) -> Outcome:
+        ids = [lvl.id for lvl in self.levels]
+        _check_unique(ids, "level id")
+        if self.default not in ids:
+            raise ValueError(f"default `{self.default}` is not one of the levels {ids}")
+        return self
+
+
+class FindingSpec(Strict):
+    severity: Annotated[Severity, Field(strict=False)]
+    title: Text
+    explanation: Text
+    recommendation: Text
+    citation: Text
+
+
+class Rule(Strict):
+    id: Slug
+    when: RawCondition
+    description: OptionalText = ""
+    tier: Slug | None = None
+    reason: OptionalText = Field("", description="Why this rule assigns the tier; shown with the result.")
+    finding: FindingSpec | None = None
+    score: dict[Slug, float] = Field(default_factory=dict)
+    flags: list[Slug] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_effect(self) -> Rule:
+        if self.tier is None and self.finding is None and not self.score and not self.flags:
+            raise ValueError(f"rule `{self.id}` has no effect: give it a tier, finding, score or flags")
+        if self.tier is not None and not self.reason:
+            raise ValueError(f"rule `{self.id}` assigns a tier and needs a `reason`")
+        return self
+
+
+class Obligation(Strict):
+    """A duty that applies for some tiers, flags or roles; dates are data, with their source."""
+
+    id: Slug
+    title: Text
+    text: Text
+    citation: Text
+    tiers: list[Slug] = Field(default_factory=list)
+    flags: list[Slug] = Field(default_factory=list)
+    when: RawCondition | None = None
+    applies_from: IsoDate | None = None
+    date_source: OptionalText = ""
+
+
+class KeyDate(Strict):
+    date: IsoDate
+    event: Text
+    citation: Text
+
+
+class Derived(Strict):
+    """A value computed by a whitelisted calculator from numeric answers."""
+
+    id: Slug
+    fn: Slug
+    inputs: dict[Slug, Slug]
+
+
+class Questionnaire(Strict):
+    id: Slug
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    title: Text
+    description: Text
+    sources: list[Source] = Field(min_length=1)
+    as_of: IsoDate | None = Field(None, description="Date the legal content was last checked.")
+    sections: list[Section] = Field(min_length=1)
+    dimensions: list[Dimension] = Field(default_factory=list)
+    outcome: Outcome | None = None
+    derived: list[Derived] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    obligations: list[Obligation] = Field(default_factory=list)
+    key_dates: list[KeyDate] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Questionnaire:
+        _check_unique([s.id for s in self.sections], "section id")
+        _check_unique([q.id for s in self.sections for q in s.questions], "question id")
+        _check_unique([r.id for r in self.rules], "rule id")
+        _check_unique([d.id for d in self.dimensions], "dimension id")
+        _check_unique([o.id for o in self.obligations], "obligation id")
+        _check_unique([d.id for d in self.derived], "derived id")
+        return self
+
+    def questions(self) -> list[Any]:
+        """All top-level questions in order."""
+        return [q for s in self.sections for q in s.questions]
+
+    def question(self, qid: str) -> Any:
+        for q in self.questions():
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    def level(self, level_id: str) -> Level:
+        assert self.outcome is not None
+        for lvl in self.outcome.levels:
+            if lvl.id == level_id:
+                return lvl
+        raise KeyError(level_id)
+
+
+def _check_unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"duplicate {what} `{v}`")
+        seen.add(v)
