@@ -59,6 +59,7 @@ class QuestionnaireRef(_Model):
     id: str
     version: str
     sha256: str = ""
+    path: str = ""  # for questionnaires that are not bundled: relative to the answers file
 
 
 class SystemInfo(_Model):
@@ -456,6 +457,14 @@ class AnswerStore:
         return target
 
 
+def _relative_spec_path(spec_path: str, answers_path: Path | None, bundled: Path) -> str:
+    p = Path(spec_path).resolve()
+    if p.parent == bundled.resolve():
+        return ""
+    base = (answers_path.resolve().parent if answers_path else Path.cwd())
+    return os.path.relpath(p, base)
+
+
 def verify_round_trip(doc: AnswersDoc, text: str) -> None:
     """Refuse to write a file that would not read back to the same answers."""
     back = parse_answers(load_yaml_text(text, "<about to save>", MAX_ANSWERS_BYTES))
@@ -464,9 +473,15 @@ def verify_round_trip(doc: AnswersDoc, text: str) -> None:
                            None, "please report this with the answers you entered")
 
 
-def new_doc(specs: list[Any], system_name: str = "", assessor: str = "", stage: str = "") -> AnswersDoc:
+def new_doc(specs: list[Any], system_name: str = "", assessor: str = "", stage: str = "",
+            answers_path: Path | None = None) -> AnswersDoc:
+    """A fresh document; questionnaires outside the bundled set are recorded by relative path."""
+    from .loader import bundled_dir
+
     doc = AnswersDoc(system=SystemInfo(name=system_name), assessor=assessor, stage=stage)  # type: ignore[arg-type]
-    doc.questionnaires = [QuestionnaireRef(id=s.id, version=s.version, sha256=s.sha256) for s in specs]
+    doc.questionnaires = [QuestionnaireRef(id=s.id, version=s.version, sha256=s.sha256,
+                                           path=_relative_spec_path(s.path, answers_path, bundled_dir()))
+                          for s in specs]
     for s in specs:
         doc.answers[s.id] = {}
     doc.created = now_iso()

@@ -1,0 +1,70 @@
+"""Open an answers file together with the questionnaires it names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .answers import AnswersDoc, load_answers, reconcile
+from .engine import AssessmentResult, evaluate_assessment
+from .errors import AnswersError
+from .loader import Spec, find_questionnaire
+from .yamlsafe import SourcedYaml
+
+
+@dataclass
+class Assessment:
+    path: Path
+    doc: AnswersDoc
+    specs: list[Spec]
+    src: SourcedYaml | None = None
+    notices: list[str] = field(default_factory=list)
+
+    def evaluate(self) -> AssessmentResult:
+        return evaluate_assessment(self.doc, self.specs)
+
+
+def questionnaire_ids(doc: AnswersDoc) -> list[str]:
+    ids = [ref.id for ref in doc.questionnaires]
+    ids += [qid for qid in doc.answers if qid not in ids]
+    return ids
+
+
+def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
+                  base: Path | None = None) -> list[Spec]:
+    specs = []
+    for i, qid in enumerate(questionnaire_ids(doc)):
+        ref = doc.ref(qid)
+        try:
+            if ref is not None and ref.path:
+                specs.append(find_questionnaire(str((base or Path.cwd()) / ref.path), search))
+            else:
+                specs.append(find_questionnaire(qid, search))
+        except AnswersError:
+            raise
+        except Exception as exc:  # a SchemaError without location: say which line named it
+            from .errors import RiskwizardError
+
+            if not isinstance(exc, RiskwizardError):
+                raise
+            where = src.where(("questionnaires", i, "id")) if src and i < len(doc.questionnaires) else None
+            raise AnswersError(exc.message, where or exc.location, exc.fix) from None
+    if not specs:
+        raise AnswersError("the answers file names no questionnaire",
+                           src.where(("questionnaires",)) if src else None,
+                           "add `questionnaires: [{id: eu-ai-act, version: '1.0.0'}]`")
+    return specs
+
+
+def open_assessment(path: str | Path, search: list[Path] | None = None, strict: bool = True) -> Assessment:
+    """Load answers, find their questionnaires (next to the file, in ``search``, then bundled), reconcile.
+
+    With ``strict`` an invalid value for an unchanged questionnaire is an error naming its line;
+    otherwise such answers move to ``orphaned`` (nothing is ever dropped).
+    """
+    p = Path(path)
+    doc, src = load_answers(p)
+    folders = [*(search or []), p.parent / "questionnaires"]
+    specs = resolve_specs(doc, src, folders, p.parent)
+    notices = reconcile(doc, specs, src, strict=strict)
+    return Assessment(p, doc, specs, src, notices)

@@ -1,0 +1,277 @@
+"""Command-line interface: a thin layer over the domain modules.
+
+``riskwizard`` alone opens the wizard's start screen; ``riskwizard FILE.yaml`` resumes an
+assessment; the subcommands validate, score, compare and export without a terminal UI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import ErrorGroup, RiskwizardError
+
+SEVERITIES = ["critical", "high", "medium", "low", "info"]
+
+
+class _Group(click.Group):
+    """A group that treats an unknown first argument as a file to open in the wizard."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+
+def _search_dirs(ctx: click.Context) -> list[Path]:
+    return [Path(p) for p in (ctx.obj or {}).get("questionnaire_dirs", ())]
+
+
+@click.group(cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-Q", "--questionnaires", "questionnaire_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Extra folder of questionnaires (searched before the bundled ones).")
+@click.version_option(__version__, prog_name="riskwizard")
+@click.pass_context
+def cli(ctx: click.Context, questionnaire_dirs: tuple[Path, ...]) -> None:
+    """Assess the ethical risks of a machine-learning system.
+
+    Run without arguments to open the wizard, or give an answers file to resume it.
+    """
+    ctx.obj = {"questionnaire_dirs": questionnaire_dirs}
+    if ctx.invoked_subcommand is None:
+        _run_tui(None, ctx)
+
+
+@cli.command("open")
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def open_cmd(ctx: click.Context, answers: Path) -> None:
+    """Open (or resume) ANSWERS in the wizard."""
+    _run_tui(answers, ctx)
+
+
+def _run_tui(path: Path | None, ctx: click.Context) -> None:
+    if path is not None and not path.exists():
+        raise click.UsageError(f"{path}: no such file (use `riskwizard new {path}` to start one, "
+                               "or run `riskwizard` alone for the start screen)")
+    from .tui.app import run  # imported late: the CLI's other commands never load Textual
+
+    run(path, _search_dirs(ctx))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Check questionnaires and answers files; print every problem with file:line:col."""
+    from .assessment import open_assessment
+    from .loader import load_questionnaire
+    from .yamlsafe import load_yaml_file
+
+    failures = 0
+    for path in files:
+        try:
+            src = load_yaml_file(path, 8 * 1024 * 1024)
+            if isinstance(src.data, dict) and "format" in src.data:
+                assessment = open_assessment(path, _search_dirs(ctx), strict=True)
+                for notice in assessment.notices:
+                    click.echo(f"{path}: note: {notice}", err=True)
+                click.echo(f"{path}: ok (answers for {', '.join(s.id for s in assessment.specs)})")
+            else:
+                spec = load_questionnaire(path)
+                questions = len(spec.questions())
+                click.echo(f"{path}: ok ({spec.id} {spec.version}: {questions} questions, "
+                           f"{len(spec.model.rules)} rules)")
+        except RiskwizardError as exc:
+            failures += 1
+            click.echo(str(exc), err=True)
+    if failures:
+        raise SystemExit(1)
+
+
+def _open(ctx: click.Context, path: Path) -> Any:
+    from .assessment import open_assessment
+
+    assessment = open_assessment(path, _search_dirs(ctx), strict=True)
+    for notice in assessment.notices:
+        click.echo(f"{path}: note: {notice}", err=True)
+    return assessment
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--trace/--no-trace", default=True, help="Show which rules fired on which answers.")
+@click.pass_context
+def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None:
+    """Score ANSWERS: tier, scores, findings and the rule trace."""
+    assessment = _open(ctx, answers)
+    result = assessment.evaluate()
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    overall = result.overall_tier
+    if overall:
+        click.echo(f"Overall: {overall.title} — {overall.reason}")
+    for r in result.results:
+        click.echo(f"\n== {r.title} ({r.questionnaire_id} {r.version}) — {r.answered}/{r.visible} answered")
+        if r.tier:
+            click.echo(f"  {r.tier.label}: {r.tier.title}. {r.tier.reason}")
+        if r.flags:
+            click.echo(f"  Flags: {', '.join(r.flags)}")
+        for dim, value in r.scores.items():
+            click.echo(f"  Score {r.dimension_titles.get(dim, dim)}: {value:g}")
+        for f in r.findings:
+            click.echo(f"  [{f.severity}] {f.title} ({f.citation})")
+        for ob in r.obligations:
+            when = f" from {ob.applies_from}" if ob.applies_from else ""
+            click.echo(f"  Obligation: {ob.title}{when} ({ob.citation})")
+        if r.open_questions:
+            click.echo(f"  Open questions: {len(r.open_questions)} "
+                       f"({sum(1 for q in r.open_questions if q.status == 'unknown')} don't know)")
+        if trace:
+            for t in r.trace:
+                evidence = ", ".join(f"{e.ref}={e.shown}" for e in t.evidence)
+                click.echo(f"    trace: {t.rule_id} -> {'; '.join(t.effects)} [{evidence}]")
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default="high", show_default=True,
+              help="Exit 1 if any finding is at least this severe.")
+@click.option("--fail-on-tier", multiple=True, help="Also exit 1 if the overall tier is one of these ids.")
+@click.pass_context
+def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[str, ...]) -> None:
+    """Exit non-zero when findings reach a severity (for CI)."""
+    from .engine import severity_at_least
+
+    result = _open(ctx, answers).evaluate()
+    bad = [f for f in result.findings if severity_at_least(f.severity, fail_on)]
+    for f in bad:
+        click.echo(f"{answers}: [{f.severity}] {f.questionnaire}/{f.rule_id}: {f.title}")
+    tier = result.overall_tier
+    tier_bad = tier is not None and tier.id in fail_on_tier
+    if tier_bad:
+        click.echo(f"{answers}: tier {tier.id}: {tier.reason}")
+    if bad or tier_bad:
+        raise SystemExit(1)
+    click.echo(f"{answers}: ok (no finding at or above {fail_on})")
+
+
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
+    """Compare two answers files: changed answers, tier and score movement."""
+    from .diffing import diff_assessments
+
+    report = diff_assessments(_open(ctx, old), _open(ctx, new))
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    for line in report["lines"]:
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--answers", is_flag=True, help="Print the schema of answers files instead.")
+def schema(answers: bool) -> None:
+    """Print the JSON Schema of the questionnaire format (for yaml-language-server)."""
+    from .schema import answers_schema, questionnaire_schema
+
+    click.echo(json.dumps(answers_schema() if answers else questionnaire_schema(), indent=2))
+
+
+@cli.command("list")
+@click.pass_context
+def list_cmd(ctx: click.Context) -> None:
+    """List the available questionnaires and samples."""
+    from .loader import bundled_dir, load_questionnaire, samples_dir
+
+    folders = [*_search_dirs(ctx), bundled_dir()]
+    for folder in folders:
+        for path in sorted(folder.glob("*.y*ml")):
+            try:
+                spec = load_questionnaire(path)
+            except RiskwizardError as exc:
+                click.echo(f"  (invalid) {path}: {exc.message}")
+                continue
+            click.echo(f"{spec.id:<24} {spec.version:<8} {len(spec.questions()):>4} questions  {spec.model.title}")
+    samples = sorted(samples_dir().glob("*.yaml"))
+    if samples:
+        click.echo("\nSamples:")
+        for path in samples:
+            click.echo(f"  {path}")
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-q", "--questionnaire", "questionnaires", multiple=True, required=True,
+              help="Questionnaire id or path (repeat for several).")
+@click.option("--name", default="", help="Name of the system being assessed.")
+@click.option("--assessor", default="", help="Who answers.")
+@click.option("--stage", type=click.Choice(["design", "development", "deployment"]), default=None)
+@click.pass_context
+def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name: str, assessor: str,
+        stage: str | None) -> None:
+    """Start a new answers file (then open it with `riskwizard ANSWERS`)."""
+    from .answers import AnswerStore, new_doc
+    from .loader import find_questionnaire
+
+    if answers.exists():
+        raise click.UsageError(f"{answers} exists already; open it with `riskwizard {answers}`")
+    specs = [find_questionnaire(q, _search_dirs(ctx)) for q in questionnaires]
+    with AnswerStore(answers) as store:
+        store.save(new_doc(specs, name, assessor, stage or "", answers))
+    click.echo(f"created {answers}; open it with: riskwizard {answers}")
+
+
+def _register_optional() -> None:
+    try:
+        from .reports.cli import export
+    except ImportError:  # reports not installed in this build
+        return
+    cli.add_command(export)
+
+
+_register_optional()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors become one clear message and exit code 2, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="riskwizard", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ErrorGroup as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    except RiskwizardError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except RecursionError:
+        click.echo("error: input is nested too deeply to process", err=True)
+        sys.exit(2)
+    except Exception as exc:  # last resort: no traceback unless asked for
+        if os.environ.get("RISKWIZARD_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc}\n  please report this; "
+                   "set RISKWIZARD_DEBUG=1 to see the traceback", err=True)
+        sys.exit(70)
