@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AnswersError, ErrorGroup, Location, LockedError, RiskwizardError, display_path
+from .models import PlainText
 from .yamlsafe import SourcedYaml, load_yaml_file, load_yaml_text
 
 FORMAT = "riskwizard-answers/1"
@@ -38,8 +39,8 @@ class _Model(BaseModel):
 class Answer(_Model):
     value: Any = None
     unknown: bool = False
-    note: str = ""
-    updated: str = ""
+    note: PlainText = ""
+    updated: PlainText = ""
 
     @property
     def is_answered(self) -> bool:
@@ -49,50 +50,50 @@ class Answer(_Model):
 class Orphan(_Model):
     value: Any = None
     unknown: bool = False
-    note: str = ""
-    updated: str = ""
-    reason: str = ""
-    questionnaire_version: str = ""
+    note: PlainText = ""
+    updated: PlainText = ""
+    reason: PlainText = ""
+    questionnaire_version: PlainText = ""
 
 
 class QuestionnaireRef(_Model):
-    id: str
-    version: str
-    sha256: str = ""
-    path: str = ""  # for questionnaires that are not bundled: relative to the answers file
+    id: PlainText
+    version: PlainText
+    sha256: PlainText = ""
+    path: PlainText = ""  # for questionnaires that are not bundled: relative to the answers file
 
 
 class SystemInfo(_Model):
-    name: str = ""
-    description: str = ""
-    version: str = ""
-    organisation: str = ""
+    name: PlainText = ""
+    description: PlainText = ""
+    version: PlainText = ""
+    organisation: PlainText = ""
 
 
 class Comment(_Model):
-    by: str = ""
-    date: str = ""
-    text: str
+    by: PlainText = ""
+    date: PlainText = ""
+    text: PlainText
 
 
 class Review(_Model):
     comments: list[Comment] = Field(default_factory=list)
     decision: Literal["", "approved", "approved_with_conditions", "revise", "rejected"] = ""
-    conditions: str = ""
+    conditions: PlainText = ""
 
 
 class Position(_Model):
-    questionnaire: str = ""
-    question: str = ""
+    questionnaire: PlainText = ""
+    question: PlainText = ""
 
 
 class AnswersDoc(_Model):
     format: Literal["riskwizard-answers/1"] = FORMAT
     system: SystemInfo = Field(default_factory=SystemInfo)
-    assessor: str = ""
+    assessor: PlainText = ""
     stage: Literal["", "design", "development", "deployment"] = ""
-    created: str = ""
-    updated: str = ""
+    created: PlainText = ""
+    updated: PlainText = ""
     questionnaires: list[QuestionnaireRef] = Field(default_factory=list)
     answers: dict[str, dict[str, Answer]] = Field(default_factory=dict)
     orphaned: dict[str, dict[str, Orphan]] = Field(default_factory=dict)
@@ -274,7 +275,7 @@ class _Dumper(yaml.SafeDumper):
 
     def process_scalar(self) -> None:
         text = self.event.value if self.event is not None else ""
-        risky = any(ch in text for ch in "\x85\u2028\u2029\ufeff")
+        risky = any(ch in text for ch in _RISKY)
         if risky:
             saved, self.allow_unicode = self.allow_unicode, False
             try:
@@ -285,16 +286,21 @@ class _Dumper(yaml.SafeDumper):
             super().process_scalar()
 
 
+_RISKY = "\x85\u2028\u2029\ufeff"
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    """Multi-line text as a literal block; text YAML could mangle double-quoted with escapes."""
     style = None
-    if "\n" in data and not any(ch in data for ch in "\x85\u2028\u2029\ufeff\r\t") and all(
-        ch.isprintable() or ch == "\n" for ch in data
-    ) and not any(line != line.rstrip() for line in data.split("\n")):
+    if any(ch in data for ch in _RISKY) or any(not ch.isprintable() and ch not in "\n" for ch in data):
+        style = '"'
+    elif "\n" in data and not any(line != line.rstrip() for line in data.split("\n")):
         style = "|"
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(str, _represent_str)  # str subclasses such as unquoted YAML dates
 
 
 def dump_answers(doc: AnswersDoc) -> str:

@@ -397,7 +397,9 @@ def what_would_change(spec: Spec, answers: dict[str, Answer], limit: int = 50) -
             continue
         current = answers.get(question.id)
         current_key = _answer_key(current)
-        for status, value in candidate_answers(question, leaves_by_q[question.id]):
+        candidates = candidate_answers(question, leaves_by_q[question.id])
+        candidates.sort(key=lambda c: c[0] != ANSWERED)  # real answers first, "don't know" last
+        for status, value in candidates:
             if status == MISSING:
                 continue
             alternative = Answer(value=value if status == ANSWERED else None, unknown=status == UNKNOWN)

@@ -120,6 +120,9 @@ def _one_error(err: dict[str, Any], loc: tuple[Any, ...], src: SourcedYaml, what
         return SchemaError(f"{dotted}: `{err.get('input')}` is not a valid id", where,
                            "ids are lower-case slugs: letters, digits, _ and -, starting with a letter")
     message = err["msg"].removeprefix("Value error, ")
+    if message.endswith("put it in quotes"):
+        message, _, fix = message.rpartition("; ")
+        return SchemaError(f"{dotted}: {message}", where, fix)
     return SchemaError(f"{dotted}: {message}", where, "see `riskwizard schema` for the format")
 
 
@@ -222,7 +225,8 @@ def _check_derived(model: Questionnaire, questions: dict[str, Any], src: Sourced
                 if bad:
                     errors.append(SchemaError(
                         f"options {bad} of `{qid}` are unknown to calculator `{d.fn}`",
-                        src.where((*loc, "inputs", name)), f"use option values from: {', '.join(sorted(ispec.choices))}"))
+                        src.where((*loc, "inputs", name)),
+                        f"use option values from: {', '.join(sorted(ispec.choices))}"))
         for name, ispec in calc.inputs.items():
             if ispec.required and name not in d.inputs:
                 errors.append(SchemaError(f"`{d.id}` lacks required input `{name}`", src.where(loc),

@@ -8,14 +8,26 @@ they refer to.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-OptionalText = Annotated[str, StringConstraints(max_length=20_000)]
+from .yamlsafe import is_yaml_date
+
+
+def _not_a_yaml_date(value: Any) -> Any:
+    """Refuse unquoted dates where text is expected (YAML 1.1 reads them as timestamps)."""
+    if is_yaml_date(value):
+        raise ValueError(f"expected text, but YAML reads the unquoted `{value}` as a date; put it in quotes")
+    return value
+
+
+PlainText = Annotated[str, BeforeValidator(_not_a_yaml_date)]
+Slug = Annotated[PlainText, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
+Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=20_000)]
+OptionalText = Annotated[PlainText, StringConstraints(max_length=20_000)]
+# Dates are written quoted ("2026-08-02") so that they stay text.
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 RawCondition = dict[str, Any]
 
@@ -24,7 +36,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     critical = "critical"
     high = "high"
     medium = "medium"
@@ -262,7 +274,7 @@ class Derived(Strict):
 
 class Questionnaire(Strict):
     id: Slug
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
     title: Text
     description: Text
     sources: list[Source] = Field(min_length=1)

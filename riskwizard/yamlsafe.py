@@ -80,12 +80,9 @@ class SourcedYaml:
         node = self.data
         current: Path_ = ()
         for part in loc:
-            if isinstance(node, dict) and isinstance(part, str) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                node = node[part]
-            else:
+            if not _has_child(node, part):
                 continue
+            node = node[part]
             current = (*current, part)
             best = self.info.get(current, best)
         return best
@@ -97,6 +94,12 @@ class SourcedYaml:
             return ""
         kind = _KIND_WORDS.get(info.tag, "a non-text value")
         return f"YAML reads the unquoted `{info.text}` as {kind}"
+
+
+def _has_child(node: Any, part: Any) -> bool:
+    if isinstance(node, dict):
+        return isinstance(part, str) and part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
