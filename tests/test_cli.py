@@ -1,0 +1,121 @@
+"""The command line, run as a user runs it (a real subprocess, real files)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def rw(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "riskwizard", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def answered(tmp_path: Path) -> Path:
+    path = tmp_path / "a.yaml"
+    done = rw("new", str(path), "-q", str(FIXTURES / "mini.yaml"), "--name", "Demo", "--stage", "design")
+    assert done.returncode == 0, done.stderr
+    text = path.read_text().replace("  mini: {}", """  mini:
+    kind:
+      value: scorer
+    people:
+      value: 'yes'
+    domains:
+      value: [credit]
+    users:
+      value: 10000000
+    base:
+      value: 10
+    fpr:
+      value: 1""")
+    path.write_text(text)
+    return path
+
+
+def test_validate_questionnaire_ok() -> None:
+    done = rw("validate", str(FIXTURES / "mini.yaml"))
+    assert done.returncode == 0
+    assert "ok (mini 1.0: 8 questions, 5 rules)" in done.stdout
+
+
+def test_validate_reports_every_bad_file_with_line() -> None:
+    done = rw("validate", str(FIXTURES / "invalid" / "duplicate.yaml"), str(FIXTURES / "invalid" / "norway.yaml"))
+    assert done.returncode == 1
+    assert "duplicate.yaml:4:1: error: duplicate key `title`" in done.stderr
+    assert "norway.yaml:14:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_validate_answers_file(answered: Path) -> None:
+    done = rw("validate", str(answered))
+    assert done.returncode == 0, done.stderr
+    assert "ok (answers for mini)" in done.stdout
+
+
+def test_bad_answer_value_names_line(answered: Path) -> None:
+    text = answered.read_text().replace("value: 10000000", "value: lots")
+    answered.write_text(text)
+    line = text.splitlines().index("      value: lots") + 1
+    done = rw("score", str(answered))
+    assert done.returncode == 2
+    assert f"a.yaml:{line}:" in done.stderr and "expected a number" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_score_json(answered: Path) -> None:
+    done = rw("score", str(answered), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    mini = data["questionnaires"][0]
+    assert mini["tier"]["id"] == "high"
+    assert mini["scores"] == {"harm": 5.0}
+    assert {t["rule_id"] for t in mini["trace"]} == {"people_scored", "regulated", "many_errors", "band_high"}
+    assert data["highest_severity"] == "high"
+
+
+def test_score_text(answered: Path) -> None:
+    done = rw("score", str(answered))
+    assert "Risk band: High. Harm score of 5 or more." in done.stdout
+    assert "trace: people_scored -> score harm+3; finding (high) [kind=Scores people, people=Yes]" in done.stdout
+
+
+def test_check_exit_codes(answered: Path) -> None:
+    assert rw("check", str(answered), "--fail-on", "high").returncode == 1
+    assert rw("check", str(answered), "--fail-on", "critical").returncode == 0
+    assert rw("check", str(answered), "--fail-on", "critical", "--fail-on-tier", "high").returncode == 1
+
+
+def test_diff(answered: Path, tmp_path: Path) -> None:
+    new = tmp_path / "b.yaml"
+    new.write_text(answered.read_text().replace("value: 'yes'", "value: 'no'"))
+    done = rw("diff", str(answered), str(new))
+    assert done.returncode == 0, done.stderr
+    assert "mini/people: Yes -> No" in done.stdout
+    assert "mini: tier high -> low" in done.stdout
+    assert "mini: score harm 5 -> 2 (-3)" in done.stdout
+
+
+def test_schema_is_json_schema() -> None:
+    done = rw("schema")
+    schema = json.loads(done.stdout)
+    assert schema["title"] == "riskwizard questionnaire"
+    assert "Condition" in schema["$defs"]
+    assert json.loads(rw("schema", "--answers").stdout)["title"] == "riskwizard answers file"
+
+
+def test_missing_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    done = rw("score", str(tmp_path / "nope.yaml"))
+    assert done.returncode == 2
+    assert "file not found" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_new_refuses_to_overwrite(answered: Path) -> None:
+    done = rw("new", str(answered), "-q", "mini")
+    assert done.returncode == 2 and "exists already" in done.stderr
