@@ -154,6 +154,29 @@ def check_value(question: Any, value: Any) -> tuple[Any, str]:
     return (int(value) if question.integer else value), ""
 
 
+def record_answer(doc: AnswersDoc, questionnaire_id: str, question: Any, value: Any = None,
+                  unknown: bool = False, note: str | None = None) -> Answer:
+    """Set (or clear, with value None and unknown False) one answer, validated and time-stamped.
+
+    The note is kept when only the value changes, so clearing an answer never loses its note.
+    """
+    answers = doc.answers_for(questionnaire_id)
+    previous = answers.get(question.id)
+    if unknown and not question.unknown_allowed:
+        raise AnswersError(f"\"don't know\" is not offered for `{question.id}`", None, "give an answer")
+    if value is not None and not unknown:
+        value, problem = check_value(question, value)
+        if problem:
+            raise AnswersError(f"answer to `{question.id}`: {problem}", None, "correct the value")
+    kept_note = previous.note if previous is not None and note is None else (note or "")
+    if value is None and not unknown and not kept_note:
+        answers.pop(question.id, None)
+        return Answer()
+    answer = Answer(value=None if unknown else value, unknown=unknown, note=kept_note, updated=now_iso())
+    answers[question.id] = answer
+    return answer
+
+
 def _check_rows(question: Any, value: Any) -> tuple[Any, str]:
     if not isinstance(value, list) or any(not isinstance(r, dict) for r in value):
         return value, "expected a list of rows (each a mapping of field: value)"

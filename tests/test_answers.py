@@ -239,3 +239,23 @@ def test_nasty_text_round_trips(tmp_path: Path, mini, text: str) -> None:
     assert back.answers["mini"]["notes"].value == text
     assert back.answers["mini"]["notes"].note == text
     assert back.system.name == text
+
+
+def test_record_answer_validates_stamps_and_keeps_notes(mini) -> None:
+    from riskwizard.answers import record_answer
+    from riskwizard.errors import AnswersError
+
+    doc = new_doc([mini])
+    q = mini.question("users")
+    a = record_answer(doc, "mini", q, 12, note="census")
+    assert a.value == 12 and a.updated.endswith("Z") and a.note == "census"
+    a = record_answer(doc, "mini", q, 13)
+    assert a.note == "census"  # changing the value keeps the note
+    a = record_answer(doc, "mini", q, unknown=True)
+    assert a.unknown and a.value is None and a.note == "census"
+    record_answer(doc, "mini", q, None)  # cleared value, note kept
+    assert doc.answers["mini"]["users"].note == "census"
+    with pytest.raises(AnswersError, match="whole number"):
+        record_answer(doc, "mini", q, 1.5)
+    record_answer(doc, "mini", q, None, note="")
+    assert "users" not in doc.answers["mini"]

@@ -1,0 +1,102 @@
+"""Assemble samples/<name>.yaml from per-questionnaire parts in samples/parts/<name>/<questionnaire>.yaml.
+
+Run once after editing parts: python tools/assemble_samples.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from riskwizard.answers import Answer, AnswerStore, Comment, new_doc, reconcile  # noqa: E402
+from riskwizard.loader import find_questionnaire  # noqa: E402
+from riskwizard.yamlsafe import load_yaml_file  # noqa: E402
+
+ORDER = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics",
+         "model-card"]
+
+META = {
+    "cv-screening": dict(
+        name="TalentSift CV screening and ranking",
+        description="Vendor-supplied model that filters and ranks job applications for warehouse and office "
+                    "roles at a 900-person logistics company in Germany.",
+        assessor="Dr. Miriam Keller, data protection lead (deployer)",
+        stage="deployment",
+        organisation="Nordhafen Logistik GmbH",
+        comments=[("Works council", "The council asks for the rejection explanations to be tested with "
+                   "applicants before go-live."),
+                  ("Ethics board chair", "Deployment is conditional on the disaggregated audit in finding "
+                   "historical_bias being repeated on the 2026 applicant pool.")],
+        decision="approved_with_conditions",
+        conditions="Quarterly selection-rate audit by sex, age band and nationality; human review of every "
+                   "automatic rejection until the audit shows parity within the four-fifths rule.",
+    ),
+    "face-recognition-station": dict(
+        name="Central Station live face matching (proposal)",
+        description="Real-time face recognition on station CCTV against a general police watch list.",
+        assessor="Inspector Jonas Weber, project lead",
+        stage="design",
+        organisation="City Police Directorate",
+        comments=[("Legal counsel", "The purpose as described is not one of the Art 5(1)(h) objectives; the "
+                   "project cannot proceed in this form.")],
+        decision="rejected",
+        conditions="",
+    ),
+    "llm-paper": dict(
+        name="Lumen-7B: an open-weights language model (NeurIPS submission)",
+        description="A 7B-parameter decoder-only language model trained by a university lab, released with "
+                    "open weights and a public chat demo.",
+        assessor="Prof. Ana Duarte, principal investigator",
+        stage="development",
+        organisation="University NLP Lab",
+        comments=[("Departmental ethics committee", "Please report the annotators' effective hourly pay in the "
+                   "paper and describe the demo's misuse monitoring.")],
+        decision="approved_with_conditions",
+        conditions="Demo launches with AI disclosure and output watermarking in place.",
+    ),
+    "medical-imaging": dict(
+        name="PneumoFlag chest X-ray triage",
+        description="Classifier that flags suspected pneumothorax on chest radiographs for priority reading.",
+        assessor="Dr. Lena Brandt, clinical safety officer",
+        stage="development",
+        organisation="RadAI Spinout GmbH",
+        comments=[("Clinical governance", "Paediatric and portable (AP) images must be evaluated separately "
+                   "before the clinical investigation.")],
+        decision="revise",
+        conditions="",
+    ),
+}
+
+
+def main() -> None:
+    parts_root = ROOT / "samples" / "parts"
+    for name, meta in META.items():
+        folder = parts_root / name
+        ids = [q for q in ORDER if (folder / f"{q}.yaml").exists()]
+        specs = [find_questionnaire(q) for q in ids]
+        out = ROOT / "samples" / f"{name}.yaml"
+        doc = new_doc(specs, meta["name"], meta["assessor"], meta["stage"], out)
+        doc.system.description = meta["description"]
+        doc.system.organisation = meta["organisation"]
+        doc.system.version = "1.0"
+        for qid in ids:
+            data = load_yaml_file(folder / f"{qid}.yaml").data or {}
+            doc.answers[qid] = {k: Answer(**v) for k, v in data.items()}
+        doc.review.comments = [Comment(by=b, text=t, date="2026-11-20") for b, t in meta["comments"]]
+        doc.review.decision = meta["decision"]
+        doc.review.conditions = meta["conditions"]
+        notices = reconcile(doc, specs, strict=False)
+        for n in notices:
+            print(f"{name}: WARNING {n}")
+        doc.created = "2026-11-20T09:00:00Z"
+        if out.exists():
+            out.unlink()
+        AnswerStore(out).save(doc)
+        print(f"wrote {out.relative_to(ROOT)} ({', '.join(ids)})")
+
+
+if __name__ == "__main__":
+    main()
