@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .answers import AnswersDoc, load_answers, reconcile
 from .engine import AssessmentResult, evaluate_assessment
-from .errors import AnswersError
+from .errors import AnswersError, RiskwizardError
 from .loader import Spec, find_questionnaire
 from .yamlsafe import SourcedYaml
 
@@ -42,12 +42,14 @@ def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
                 specs.append(find_questionnaire(qid, search))
         except AnswersError:
             raise
-        except Exception as exc:  # a SchemaError without location: say which line named it
-            from .errors import RiskwizardError
-
-            if not isinstance(exc, RiskwizardError):
-                raise
-            where = src.where(("questionnaires", i, "id")) if src and i < len(doc.questionnaires) else None
+        except RiskwizardError as exc:  # a SchemaError without location: say which line named it
+            where = None
+            if src is not None:
+                named = i < len(doc.questionnaires) and doc.questionnaires[i].id == qid
+                where = src.where(("questionnaires", i, "id")) if named else src.where_key(("answers", qid))
+            if exc.location is not None and exc.location.line:  # a problem inside the questionnaire file
+                named_at = f"; the answers file names this questionnaire at {where}" if where else ""
+                raise AnswersError(exc.message, exc.location, exc.fix + named_at) from None
             raise AnswersError(exc.message, where or exc.location, exc.fix) from None
     if not specs:
         raise AnswersError("the answers file names no questionnaire",

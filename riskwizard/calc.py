@@ -6,6 +6,7 @@ numbers in the tables are data with their sources, so they can be checked and up
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -157,6 +158,10 @@ def run_calculator(name: str, values: dict[str, Any]) -> dict[str, float] | None
         if spec.required and values.get(key) is None:
             return None
     try:
-        return calc.fn(values)
-    except (MissingInput, ZeroDivisionError, ValueError, TypeError):
+        outputs = calc.fn(values)
+    except (MissingInput, ZeroDivisionError, ValueError, TypeError, OverflowError):
         return None
+    # Inputs near the float limits can overflow to inf/nan; such results are meaningless (and not JSON).
+    if outputs is None or not all(math.isfinite(v) for v in outputs.values()):
+        return None
+    return outputs

@@ -50,20 +50,54 @@ def cli(ctx: click.Context, questionnaire_dirs: tuple[Path, ...]) -> None:
 
 
 @cli.command("open")
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sample", metavar="NAME",
+              help="Copy a bundled sample (see `riskwizard list`) into the current folder and open the copy.")
 @click.pass_context
-def open_cmd(ctx: click.Context, answers: Path) -> None:
-    """Open (or resume) ANSWERS in the wizard."""
+def open_cmd(ctx: click.Context, answers: Path | None, sample: str | None) -> None:
+    """Open (or resume) ANSWERS in the wizard, or a copy of a bundled sample."""
+    if (answers is None) == (sample is None):
+        raise click.UsageError("give either an answers file or --sample NAME")
+    if sample is not None:
+        from .loader import copy_sample
+
+        answers = copy_sample(_find_sample(sample), Path.cwd())
+        click.echo(f"Copied the sample to {answers}; the bundled sample stays unchanged.")
     _run_tui(answers, ctx)
+
+
+def _find_sample(name: str) -> Path:
+    from .loader import samples_dir
+
+    available = sorted(samples_dir().glob("*.yaml"))
+    for path in available:
+        if name in (path.stem, path.name):
+            return path
+    names = ", ".join(p.stem for p in available) or "none are installed"
+    raise click.UsageError(f"no bundled sample named `{name}` (available: {names})")
 
 
 def _run_tui(path: Path | None, ctx: click.Context) -> None:
     if path is not None and not path.exists():
         raise click.UsageError(f"{path}: no such file (use `riskwizard new {path}` to start one, "
                                "or run `riskwizard` alone for the start screen)")
+    if path is not None and _is_bundled_sample(path):
+        from .loader import copy_sample
+
+        path = copy_sample(path, Path.cwd())
+        click.echo(f"{path.name} is a bundled sample; opening a copy at {path} so the sample stays unchanged.")
     from .tui.app import run  # imported late: the CLI's other commands never load Textual
 
     run(path, _search_dirs(ctx))
+
+
+def _is_bundled_sample(path: Path) -> bool:
+    from .loader import samples_dir
+
+    try:
+        return path.resolve().parent == samples_dir().resolve()
+    except OSError:
+        return False
 
 
 @cli.command()

@@ -11,7 +11,7 @@ from typing import Any
 
 from .answers import Answer, AnswersDoc
 from .calc import run_calculator
-from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf, RowQuantifier
+from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
 from .loader import Spec, candidate_answers
 from .models import SEVERITY_ORDER, Severity
 
@@ -328,7 +328,7 @@ def _effects(rule: Any) -> list[str]:
 def _evidence(spec: Spec, view: AnswerView, cond: Condition) -> list[Evidence]:
     out: list[Evidence] = []
     seen: set[tuple[str, str]] = set()
-    for leaf in _all_leaves(cond):
+    for leaf in _outer_leaves(cond):
         key = (leaf.kind, leaf.ref)
         if key in seen:
             continue
@@ -337,7 +337,7 @@ def _evidence(spec: Spec, view: AnswerView, cond: Condition) -> list[Evidence]:
             try:
                 question = spec.question(leaf.ref)
             except KeyError:
-                continue  # a field inside a group row; the group itself is listed
+                continue
             answer = view.answers.get(leaf.ref) if view.is_visible(leaf.ref) else None
             out.append(Evidence(leaf.ref, "q", format_value(question, answer)))
         elif leaf.kind == "derived":
@@ -348,18 +348,13 @@ def _evidence(spec: Spec, view: AnswerView, cond: Condition) -> list[Evidence]:
     return out
 
 
-def _all_leaves(cond: Condition) -> list[Leaf]:
-    leaves = list(cond.leaves())
-    stack: list[Condition] = [cond]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, RowQuantifier):
-            leaves.extend(node.row_leaves())
-        for child in getattr(node, "items", ()) or ():
-            stack.append(child)
-        if hasattr(node, "item"):
-            stack.append(node.item)
-    return leaves
+def _outer_leaves(cond: Condition) -> list[Leaf]:
+    """Leaves that refer to top-level questions, derived values and scores.
+
+    Fields inside a group row (``any_row``/``all_rows``) are left out: their ids may repeat a
+    top-level question id, and the group itself is listed as the evidence.
+    """
+    return list(cond.leaves())
 
 
 def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
@@ -387,7 +382,7 @@ def what_would_change(spec: Spec, answers: dict[str, Answer], limit: int = 50) -
     assert base.tier is not None
     leaves_by_q: dict[str, list[Leaf]] = {}
     for cond in [*spec.rule_when.values(), *(c for c in spec.question_when.values() if c)]:
-        for leaf in _all_leaves(cond):
+        for leaf in _outer_leaves(cond):
             if leaf.kind == "q":
                 leaves_by_q.setdefault(leaf.ref, []).append(leaf)
     view = AnswerView(spec, answers)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
+import re
+import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -120,10 +123,53 @@ def _one_error(err: dict[str, Any], loc: tuple[Any, ...], src: SourcedYaml, what
         return SchemaError(f"{dotted}: `{err.get('input')}` is not a valid id", where,
                            "ids are lower-case slugs: letters, digits, _ and -, starting with a letter")
     message = err["msg"].removeprefix("Value error, ")
+    duplicate = _DUPLICATE_ID.match(message)
+    if duplicate:
+        places = _id_places(src, duplicate["what"], duplicate["value"])
+        if len(places) >= 2:
+            first, second = places[0], places[1]
+            return SchemaError(f"{message} (first defined on line {first.line})", second,
+                               "give each one its own id; ids must be unique within a questionnaire")
     if message.endswith("put it in quotes"):
         message, _, fix = message.rpartition("; ")
         return SchemaError(f"{dotted}: {message}", where, fix)
     return SchemaError(f"{dotted}: {message}", where, "see `riskwizard schema` for the format")
+
+
+_DUPLICATE_ID = re.compile(r"duplicate (?P<what>[a-z ]+ id) `(?P<value>[^`]*)`")
+# Where each kind of id lives in a questionnaire; "*" stands for any list index.
+_ID_PATHS: dict[str, tuple[tuple[Any, ...], ...]] = {
+    "section id": (("sections", "*", "id"),),
+    "question id": (("sections", "*", "questions", "*", "id"),),
+    "rule id": (("rules", "*", "id"),),
+    "dimension id": (("dimensions", "*", "id"),),
+    "obligation id": (("obligations", "*", "id"),),
+    "derived id": (("derived", "*", "id"),),
+}
+
+
+def _id_places(src: SourcedYaml, what: str, value: str) -> list[Location]:
+    """Source locations of every ``id: value`` of the given kind, in file order."""
+    patterns = _ID_PATHS.get(what, ())
+    found: list[Location] = []
+
+    def walk(node: Any, path: tuple[Any, ...], rest: tuple[Any, ...]) -> None:
+        if not rest:
+            if node == value:
+                found.append(src.where(path))
+            return
+        head, tail = rest[0], rest[1:]
+        if head == "*":
+            if isinstance(node, list):
+                for i, item in enumerate(node):
+                    walk(item, (*path, i), tail)
+        elif isinstance(node, dict) and head in node:
+            walk(node[head], (*path, head), tail)
+
+    for pattern in patterns:
+        walk(src.data, (), pattern)
+    found.sort(key=lambda where: (where.line or 0, where.column or 0))
+    return found
 
 
 _UNION_TAGS = {"single", "multi", "yesno", "text", "number", "percent", "group"}
@@ -345,7 +391,10 @@ def candidate_answers(question: Any, leaves: list[Leaf]) -> list[tuple[str, Any]
         for leaf in leaves:
             for v in leaf.value if isinstance(leaf.value, tuple) else (leaf.value,):
                 if isinstance(v, int | float):
-                    numbers.update((v - 1, v - 0.001, v, v + 0.001, v + 1))
+                    # Steps relative to the value, so they still differ from it at 1e25 FLOP.
+                    step = max(1.0, abs(float(v)) * 1e-9)
+                    numbers.update((v - step, v - 0.001, math.nextafter(float(v), -math.inf), v,
+                                    math.nextafter(float(v), math.inf), v + 0.001, v + step))
         out += [("answered", n) for n in sorted(numbers) or [0]]
     return out
 
@@ -421,3 +470,14 @@ def _load_cached(path: Path) -> Spec:
 
 def shown(path: Path) -> str:
     return display_path(path)
+
+
+def copy_sample(sample: Path, folder: Path) -> Path:
+    """Copy a bundled sample next to the user under a free name (samples themselves are never written)."""
+    target = folder / sample.name
+    n = 2
+    while target.exists():
+        target = folder / f"{sample.stem}-{n}{sample.suffix}"
+        n += 1
+    shutil.copyfile(sample, target)
+    return target

@@ -232,7 +232,7 @@ class Rule(Strict):
     tier: Slug | None = None
     reason: OptionalText = Field("", description="Why this rule assigns the tier; shown with the result.")
     finding: FindingSpec | None = None
-    score: dict[Slug, float] = Field(default_factory=dict)
+    score: dict[Slug, Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(default_factory=dict)
     flags: list[Slug] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ values itself, remembering the line and column of every value so that schema err
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from .errors import Location, YamlError, display_path
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_TOKENS = 200_000
+MAX_INT_DIGITS = 18
 
 Path_ = tuple[str | int, ...]
 
@@ -62,6 +65,14 @@ class SourcedYaml:
     data: Any
     path: str
     info: dict[Path_, ScalarInfo] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # (line, column) of each mapping key
+
+    def where_key(self, loc: tuple[Any, ...]) -> Location:
+        """Location of the key that introduces ``loc`` (its line, not its value's), else of the value."""
+        if loc in self.keys:
+            line, column = self.keys[loc]
+            return Location(self.path, line, column)
+        return self.where(loc)
 
     def where(self, loc: tuple[Any, ...] = ()) -> Location:
         """Best source location for a data path; unknown trailing parts fall back to the parent."""
@@ -160,7 +171,7 @@ def load_yaml_text(text: str, name: str = "<text>", max_bytes: int = MAX_BYTES) 
     node = _compose(text, name)
     builder = _Builder(name)
     data = builder.build(node, ())
-    return SourcedYaml(data=data, path=name, info=builder.info)
+    return SourcedYaml(data=data, path=name, info=builder.info, keys=builder.keys)
 
 
 def _mark_location(name: str, mark: Any) -> Location:
@@ -193,7 +204,7 @@ def _scan(text: str, name: str) -> None:
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
             tokens += 1
-            if tokens > MAX_NODES * 4:
+            if tokens > MAX_TOKENS:
                 raise YamlError(
                     "file has too many YAML elements",
                     _mark_location(name, token.start_mark),
@@ -275,6 +286,7 @@ class _Builder:
     def __init__(self, name: str) -> None:
         self.name = name
         self.info: dict[Path_, ScalarInfo] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
         self.nodes = 0
         self._constructor = yaml.constructor.SafeConstructor()
 
@@ -332,6 +344,7 @@ class _Builder:
                     "remove or rename one of the two; YAML would silently keep only the last",
                 )
             seen[key] = line
+            self.keys[(*path, key)] = (line, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, (*path, key))
         return result
 
@@ -352,6 +365,13 @@ class _Builder:
                     self._loc(node),
                     "write a plain decimal number, or quote it if it is text",
                 )
+            digits = text.lstrip("+-")
+            if len(digits) > MAX_INT_DIGITS:
+                raise YamlError(
+                    f"number with {len(digits)} digits is too large (at most {MAX_INT_DIGITS} digits)",
+                    self._loc(node),
+                    "write a smaller number (scientific notation such as 1.0e+25 is fine), or quote it if it is text",
+                )
             return int(text)
         if tag == _FLOAT:
             if not _PLAIN_FLOAT.match(text):
@@ -360,7 +380,14 @@ class _Builder:
                     self._loc(node),
                     "write a finite decimal number such as 0.5, or quote it if it is text",
                 )
-            return float(text)
+            value = float(text)
+            if not math.isfinite(value):
+                raise YamlError(
+                    f"`{text}` is not a finite number (it overflows to infinity)",
+                    self._loc(node),
+                    "write a finite decimal number below 1e308",
+                )
+            return value
         if tag == _TIMESTAMP:
             # Kept as its text but typed: schema checks see a date where text is expected.
             return _YamlDate(text)

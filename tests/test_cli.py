@@ -119,3 +119,26 @@ def test_missing_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
 def test_new_refuses_to_overwrite(answered: Path) -> None:
     done = rw("new", str(answered), "-q", "mini")
     assert done.returncode == 2 and "exists already" in done.stderr
+
+
+def test_open_unknown_sample_lists_the_available_ones(tmp_path: Path) -> None:
+    done = rw("open", "--sample", "no-such-sample", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no bundled sample named `no-such-sample`" in done.stderr and "cv-screening" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_open_needs_a_file_or_a_sample(tmp_path: Path) -> None:
+    done = rw("open", cwd=tmp_path)
+    assert done.returncode == 2 and "either an answers file or --sample" in done.stderr
+
+
+def test_copy_sample_never_overwrites(tmp_path: Path) -> None:
+    from riskwizard.loader import copy_sample, samples_dir
+
+    sample = samples_dir() / "llm-paper.yaml"
+    first = copy_sample(sample, tmp_path)
+    first.write_text("edited")
+    second = copy_sample(sample, tmp_path)
+    assert first.name == "llm-paper.yaml" and second.name == "llm-paper-2.yaml"
+    assert first.read_text() == "edited" and second.read_bytes() == sample.read_bytes()
