@@ -1,0 +1,505 @@
+"""The EU AI Act questionnaire on the tricky cases of the Regulation, and the four sample parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from riskwizard.answers import Answer, check_value
+from riskwizard.engine import AnswerView, evaluate, what_would_change
+from riskwizard.loader import load_questionnaire
+from riskwizard.yamlsafe import load_yaml_file
+
+ROOT = Path(__file__).resolve().parent.parent
+PATH = ROOT / "questionnaires" / "eu-ai-act.yaml"
+PARTS = ROOT / "samples" / "parts"
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_questionnaire(PATH)
+
+
+def A(value=None, unknown: bool = False) -> Answer:  # noqa: N802 - short helper
+    return Answer(value=value, unknown=unknown)
+
+
+# A plain, in-scope AI system with nothing special about it; cases change only what matters.
+BASE = {
+    "artefact": "ai_system",
+    "role": ["provider"],
+    "eu_nexus": "yes",
+    "military_only": "no",
+    "sole_research": "no",
+    "pre_market_research": "no",
+    "open_source": "proprietary",
+    "p5a_manipulation": "no",
+    "p5b_vulnerability": "no",
+    "p5c_social_scoring": "no",
+    "p5d_crime_prediction": "none",
+    "p5e_face_scraping": "no",
+    "biometric_data": "no",
+    "annex1_product": "no",
+    "annex3_areas": ["none"],
+    "art50_interacts": "no",
+    "art50_generates": ["none"],
+}
+
+
+def answers(**changes) -> dict[str, Answer]:
+    merged = {**BASE, **changes}
+    return {k: (v if isinstance(v, Answer) else A(v)) for k, v in merged.items() if v is not None}
+
+
+def run(spec, **changes):
+    return evaluate(spec, answers(**changes))
+
+
+def fired(result) -> set[str]:
+    return {t.rule_id for t in result.trace}
+
+
+def obligation_ids(result) -> set[str]:
+    return {o.id for o in result.obligations}
+
+
+def test_loads_with_sources_and_help(spec) -> None:
+    assert spec.id == "eu-ai-act"
+    assert spec.model.as_of == "2026-11-22"
+    assert [lvl.id for lvl in spec.model.outcome.levels] == ["out_of_scope", "prohibited", "high", "limited", "minimal"]
+    assert spec.model.outcome.mode == "first_match"
+    for q in spec.questions():
+        assert q.help.strip() and q.why.strip() and q.source.strip(), q.id
+    for rule in spec.model.rules:
+        f = rule.finding
+        assert f is not None, rule.id
+        assert f.explanation.strip() and f.recommendation.strip() and f.citation.strip(), rule.id
+    for ob in spec.model.obligations:
+        assert ob.applies_from and ob.date_source, ob.id
+
+
+def test_baseline_is_minimal(spec) -> None:
+    r = run(spec)
+    assert r.tier.id == "minimal"
+    assert r.tier.rule_id is None
+
+
+# --------------------------------------------------------------------------- biometrics
+
+
+def test_one_to_one_face_verification_is_not_high_risk(spec) -> None:
+    r = run(spec, biometric_data="yes", biometric_functions=["verification_1to1"])
+    assert r.tier.id == "minimal"
+    assert "biometric_verification_only" in fired(r)
+    assert "high_risk_annex_iii" not in r.flags
+
+
+def test_remote_identification_is_high_risk(spec) -> None:
+    r = run(spec, biometric_data="yes", biometric_functions=["remote_identification"], rbi_realtime="post",
+            rbi_public_le="no")
+    assert r.tier.id == "high"
+    assert r.tier.rule_id == "high_annex_iii_1a"
+
+
+def test_emotion_recognition_at_work_for_safety_is_high_not_prohibited(spec) -> None:
+    r = run(spec, biometric_data="yes", biometric_functions=["emotion_recognition"],
+            emotion_context="workplace_education", emotion_purpose="medical_safety", derog_conditions=["none"],
+            profiling="no")
+    assert r.tier.id == "high"
+    assert r.tier.rule_id == "high_annex_iii_1c"
+    assert "art5_1_f_emotion_work_education" not in fired(r)
+    assert "art5_1_f_medical_safety" in fired(r)
+
+
+def test_emotion_recognition_at_work_for_productivity_is_prohibited(spec) -> None:
+    r = run(spec, biometric_data="yes", biometric_functions=["emotion_recognition"],
+            emotion_context="workplace_education", emotion_purpose="other")
+    assert r.tier.id == "prohibited"
+    assert r.tier.rule_id == "art5_1_f_emotion_work_education"
+    assert "high_annex_iii_1c" not in fired(r)
+
+
+def test_sensitive_categorisation_dataset_labelling_is_not_prohibited(spec) -> None:
+    banned = run(spec, biometric_data="yes", biometric_functions=["categorisation_art5"], p5g_exception="none")
+    assert banned.tier.id == "prohibited"
+    labelling = run(spec, biometric_data="yes", biometric_functions=["categorisation_art5"],
+                    p5g_exception="dataset_labelling", derog_conditions=["none"], profiling="no")
+    assert labelling.tier.id == "high"
+    assert labelling.tier.rule_id == "high_annex_iii_1b"
+
+
+RTRBI = dict(biometric_data="yes", biometric_functions=["remote_identification"], rbi_realtime="realtime",
+             rbi_public_le="yes")
+
+
+def test_realtime_rbi_general_watch_list_is_prohibited(spec) -> None:
+    r = run(spec, **RTRBI, rbi_objective="other")
+    assert r.tier.id == "prohibited"
+    assert r.tier.rule_id == "art5_1_h_realtime_rbi"
+
+
+def test_realtime_rbi_with_listed_exception_is_high_with_safeguards(spec) -> None:
+    r = run(spec, role=["deployer"], deployer_type="public_body", personal_use="no", **RTRBI,
+            rbi_objective="victims_search", rbi_strictly_necessary="yes", rbi_national_law="yes",
+            rbi_authorisation="yes", derog_conditions=["none"], profiling="no")
+    assert r.tier.id == "high"
+    assert r.tier.rule_id == "high_annex_iii_1a"
+    assert "art5_1_h_exception" in fired(r)
+    assert "rbi_law_enforcement_exception" in r.flags
+    obs = obligation_ids(r)
+    assert {"deployer_rbi_safeguards", "deployer_fria", "deployer_public_registration"} <= obs
+
+
+def test_realtime_rbi_exception_without_national_law_is_prohibited(spec) -> None:
+    r = run(spec, **RTRBI, rbi_objective="imminent_threat", rbi_strictly_necessary="yes", rbi_national_law="no")
+    assert r.tier.id == "prohibited"
+
+
+def test_realtime_rbi_not_strictly_necessary_is_prohibited(spec) -> None:
+    r = run(spec, **RTRBI, rbi_objective="suspects_serious_crime", rbi_strictly_necessary="no",
+            rbi_national_law="yes")
+    assert r.tier.id == "prohibited"
+
+
+# --------------------------------------------------------------------------- Annex III carve-outs
+
+
+def test_financial_fraud_detection_is_not_credit_scoring(spec) -> None:
+    r = run(spec, annex3_areas=["essential_services"], annex3_services=["fraud_detection"])
+    assert r.tier.id == "minimal"
+    assert "fraud_detection_carve_out" in fired(r)
+    credit = run(spec, annex3_areas=["essential_services"], annex3_services=["creditworthiness"],
+                 derog_conditions=["none"], profiling="yes")
+    assert credit.tier.id == "high"
+    assert credit.tier.rule_id == "high_annex_iii_5"
+
+
+def test_travel_document_check_and_campaign_logistics_are_not_high(spec) -> None:
+    travel = run(spec, annex3_areas=["migration"], annex3_migration=["travel_document_check"])
+    assert travel.tier.id == "minimal"
+    campaign = run(spec, annex3_areas=["justice_democracy"], annex3_justice=["campaign_logistics"])
+    assert campaign.tier.id == "minimal"
+    voters = run(spec, annex3_areas=["justice_democracy"], annex3_justice=["elections"], derog_conditions=["none"],
+                 profiling="yes")
+    assert voters.tier.id == "high"
+
+
+def test_subpoints_only_shown_after_area_chosen(spec) -> None:
+    view = AnswerView(spec, answers())
+    assert not view.is_visible("annex3_employment")
+    assert not view.is_visible("derog_conditions")
+    view = AnswerView(spec, answers(annex3_areas=["employment"]))
+    assert view.is_visible("annex3_employment")
+    assert not view.is_visible("annex3_education")
+    assert not view.is_visible("derog_conditions")  # only once a listed sub-point is chosen
+    view = AnswerView(spec, answers(annex3_areas=["employment"], annex3_employment=["recruitment"]))
+    assert view.is_visible("derog_conditions") and view.is_visible("profiling")
+
+
+# --------------------------------------------------------------------------- Art 6(3)
+
+
+def test_derogation_without_profiling_is_not_high_and_flags(spec) -> None:
+    r = run(spec, annex3_areas=["education"], annex3_education=["evaluate_outcomes"],
+            derog_conditions=["narrow_procedural"], profiling="no")
+    assert r.tier.id == "minimal"
+    assert "art6_3_derogation" in r.flags
+    assert {"provider_derogation_documentation", "provider_derogation_registration"} <= obligation_ids(r)
+    assert any(f.rule_id == "art6_3_derogation" and "49(2)" in f.citation for f in r.findings)
+
+
+def test_derogation_with_profiling_stays_high(spec) -> None:
+    r = run(spec, annex3_areas=["employment"], annex3_employment=["recruitment"], derog_conditions=["preparatory"],
+            profiling="yes")
+    assert r.tier.id == "high"
+    assert "art6_3_derogation" not in r.flags
+    assert "art6_3_profiling_override" in fired(r)
+
+
+def test_derogation_with_unknown_profiling_stays_high(spec) -> None:
+    r = run(spec, annex3_areas=["employment"], annex3_employment=["recruitment"], derog_conditions=["preparatory"],
+            profiling=A(unknown=True))
+    assert r.tier.id == "high"
+    assert "unknown_derogation" in fired(r)
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def test_open_source_high_risk_is_not_out_of_scope(spec) -> None:
+    r = run(spec, open_source="foss", annex3_areas=["education"], annex3_education=["admission"],
+            derog_conditions=["none"], profiling="yes")
+    assert r.tier.id == "high"
+    assert "art2_12_open_source" not in fired(r)
+
+
+def test_open_source_plain_is_out_of_scope_but_not_with_chatbot(spec) -> None:
+    plain = run(spec, open_source="foss")
+    assert plain.tier.id == "out_of_scope"
+    assert plain.tier.rule_id == "art2_12_open_source"
+    chatbot = run(spec, open_source="foss", art50_interacts="yes", art50_obvious="no")
+    assert chatbot.tier.id == "limited"
+    prohibited = run(spec, open_source="foss", p5c_social_scoring="yes")
+    assert prohibited.tier.id == "prohibited"
+    assert "art2_12_open_source" not in fired(prohibited)
+
+
+def test_military_only_is_out_of_scope_even_if_prohibited(spec) -> None:
+    r = run(spec, military_only="exclusively_military", p5a_manipulation="yes")
+    assert r.tier.id == "out_of_scope"
+    assert r.tier.rule_id == "art2_3_military"
+    assert "excluded_but_prohibited" in fired(r)
+    dual = run(spec, military_only="dual_use", p5a_manipulation="yes")
+    assert dual.tier.id == "prohibited"
+
+
+def test_research_exclusions(spec) -> None:
+    assert run(spec, sole_research="yes", annex3_areas=["employment"], annex3_employment=["recruitment"]).tier.id \
+        == "out_of_scope"
+    assert run(spec, pre_market_research="lab_only").tier.id == "out_of_scope"
+    real = run(spec, pre_market_research="real_world_testing", annex3_areas=["employment"],
+               annex3_employment=["recruitment"], derog_conditions=["none"], profiling="yes")
+    assert real.tier.id == "high"
+    assert "art2_8_real_world_testing" in fired(real)
+
+
+def test_personal_use_only_for_pure_deployers(spec) -> None:
+    personal = run(spec, role=["deployer"], deployer_type="private_other", personal_use="yes",
+                   art50_interacts="yes", art50_obvious="no")
+    assert personal.tier.id == "out_of_scope"
+    view = AnswerView(spec, answers(role=["provider", "deployer"]))
+    assert not view.is_visible("personal_use")
+
+
+# --------------------------------------------------------------------------- Art 50
+
+
+def test_chatbot_is_limited_with_art50_1(spec) -> None:
+    r = run(spec, art50_interacts="yes", art50_obvious="no")
+    assert r.tier.id == "limited"
+    assert "transparency_art50_1" in r.flags
+    assert "duty_art50_1" in obligation_ids(r)
+
+
+def test_obvious_chatbot_has_no_disclosure_duty(spec) -> None:
+    r = run(spec, art50_interacts="yes", art50_obvious="yes")
+    assert r.tier.id == "minimal"
+    assert "transparency_art50_1" not in r.flags
+
+
+def test_standard_editing_has_no_marking_duty(spec) -> None:
+    r = run(spec, art50_generates=["text"], art50_editing_only="yes")
+    assert "transparency_art50_2" not in r.flags
+    r = run(spec, art50_generates=["image"], art50_editing_only="no")
+    assert "transparency_art50_2" in r.flags
+    assert r.tier.id == "limited"
+
+
+def test_high_risk_plus_deepfake_keeps_high_and_flags_50_4(spec) -> None:
+    r = run(spec, role=["provider", "deployer"], deployer_type="private_other", annex3_areas=["employment"],
+            annex3_employment=["work_decisions"], derog_conditions=["none"], profiling="yes",
+            art50_generates=["video"], art50_editing_only="no", art50_deepfake="yes", art50_artistic="no")
+    assert r.tier.id == "high"
+    assert {"transparency_art50_4", "transparency_art50_2"} <= set(r.flags)
+    assert {"duty_art50_4", "duty_art50_2", "provider_risk_management"} <= obligation_ids(r)
+
+
+def test_art50_duties_follow_the_role(spec) -> None:
+    provider = run(spec, art50_interacts="yes", art50_obvious="no", art50_generates=["text"],
+                   art50_editing_only="no")
+    assert {"transparency_art50_1", "transparency_art50_2"} <= set(provider.flags)
+    deployer = run(spec, role=["deployer"], deployer_type="private_other", personal_use="no", art50_interacts="yes",
+                   art50_obvious="no", art50_generates=["text"], art50_editing_only="no", art50_public_text="yes",
+                   art50_editorial="no")
+    assert deployer.tier.id == "limited"
+    assert "transparency_art50_1" not in deployer.flags
+    assert "transparency_art50_4" in deployer.flags
+    edited = run(spec, role=["deployer"], deployer_type="private_other", personal_use="no", art50_generates=["text"],
+                 art50_editing_only="no", art50_public_text="yes", art50_editorial="yes")
+    assert "transparency_art50_4" not in edited.flags
+
+
+def test_emotion_recognition_deployer_gets_50_3(spec) -> None:
+    r = run(spec, role=["deployer"], deployer_type="private_other", personal_use="no", biometric_data="yes",
+            biometric_functions=["emotion_recognition"], emotion_context="other_context", derog_conditions=["none"],
+            profiling="no")
+    assert r.tier.id == "high"
+    assert "transparency_art50_3" in r.flags
+
+
+# --------------------------------------------------------------------------- GPAI
+
+
+def test_gpai_above_threshold_is_systemic(spec) -> None:
+    r = run(spec, artefact="gpai_model", gpai_compute=3e25, gpai_designated="no", gpai_on_market_before="no")
+    assert {"gpai", "gpai_systemic_risk"} <= set(r.flags)
+    assert r.tier.id == "minimal"
+    assert r.tier.rule_id == "gpai_model_only"
+    assert "GPAI" in r.tier.reason or "general-purpose" in r.tier.reason
+    assert {"gpai_notify_commission", "gpai_systemic_duties", "gpai_documentation"} <= obligation_ids(r)
+
+
+def test_gpai_below_threshold_and_exactly_at_threshold_is_not_systemic(spec) -> None:
+    for compute in (3e23, 1e25):
+        r = run(spec, artefact="gpai_model", gpai_compute=compute, gpai_designated="no", gpai_on_market_before="no")
+        assert "gpai" in r.flags
+        assert "gpai_systemic_risk" not in r.flags
+
+
+def test_gpai_designation_and_unknown_compute(spec) -> None:
+    r = run(spec, artefact="gpai_model", gpai_compute=1e23, gpai_designated="yes", gpai_on_market_before="no")
+    assert "gpai_systemic_risk" in r.flags
+    r = run(spec, artefact="gpai_model", gpai_compute=A(unknown=True), gpai_designated="no",
+            gpai_on_market_before="no")
+    assert "unknown_gpai_systemic" in fired(r)
+    assert "gpai_systemic_risk" not in r.flags
+
+
+def test_open_source_gpai_reduced_duties_and_legacy_dates(spec) -> None:
+    r = run(spec, artefact="gpai_model", open_source="foss", gpai_compute=1e24, gpai_designated="no",
+            gpai_on_market_before="no")
+    obs = obligation_ids(r)
+    assert "gpai_copyright_summary" in obs
+    assert "gpai_documentation" not in obs
+    assert "gpai_open_source_reduction" in fired(r)
+    legacy = run(spec, artefact="gpai_model", gpai_compute=1e24, gpai_designated="no", gpai_on_market_before="yes")
+    dates = {o.id: o.applies_from for o in legacy.obligations}
+    assert dates.get("gpai_legacy_compliance") == "2027-08-02"
+    assert "gpai_copyright_summary" not in dates
+
+
+# --------------------------------------------------------------------------- obligations and dates
+
+
+def test_obligations_differ_by_role(spec) -> None:
+    case = dict(annex3_areas=["employment"], annex3_employment=["recruitment"], derog_conditions=["none"],
+                profiling="yes")
+    provider = obligation_ids(run(spec, role=["provider"], **case))
+    deployer = obligation_ids(run(spec, role=["deployer"], deployer_type="private_other", personal_use="no", **case))
+    assert {"provider_risk_management", "provider_quality_management", "provider_conformity_assessment",
+            "provider_registration", "provider_technical_documentation"} <= provider
+    assert not any(o.startswith("deployer_") for o in provider)
+    assert {"deployer_use_and_oversight", "deployer_input_monitoring_logs", "deployer_inform_people"} <= deployer
+    assert not any(o.startswith("provider_") for o in deployer)
+    assert "deployer_fria" not in deployer  # a private employer is not a public-service FRIA deployer
+    assert "ai_literacy" in provider and "ai_literacy" in deployer
+
+
+def test_fria_for_public_bodies_and_credit_scoring(spec) -> None:
+    public = run(spec, role=["deployer"], deployer_type="public_body", personal_use="no", annex3_areas=["education"],
+                 annex3_education=["admission"], derog_conditions=["none"], profiling="yes")
+    assert "deployer_fria" in obligation_ids(public)
+    bank = run(spec, role=["deployer"], deployer_type="private_other", personal_use="no",
+               annex3_areas=["essential_services"], annex3_services=["creditworthiness"], derog_conditions=["none"],
+               profiling="yes")
+    assert "deployer_fria" in obligation_ids(bank)
+
+
+def test_dates_follow_the_route(spec) -> None:
+    annex_iii = run(spec, annex3_areas=["employment"], annex3_employment=["recruitment"], derog_conditions=["none"],
+                    profiling="yes")
+    dates = {o.id: o.applies_from for o in annex_iii.obligations}
+    assert dates["provider_risk_management"] == "2026-08-02"
+    assert dates["ai_literacy"] == "2025-02-02"
+    annex_i = run(spec, annex1_product="safety_component", annex1_legislation="machinery", annex1_third_party="yes")
+    assert annex_i.tier.id == "high"
+    dates = {o.id: o.applies_from for o in annex_i.obligations}
+    assert dates["provider_risk_management_annex_i"] == "2027-08-02"
+    assert "provider_risk_management" not in dates
+    assert "provider_registration" not in dates  # Annex I products are not registered under Art 49(1)
+    both = run(spec, annex1_product="safety_component", annex1_legislation="machinery", annex1_third_party="yes",
+               annex3_areas=["critical_infrastructure"], annex3_infrastructure="safety_component",
+               derog_conditions=["none"], profiling="no")
+    ids = obligation_ids(both)
+    assert "provider_risk_management" in ids and "provider_risk_management_annex_i" not in ids
+    prohibited = run(spec, p5e_face_scraping="yes")
+    assert "cease_prohibited_practice" in obligation_ids(prohibited)
+    assert "provider_risk_management" not in obligation_ids(prohibited)
+
+
+def test_annex_i_needs_third_party_assessment(spec) -> None:
+    r = run(spec, annex1_product="is_product", annex1_legislation="medical_devices", annex1_third_party="no")
+    assert r.tier.id == "minimal"
+    assert "annex_i_no_third_party" in fired(r)
+
+
+def test_key_dates_include_the_reported_omnibus(spec) -> None:
+    dates = {d.date: d for d in spec.model.key_dates}
+    for date in ("2025-02-02", "2025-08-02", "2026-08-02", "2027-08-02"):
+        assert date in dates
+    for date in ("2027-12-02", "2028-08-02"):
+        assert "Official Journal" in dates[date].citation
+
+
+# --------------------------------------------------------------------------- don't know, what-if
+
+
+def test_unknown_classification_raises_findings(spec) -> None:
+    r = run(spec, p5a_manipulation=A(unknown=True), annex3_areas=A(unknown=True), art50_interacts=A(unknown=True))
+    ids = {f.rule_id for f in r.findings}
+    assert {"unknown_prohibited", "unknown_annex_iii", "unknown_transparency"} <= ids
+    assert any(f.severity == "critical" for f in r.findings if f.rule_id == "unknown_prohibited")
+
+
+def test_what_would_change_for_high_risk(spec) -> None:
+    a = answers(annex3_areas=["employment"], annex3_employment=["recruitment"], derog_conditions=["preparatory"],
+                profiling="yes")
+    assert evaluate(spec, a).tier.id == "high"
+    changes = what_would_change(spec, a)
+    assert changes
+    assert any(c.question_id == "profiling" and c.new_tier == "minimal" for c in changes)
+    assert any(c.question_id == "p5a_manipulation" and c.new_tier == "prohibited" for c in changes)
+
+
+# --------------------------------------------------------------------------- samples
+
+SAMPLES = {
+    "cv-screening": ("high", {"high_risk_annex_iii"}, set()),
+    "face-recognition-station": ("prohibited", set(), set()),
+    "llm-paper": ("limited", {"gpai", "transparency_art50_1", "transparency_art50_2"}, {"gpai_systemic_risk"}),
+    "medical-imaging": ("high", {"high_risk_annex_i", "high_risk_annex_i_only"}, {"high_risk_annex_iii"}),
+}
+
+
+def load_part(name: str, spec) -> dict[str, Answer]:
+    raw = load_yaml_file(PARTS / name / "eu-ai-act.yaml").data
+    out = {}
+    for qid, entry in raw.items():
+        assert set(entry) <= {"value", "note", "unknown"}, (name, qid)
+        answer = Answer(**entry)
+        if answer.value is not None:
+            _, problem = check_value(spec.question(qid), answer.value)
+            assert not problem, f"{name}/{qid}: {problem}"
+        out[qid] = answer
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_part_scores_to_the_legal_tier(spec, name: str) -> None:
+    a = load_part(name, spec)
+    r = evaluate(spec, a)
+    tier, flags, absent = SAMPLES[name]
+    assert r.tier.id == tier, r.tier.reason
+    assert flags <= set(r.flags)
+    assert not (absent & set(r.flags))
+    unanswered = [q.id for q in r.open_questions]
+    assert not unanswered, f"{name}: open questions {unanswered}"
+    view = AnswerView(spec, a)
+    hidden = [qid for qid in a if not view.is_visible(qid)]
+    assert not hidden, f"{name}: answers to hidden questions {hidden}"
+
+
+def test_sample_details(spec) -> None:
+    cv = evaluate(spec, load_part("cv-screening", spec))
+    assert cv.tier.rule_id == "high_annex_iii_4"
+    assert "art6_3_profiling_override" in fired(cv)
+    assert {"deployer_use_and_oversight", "deployer_inform_people"} <= obligation_ids(cv)
+    face = evaluate(spec, load_part("face-recognition-station", spec))
+    assert face.tier.rule_id == "art5_1_h_realtime_rbi"
+    med = evaluate(spec, load_part("medical-imaging", spec))
+    assert med.tier.rule_id == "high_annex_i"
+    assert {o.applies_from for o in med.obligations if o.id.startswith("provider_")} == {"2027-08-02"}
+    llm = evaluate(spec, load_part("llm-paper", spec))
+    assert "gpai_open_source_reduction" in fired(llm)
+    assert "gpai_documentation" not in obligation_ids(llm)
