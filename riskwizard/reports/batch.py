@@ -1,0 +1,98 @@
+"""Export every answers file in a folder, in parallel worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import RiskwizardError
+
+_FORMAT_LINE = re.compile(rb"^format:\s*[\"']?riskwizard-answers/1", re.MULTILINE)
+
+
+@dataclass
+class BatchItem:
+    source: Path
+    output: Path | None
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+Progress = Callable[[int, int, BatchItem], None]
+
+
+def answers_files(folder: Path) -> list[Path]:
+    """The answers files in a folder (questionnaires and other YAML are skipped)."""
+    found = []
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            head = path.read_bytes()[:4096]
+        except OSError:
+            continue
+        if _FORMAT_LINE.search(head):
+            found.append(path)
+    return found
+
+
+def _one(args: tuple[str, str, str, str | None]) -> BatchItem:
+    from . import export_file
+
+    source, fmt, out, template_dir = args
+    try:
+        report = export_file(source, fmt, out, template_dir)
+        return BatchItem(Path(source), report.path, report.warnings)
+    except RiskwizardError as exc:
+        return BatchItem(Path(source), None, [], str(exc))
+    except RecursionError:
+        return BatchItem(Path(source), None, [], "error: input is nested too deeply to process")
+
+
+def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: int = 2,
+                 progress: Progress | None = None, template_dir: str | Path | None = None) -> list[BatchItem]:
+    """Export each answers file of ``folder`` to ``out_dir/<stem>.<ext>``; one failure never stops the rest.
+
+    ``progress(done, total, item)`` is called in this process as each file finishes. Results are
+    returned in file-name order.
+    """
+    from . import EXTENSIONS, FORMATS, ExportError
+
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown report format `{fmt}`", None, f"use one of: {', '.join(FORMATS)}")
+    src = Path(folder)
+    if not src.is_dir():
+        raise ExportError(f"{src} is not a folder", None, "give a folder of answers files")
+    files = answers_files(src)
+    if not files:
+        raise ExportError(f"no answers files in {src}", None,
+                          "answers files start with `format: riskwizard-answers/1`")
+    dest = Path(out_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    jobs = [(str(p), fmt, str(dest / (p.stem + EXTENSIONS[fmt])), str(template_dir) if template_dir else None)
+            for p in files]
+    results: dict[str, BatchItem] = {}
+    total = len(jobs)
+    if processes <= 1 or total == 1:
+        for job in jobs:
+            item = _one(job)
+            results[job[0]] = item
+            if progress:
+                progress(len(results), total, item)
+    else:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                              else "spawn")
+        with ProcessPoolExecutor(max_workers=min(processes, total), mp_context=context) as pool:
+            futures = {pool.submit(_one, job): job[0] for job in jobs}
+            for future in as_completed(futures):
+                item = future.result()
+                results[futures[future]] = item
+                if progress:
+                    progress(len(results), total, item)
+    return [results[job[0]] for job in jobs]

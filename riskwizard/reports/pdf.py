@@ -1,0 +1,82 @@
+"""PDF output: the report HTML laid out by WeasyPrint, fetch-restricted and byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from .fetcher import ASSETS, RestrictedFetcher
+
+_LOG_LOCK = threading.Lock()
+# fontTools (WeasyPrint's font subsetter when HarfBuzz-Subset is missing) stamps the current time
+# into each embedded font's `head` table unless SOURCE_DATE_EPOCH is set; a fixed value keeps
+# PDFs reproducible (a value the user sets is respected).
+FIXED_EPOCH = "946684800"  # 2000-01-01T00:00:00Z
+_FONTTOOLS_NOTE = "Using fontTools instead of HarfBuzz-Subset"
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call must not break the export
+            message = str(record.msg)
+        if message.startswith(_FONTTOOLS_NOTE):
+            message = ("HarfBuzz-Subset is not installed, so fonts are subset with the slower fontTools; "
+                       "install libharfbuzz-subset0 (or your system's HarfBuzz-Subset package) for faster PDFs")
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+def html_to_pdf(html: str, template_dir: str | Path | None = None) -> tuple[bytes, list[str]]:
+    """Lay out ``html``; returns the PDF bytes and WeasyPrint's warnings.
+
+    Only files in the bundled assets (and ``template_dir``) can be loaded. Attachments are
+    removed whatever the template says, and the PDF identifier is derived from the content so
+    that the same HTML always gives the same bytes (WeasyPrint writes no dates unless the HTML
+    has dcterms.created/modified metadata, which the bundled templates do not).
+    """
+    from weasyprint import HTML  # imported late: it is slow to import and only PDFs need it
+
+    roots = [ASSETS] + ([Path(template_dir)] if template_dir is not None else [])
+    fetcher = RestrictedFetcher(roots)
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    with _LOG_LOCK:
+        logger.addHandler(handler)
+        saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if saved_epoch is None:
+            os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+        try:
+            document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render()
+            _strip_attachments(document)
+            identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+            pdf = document.write_pdf(pdf_identifier=identifier)
+        finally:
+            logger.removeHandler(handler)
+            if saved_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+    warnings = list(handler.messages)
+    for url in fetcher.refused:
+        note = f"refused to load {url[:120]} (only bundled report assets may be loaded)"
+        if note not in warnings:
+            warnings.append(note)
+    assert isinstance(pdf, bytes)
+    return pdf, warnings
+
+
+def _strip_attachments(document: Any) -> None:
+    """No embedded files, ever: drop <link rel=attachment> and <a rel=attachment> targets."""
+    document.metadata.attachments = []
+    document.metadata.created = None
+    document.metadata.modified = None
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]

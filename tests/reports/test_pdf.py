@@ -1,0 +1,96 @@
+"""The PDF read back with pypdf: sections, length, no embedded files, reproducible bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from riskwizard.assessment import open_assessment
+from riskwizard.reports import export_file, render
+
+from .conftest import FIXTURES, answers_files, case_id
+from .pdfcheck import embedded_problems, reader, text
+
+SECTIONS = ["Contents", "Executive summary", "Risk profile", "False positives and false negatives",
+            "Broader impact statement", "NeurIPS paper checklist", "Model card summary", "Ethics committee review",
+            "Appendix A: Every answer", "Appendix B: Rule trace", "Appendix C: Questionnaire versions"]
+
+
+def _flat(s: str) -> str:
+    return " ".join(s.split())
+
+
+def test_full_fixture_sections_and_content(full_pdf: tuple[bytes, list[str]]) -> None:
+    data, _ = full_pdf
+    body = _flat(text(data))
+    for heading in SECTIONS:
+        assert heading in body, heading
+    assert "Moderate error costs" in body  # overall tier in plain words
+    assert "TriageNet: chest X-ray triage (fixture)" in body
+    assert "Dr. Ada Example" in body and "2026-02-03" in body and "Development" in body
+    assert "4,680" in body and "240" in body  # FP and FN counts
+    assert "Missed cases cause serious harm" in body and "Fixture guideline §4" in body
+    assert "Please report recall for portable X-rays" in body
+    assert "Approved with conditions" in body
+    assert "Left unanswered, so this statement says nothing about: privacy considerations" in body
+    assert "Page 3 of" in body  # page numbers
+    assert len(reader(data).pages) > 12
+
+
+def test_table_of_contents_has_page_numbers(full_pdf: tuple[bytes, list[str]]) -> None:
+    toc = reader(full_pdf[0]).pages[1].extract_text()
+    lines = [ln for ln in toc.splitlines() if "Executive summary" in ln]
+    assert lines and lines[0].rstrip()[-1].isdigit()
+
+
+def test_no_embedded_files(full_pdf: tuple[bytes, list[str]]) -> None:
+    assert embedded_problems(full_pdf[0]) == []
+
+
+def test_fonts_are_the_bundled_ones(full_pdf: tuple[bytes, list[str]]) -> None:
+    r = reader(full_pdf[0])
+    fonts = set()
+    for page in r.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert fonts and all(f.startswith("RW-") for f in fonts), fonts
+
+
+def test_metadata_has_no_dates(full_pdf: tuple[bytes, list[str]]) -> None:
+    info = reader(full_pdf[0]).metadata or {}
+    assert "/CreationDate" not in info and "/ModDate" not in info
+    assert info.get("/Title", "").startswith("Impact statement:")
+
+
+def test_deterministic_bytes(full_pdf: tuple[bytes, list[str]], tmp_path: Path) -> None:
+    again = tmp_path / "again.pdf"
+    export_file(FIXTURES / "full.yaml", "pdf", again)
+    assert again.read_bytes() == full_pdf[0]
+
+
+def test_render_api_returns_same_bytes_twice() -> None:
+    a = open_assessment(FIXTURES / "sparse.yaml", strict=False)
+    first = render(a.doc, a.specs, "pdf")
+    assert first.startswith(b"%PDF-") and first == render(a.doc, a.specs, "pdf")
+    body = _flat(text(first))
+    assert "No foreseeable societal consequence" in body
+    assert "says nothing about" in body
+
+
+SAMPLES = [p for p in answers_files() if p.parent != FIXTURES]
+
+
+@pytest.mark.parametrize("answers", SAMPLES, ids=[case_id(p) for p in SAMPLES])
+def test_sample_pdfs(answers: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.pdf"
+    export_file(answers, "pdf", out)
+    data = out.read_bytes()
+    body = _flat(text(data))
+    for heading in ("Executive summary", "Ethics committee review", "Appendix A: Every answer"):
+        assert heading in body
+    result = open_assessment(answers, strict=False).evaluate()
+    if result.overall_tier:
+        assert _flat(result.overall_tier.title) in body
+    assert embedded_problems(data) == []
+    assert len(reader(data).pages) > 5
