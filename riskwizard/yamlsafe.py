@@ -29,6 +29,8 @@ MAX_INT_DIGITS = 18
 
 Path_ = tuple[str | int, ...]
 
+_SCAN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -191,7 +193,24 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str) -> YamlError:
 
 
 def _scan(text: str, name: str) -> None:
-    """Walk the token stream once (no recursion) to refuse dangerous constructs early."""
+    """Walk the token stream once (no recursion) to refuse dangerous constructs early.
+
+    libyaml's scanner is iterative (explicit stacks), safe on deep nesting and about ten times
+    faster than the pure-Python one, so valid files go through it. When it objects to anything,
+    the pure-Python scanner runs again so the message and position are the same on every machine
+    (libyaml reads ahead inside flow collections and has its own depth limit).
+    """
+    if _SCAN_LOADER is yaml.SafeLoader:
+        _scan_with(text, name, yaml.SafeLoader)
+        return
+    try:
+        _scan_with(text, name, _SCAN_LOADER)
+    except YamlError as c_error:
+        _scan_with(text, name, yaml.SafeLoader)
+        raise c_error from None
+
+
+def _scan_with(text: str, name: str, loader: Any) -> None:
     depth = 0
     tokens = 0
     openers = (
@@ -202,7 +221,7 @@ def _scan(text: str, name: str) -> None:
     )
     closers = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=loader):
             tokens += 1
             if tokens > MAX_TOKENS:
                 raise YamlError(

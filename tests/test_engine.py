@@ -18,7 +18,10 @@ sections:
     questions:
       - {{id: a, type: yesno, prompt: A}}
       - {{id: b, type: yesno, prompt: B}}
-      - {{id: role, type: single, prompt: Role, options: [{{value: provider, label: P}}, {{value: deployer, label: D}}]}}
+      - id: role
+        type: single
+        prompt: Role
+        options: [{{value: provider, label: P}}, {{value: deployer, label: D}}]
 outcome:
   mode: {mode}
   levels: [{{id: top, title: Top}}, {{id: mid, title: Mid}}, {{id: low, title: Low}}]

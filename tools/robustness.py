@@ -74,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.monotonic()
         stats = faults.parallel_kill_runs(root / "kills", args.kills, workers=args.workers, seed=int(time.time()))
         print(f"kill -9 during autosave ({time.monotonic() - t0:.0f} s)")
-        figure("kills", f"{stats.kills} ({stats.saves_acknowledged} saves acknowledged, "
-                        f"{stats.interrupted_saves} kills landed mid-save)")
+        figure("kills", f"{stats.kills} of {args.kills} ({stats.saves_acknowledged} saves acknowledged, "
+                        f"{stats.interrupted_saves} kills landed mid-save)", stats.kills != args.kills)
         figure("unreadable files before recovery", stats.unreadable_before_recovery,
                bool(stats.unreadable_before_recovery))
         figure("unreadable files after recovery", stats.unreadable_after_recovery,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import select
 import signal
 import socket
@@ -151,11 +152,14 @@ def kill_run(folder: Path, kills: int, seed: int = 0, sig: int = signal.SIGKILL,
             stats.lock_refusals += 1
             stats.problems.append(f"kill {k}: the restarted child found the file locked")
         stats.kills += 1
-        acked = max((int(x.split()[1]) for x in lines if x.startswith("saved")), default=None)
-        started = next((int(x.split()[1]) for x in lines if x.startswith("ready")), None)
+        # A line cut off by the kill ("saved" without its number) was never a complete acknowledgement.
+        saved = [int(m[1]) for x in lines if (m := _ACK.match(x.strip())) and m[0].startswith("saved")]
+        started = next((int(m[1]) for x in lines if (m := _ACK.match(x.strip())) and m[0].startswith("ready")),
+                       None)
+        acked = max(saved, default=None)
         if acked is None:
             acked = started if started is not None else _count(path)
-        stats.saves_acknowledged += sum(1 for x in lines if x.startswith("saved"))
+        stats.saves_acknowledged += len(saved)
         if leftover_temps(path):
             stats.interrupted_saves += 1
         if path.exists() and not _readable(path):
@@ -200,7 +204,10 @@ def parallel_kill_runs(folder: Path, kills: int, workers: int = 2, seed: int = 0
     results: list[KillStats] = [KillStats() for _ in range(workers)]
 
     def work(i: int) -> None:
-        results[i] = kill_run(folder / f"run{i}", per[i], seed + i, sig, slow_disk=i % 2 == 1)
+        try:
+            results[i] = kill_run(folder / f"run{i}", per[i], seed + i, sig, slow_disk=i % 2 == 1)
+        except Exception as exc:  # a harness bug must show up as a bad figure, not a smaller run
+            results[i].problems.append(f"worker {i}: harness error {type(exc).__name__}: {exc}")
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
     for t in threads:
@@ -211,6 +218,9 @@ def parallel_kill_runs(folder: Path, kills: int, workers: int = 2, seed: int = 0
     for r in results:
         total.merge(r)
     return total
+
+
+_ACK = re.compile(r"(?:saved|ready) (\d+)$")
 
 
 def _count(path: Path) -> int:

@@ -1,0 +1,221 @@
+"""TUI latency benchmark (plain script): first frame and per-keypress latency.
+
+Each number is compared with a bare Textual app that has the same kinds and number of widgets,
+measured in the same run, so the ratios say what riskwizard adds on top of Textual itself.
+
+First frame: wall time from creating the app (which opens, locks and reads the answers file
+with all bundled questionnaires) to the first question being on screen. Keypress: the UI
+thread's CPU time to handle one key and redraw (``time.thread_time``; Pilot's own idle-waiting
+sleeps are excluded; background workers such as "what would change" run in other threads).
+Targets: first frame <= 1.3x the bare app; median keypress under one 60 Hz frame (16.7 ms).
+
+    python bench/bench_tui.py [--keys 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Checkbox, Header, Input, RadioButton, RadioSet, Static, Tree
+
+SIZE = (100, 40)
+FRAME = 1000 / 60
+
+
+def make_answers(folder: Path) -> Path:
+    from riskwizard.answers import AnswerStore, new_doc
+    from riskwizard.loader import bundled_paths, find_questionnaire
+
+    specs = [find_questionnaire(k) for k in bundled_paths()]
+    path = folder / "bench.yaml"
+    with AnswerStore(path) as store:
+        store.save(new_doc(specs, "Bench system", "bench", "design", path))
+    return path
+
+
+class BareApp(App[None]):
+    """Riskwizard's first screen with the same kinds and number of widgets, and no logic behind them.
+
+    The tree shows as many lines as riskwizard's side panel does on its first screen (a Tree's
+    cost is in the lines it draws, not in the one widget it is).
+    """
+
+    CSS = ".keys { dock: bottom; height: 1; background: $footer-background; }"
+
+    def __init__(self, widgets: int, tree_lines: int = 12) -> None:
+        super().__init__()
+        self.widgets = widgets
+        self.tree_lines = tree_lines
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            tree: Tree[None] = Tree("bare", id="tree")
+            tree.show_root = False
+            for i in range(self.tree_lines):
+                tree.root.add_leaf(f"Section of a questionnaire {i}  3/12")
+            yield tree
+            with VerticalScroll():
+                yield Static("prompt")
+                with RadioSet():
+                    for i in range(4):
+                        yield RadioButton(f"Option {i}")
+                yield Checkbox("Don't know")
+                yield Input(id="a")
+                yield Input(id="b")
+                used = 4 + 4 + 1 + 2 + 2 + 4  # the widgets above, their parents, Header parts and the key bar
+                yield from (Static(f"line {i}") for i in range(max(0, self.widgets - used)))
+            yield VerticalScroll(Static("results"))
+        # riskwizard's wizard draws its key hints as one docked line (see riskwizard/tui/widgets/keybar.py)
+        yield Static(" ^n Next  ^p Prev  ^f Find  ^t Don't know  ^o Results  ^r Review  ^q Quit  ^k Palette",
+                     classes="keys")
+
+
+def visible_tree_lines(tree: Tree[object]) -> int:
+    """Lines a tree draws when fully scrolled (``last_line`` is the index of its last line)."""
+    return tree.last_line + 1
+
+
+async def first_frame_rw(path: Path) -> tuple[float, int, int]:
+    from riskwizard.tui.app import RiskwizardApp
+    from riskwizard.tui.screens.wizard import WizardScreen
+
+    start = time.perf_counter()
+    app = RiskwizardApp(path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        # Yield to the app without painting (pilot.pause would force a repaint of every
+        # half-built state), then paint once, as for the bare app.
+        while not (isinstance(app.screen, WizardScreen) and app.screen.ready):
+            await asyncio.sleep(0)
+        await pilot.pause(0)
+        elapsed = time.perf_counter() - start
+        count = len(list(app.screen.walk_children()))
+        lines = visible_tree_lines(app.screen.query_one(Tree))
+        await pilot.press("ctrl+q")
+    return elapsed, count, lines
+
+
+async def first_frame_bare(widgets: int, tree_lines: int) -> float:
+    start = time.perf_counter()
+    app = BareApp(widgets, tree_lines)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0)
+        elapsed = time.perf_counter() - start
+    return elapsed
+
+
+async def keys_rw(path: Path, n: int) -> list[float]:
+    from riskwizard.tui.app import RiskwizardApp
+    from riskwizard.tui.screens.wizard import WizardScreen
+
+    app = RiskwizardApp(path, [])
+    times = []
+    async with app.run_test(size=SIZE) as pilot:
+        while not (isinstance(app.screen, WizardScreen) and app.screen.ready):
+            await pilot.pause(0)
+        number = next(p for p in app.screen.order if p.question.type == "number")
+        await app.screen.go(number)  # typing goes into a number answer
+        await pilot.pause()
+        for i in range(n):
+            # typing into a number answer (autosave is debounced) and moving between questions
+            key = str(i % 10) if i % 4 else ("ctrl+n" if (i // 4) % 2 == 0 else "ctrl+p")
+            t = time.thread_time()
+            await pilot.press(key)
+            times.append(time.thread_time() - t)
+        await pilot.press("ctrl+q")
+    return times
+
+
+class QuestionLike(Vertical):
+    """What the wizard mounts per question, without logic: text, a radio set, a checkbox, inputs."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("prompt, help, why, source")
+        with RadioSet():
+            for i in range(4):
+                yield RadioButton(f"Option {i}")
+        yield Static("option help")
+        yield Checkbox("Don't know")
+        yield Static("Note")
+        yield Input()
+        yield Static("status")
+
+
+async def nav_bare(widgets: int, tree_lines: int, n: int) -> list[float]:
+    """Bare baseline for moving to another question: replace a question-sized group of widgets."""
+    app = BareApp(widgets, tree_lines)
+    times = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        holder = app.query_one(VerticalScroll)
+        for _ in range(n):
+            t = time.thread_time()
+            for old in holder.query(QuestionLike):
+                await old.remove()
+            await holder.mount(QuestionLike())
+            await pilot.press("tab")
+            times.append(time.thread_time() - t)
+    return times
+
+
+async def keys_bare(widgets: int, tree_lines: int, n: int) -> list[float]:
+    app = BareApp(widgets, tree_lines)
+    times = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one("#a", Input).focus()
+        await pilot.pause()
+        for i in range(n):
+            key = str(i % 10) if i % 4 else "tab"
+            t = time.thread_time()
+            await pilot.press(key)
+            times.append(time.thread_time() - t)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keys", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_STATE_HOME"] = tmp
+        path = make_answers(Path(tmp))
+        rw_frames, bare_frames = [], []
+        widgets = lines = 0
+        for _ in range(args.repeat):
+            elapsed, widgets, lines = asyncio.run(first_frame_rw(path))
+            rw_frames.append(elapsed)
+            bare_frames.append(asyncio.run(first_frame_bare(widgets, lines)))
+        rw_keys = asyncio.run(keys_rw(path, args.keys))
+        bare_keys = asyncio.run(keys_bare(widgets, lines, args.keys))
+        bare_nav = asyncio.run(nav_bare(widgets, lines, max(4, args.keys // 4)))
+    rw_nav = [t for i, t in enumerate(rw_keys) if i % 4 == 0]
+    rw_typing = [t for i, t in enumerate(rw_keys) if i % 4]
+    rw_f, bare_f = statistics.median(rw_frames), statistics.median(bare_frames)
+    rw_k, bare_k = statistics.median(rw_keys) * 1000, statistics.median(bare_keys) * 1000
+    rw_p95 = sorted(rw_keys)[int(len(rw_keys) * 0.95) - 1] * 1000
+    print(f"widgets on the first screen: {widgets}; side-panel tree lines: {lines}")
+    print(f"first frame: riskwizard {rw_f * 1000:.0f} ms, bare {bare_f * 1000:.0f} ms, "
+          f"ratio {rw_f / bare_f:.2f}x (target <= 1.3x)")
+    print(f"keypress median: riskwizard {rw_k:.1f} ms (p95 {rw_p95:.1f} ms), bare {bare_k:.1f} ms, "
+          f"ratio {rw_k / bare_k:.2f}x; one 60 Hz frame is {FRAME:.1f} ms "
+          f"({'OK' if rw_k <= FRAME else 'SLOW'})")
+    nav, bare_n = statistics.median(rw_nav) * 1000, statistics.median(bare_nav) * 1000
+    typing = statistics.median(rw_typing) * 1000
+    print(f"  typing in an answer: median {typing:.1f} ms")
+    print(f"  next/previous question: median {nav:.1f} ms; bare remount of a question-sized group "
+          f"{bare_n:.1f} ms, ratio {nav / bare_n:.2f}x")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""The riskwizard Textual app: start screen, wizard, calculator, review and export.
+
+``run(path, search_dirs)`` is called by the CLI. The app holds the answers file's lock for the
+whole session, saves after every change, and saves on quit, SIGTERM and SIGHUP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Static
+
+from ..answers import now_iso
+from ..errors import LockedError, RiskwizardError
+from .recent import add_recent
+from .screens.message import MessageScreen
+from .screens.start import StartScreen
+from .screens.wizard import WizardScreen
+from .session import Session
+from .text import styled
+
+
+class OpenScreen(ModalScreen[Path | None]):
+    """Ask for the path of an answers file to open."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="open-dialog"):
+            yield Static(styled(("Open an answers file", "bold"), ("  (enter opens, esc cancels)", "dim")),
+                         markup=False, classes="dialog-title")
+            yield Input(placeholder="path/to/answers.yaml", id="open-path")
+            yield Static("", markup=False, id="open-problem", classes="inline-error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        path = Path(event.value.strip()).expanduser()
+        if not event.value.strip() or not path.is_file():
+            problem = self.query_one("#open-problem", Static)
+            problem.update(f"No such file: {path}" if event.value.strip() else "Type a path.")
+            problem.add_class("shown")
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RiskwizardApp(App[None]):
+    CSS_PATH = "riskwizard.tcss"
+    TITLE = "riskwizard"
+    COMMAND_PALETTE_BINDING = "ctrl+k"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, path: Path | None = None, search_dirs: list[Path] | None = None,
+                 install_signals: bool = False) -> None:
+        super().__init__()
+        self.start_path = path
+        self.search_dirs = list(search_dirs or [])
+        self.install_signals = install_signals
+        self.session: Session | None = None
+
+    # ------------------------------------------------------------------ start and stop
+
+    def on_mount(self) -> None:
+        if self.install_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self.save_and_exit, sig)
+        if self.start_path is not None:
+            opened = self._open_session(self.start_path)
+            if isinstance(opened, Session):
+                self._adopt(opened)
+                self.push_screen(WizardScreen(opened))
+                return
+            self.push_screen(StartScreen(self.search_dirs))
+            self.push_screen(MessageScreen(*opened, error=True))
+            return
+        self.push_screen(StartScreen(self.search_dirs))
+
+    def save_and_exit(self, sig: int | None = None) -> None:
+        """Signal handler: save, release the lock, exit."""
+        self.close_session()
+        self.exit(return_code=128 + sig if sig else 0)
+
+    def close_session(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        wizard = self.wizard
+        if wizard is not None:
+            with contextlib.suppress(Exception):
+                wizard.flush_pending()
+        try:
+            session.close()
+        except (RiskwizardError, OSError) as exc:
+            self.last_close_error = str(exc)
+        self.session = None
+
+    async def action_quit(self) -> None:
+        self.close_session()
+        self.exit()
+
+    @property
+    def wizard(self) -> WizardScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, WizardScreen)), None)
+
+    # ------------------------------------------------------------------ opening files
+
+    def _open_session(self, path: Path) -> Session | tuple[str, str]:
+        """A locked, loaded session, or (title, message) saying why not."""
+        try:
+            return Session.open(path, self.search_dirs)
+        except LockedError as exc:
+            return ("This file is open in another riskwizard",
+                    f"{exc.message}.\n\nTo avoid losing answers, only one riskwizard may edit a file at a time; "
+                    f"nothing was written.\nFix: {exc.fix}.")
+        except RiskwizardError as exc:  # includes ErrorGroup: every problem with its line
+            return ("Cannot open this file", str(exc))
+        except OSError as exc:
+            return ("Cannot open this file", f"{path}: {exc.strerror or exc}")
+
+    def _adopt(self, session: Session) -> None:
+        self.session = session
+        add_recent(session.path, session.title, now_iso())
+
+    def open_path(self, path: Path) -> None:
+        """Open (lock, load) an answers file and show it; on failure explain and stay."""
+        path = Path(path)
+        current = self.session
+        if current is not None and current.path.resolve() == path.resolve():
+            return
+        opened = self._open_session(path)
+        if not isinstance(opened, Session):
+            self._refuse(*opened)
+            return
+        self.close_session()
+        self._adopt(opened)
+        self.call_later(self._show_wizard, opened)
+
+    async def _show_wizard(self, session: Session) -> None:
+        await self._replace_all(WizardScreen(session))
+
+    async def _replace_all(self, screen: Screen[Any]) -> None:
+        """Leave only ``screen`` above the blank default screen."""
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.push_screen(screen)
+
+    def _refuse(self, title: str, body: str) -> None:
+        if not any(isinstance(s, WizardScreen | StartScreen) for s in self.screen_stack):
+            self.push_screen(StartScreen(self.search_dirs))
+        self.push_screen(MessageScreen(title, body, error=True))
+
+    async def show_start(self) -> None:
+        self.close_session()
+        await self._replace_all(StartScreen(self.search_dirs))
+
+    # ------------------------------------------------------------------ commands
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        wizard = self.wizard
+        if wizard is not None and self.session is not None:
+            yield SystemCommand("Export report", "Review the answers and export PDF, HTML, Markdown, LaTeX or JSON",
+                                wizard.action_review)
+            yield SystemCommand("Review answers", "List every answer", wizard.action_review)
+            yield SystemCommand("Calculator: false positives and negatives",
+                                "Expected errors and harm for a population", wizard.action_calculator)
+            yield SystemCommand("Find question", "Search the questions by words", wizard.action_search)
+            for spec in self.session.specs:
+                yield SystemCommand(f"Switch questionnaire: {spec.model.title}", f"Go to {spec.id}",
+                                    lambda s=spec.id: self._switch(s))
+            yield SystemCommand("Save now", "Write the answers file (it is also saved after every change)",
+                                wizard.flush_pending)
+        else:
+            from .screens.calculator import CalculatorScreen
+
+            yield SystemCommand("Calculator: false positives and negatives",
+                                "Expected errors and harm for a population",
+                                lambda: self.push_screen(CalculatorScreen(None)))
+        yield SystemCommand("Open answers file", "Open another assessment", self.action_open)
+        yield SystemCommand("Start screen", "New assessment, recent files, samples",
+                            lambda: self.run_worker(self.show_start()))
+        yield SystemCommand("Toggle dark mode", "Switch between the dark and the light theme", self.action_toggle_dark)
+        yield from super().get_system_commands(screen)
+
+    def _switch(self, spec_id: str) -> None:
+        wizard = self.wizard
+        if wizard is not None:
+            self.run_worker(self._switch_to(wizard, spec_id))
+
+    async def _switch_to(self, wizard: WizardScreen, spec_id: str) -> None:
+        while self.screen is not wizard and len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await wizard.jump_to(spec_id)
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_open(self) -> None:
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.open_path(path)
+
+        self.push_screen(OpenScreen(), chosen)
+
+
+def run(path: Path | None, search_dirs: list[Path]) -> None:
+    """Entry point used by the CLI: run the app; whatever happens, save and release the lock."""
+    app = RiskwizardApp(path, search_dirs, install_signals=True)
+    try:
+        app.run()
+    finally:
+        app.close_session()
+    if app.return_code and app.return_code >= 128:
+        raise SystemExit(app.return_code)

@@ -1,0 +1,182 @@
+"""Review every answer, then export a report in a thread worker (the UI stays responsive)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, RadioSet, Static
+from textual.worker import get_current_worker
+
+from ...engine import format_raw, format_value
+from ...errors import RiskwizardError, display_path
+from ..session import Session
+from ..widgets.toggles import Radio
+
+FORMATS = [("pdf", "PDF"), ("html", "HTML"), ("md", "Markdown"), ("tex", "LaTeX"), ("json", "JSON")]
+
+
+def review_text(session: Session) -> Text:
+    out = Text()
+    for spec in session.specs:
+        view = session.view(spec)
+        answers = session.answers(spec)
+        a, v = session.progress(spec, view)[""]
+        out.append(f"{spec.model.title}", style="bold reverse")
+        out.append(f"  {a}/{v} answered\n", style="dim")
+        for section in spec.model.sections:
+            visible = [q for q in section.questions if view.is_visible(q.id)]
+            if not visible:
+                continue
+            out.append(f"\n{section.title}\n", style="bold underline")
+            for q in visible:
+                answer = answers.get(q.id)
+                shown = format_value(q, answer)
+                style = "dim italic" if shown == "(unanswered)" else ("yellow" if shown == "don't know" else "bold")
+                out.append("  " + q.prompt + "\n")
+                out.append("    → " + shown + "\n", style=style)
+                if q.type == "group" and answer is not None and answer.value:
+                    for i, row in enumerate(answer.value, 1):
+                        cells = []
+                        for f in q.fields:
+                            if f.id in row:
+                                cells.append(f"{f.prompt}: " + ("don't know" if row[f.id] is None
+                                                                 else format_raw(f, row[f.id])))
+                        out.append(f"      {i}. " + "; ".join(cells) + "\n")
+                if answer is not None and answer.note:
+                    out.append("    note: " + answer.note + "\n", style="italic")
+        out.append("\n")
+    return out
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+e", "export", "Export", priority=True),
+    ]
+
+    def __init__(self, session: Session, search_dirs: list[Path] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.search_dirs = search_dirs or []
+        self.exporting = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with VerticalScroll(id="review-list"):
+            yield Static(review_text(self.session), markup=False, id="review-body")
+        with Vertical(id="export-bar"):
+            with Horizontal(id="export-row"):
+                yield Label("Format:", classes="export-label")
+                with RadioSet(id="export-format"):
+                    for i, (fmt, label) in enumerate(FORMATS):
+                        yield Radio(label, value=i == 0, name=fmt)
+            with Horizontal(id="export-row2"):
+                yield Label("Save as:", classes="export-label")
+                yield Input(self._default_out("pdf"), id="export-path", select_on_focus=False)
+                yield Button("Export", id="export-go", variant="primary", compact=True)
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="export-progress")
+            yield Static("Choose a format and press Export (ctrl+e). Esc goes back to the questions.",
+                         markup=False, id="export-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Review — {self.session.path.name}"
+        self.query_one("#export-progress").display = False
+        self.query_one("#export-format", RadioSet).focus()
+
+    def _default_out(self, fmt: str) -> str:
+        return display_path(self.session.path.with_suffix("." + fmt))
+
+    def fmt(self) -> str:
+        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        return pressed.name if pressed is not None and pressed.name else "pdf"
+
+    @on(RadioSet.Changed, "#export-format")
+    def _format(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        path_input = self.query_one("#export-path", Input)
+        current = Path(path_input.value)
+        if current.stem:
+            path_input.value = str(current.with_suffix("." + self.fmt()))
+
+    @on(Button.Pressed, "#export-go")
+    def _go(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_export()
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_export()
+
+    def action_export(self) -> None:
+        if self.exporting:
+            self.notify("An export is already running.", markup=False)
+            return
+        out = self.query_one("#export-path", Input).value.strip()
+        if not out:
+            self.set_status("Type a file name to save the report as.", error=True)
+            return
+        wizard = next((s for s in self.app.screen_stack if hasattr(s, "flush_pending")), None)
+        if wizard is not None:
+            wizard.flush_pending()  # the exporter reads the answers file from disk
+        elif self.session.dirty:
+            self.session.save()
+        fmt = self.fmt()
+        out_path = Path(out).expanduser()
+        if not out_path.is_absolute():
+            out_path = self.session.path.parent / out_path
+        self.exporting = True
+        self.query_one("#export-progress").display = True
+        self.query_one("#export-go", Button).disabled = True
+        self.set_status(f"Exporting {fmt.upper()}…")
+        self.run_export(fmt, out_path)
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#export-status", Static)
+        status.update(text)
+        status.set_class(error, "error")
+
+    @work(thread=True, exclusive=True, group="export")
+    def run_export(self, fmt: str, out_path: Path) -> None:
+        worker = get_current_worker()
+        started = time.perf_counter()
+        try:
+            from ...reports import export_file
+        except ImportError as exc:
+            self.app.call_from_thread(self._finished, None, [], f"Reports are not available in this build: {exc}")
+            return
+        try:
+            report = export_file(self.session.path, fmt, out_path, search=self.search_dirs)
+        except RiskwizardError as exc:
+            message = exc.message + (f" ({exc.fix})" if exc.fix else "")
+            self.app.call_from_thread(self._finished, None, [], f"Export failed: {message}")
+            return
+        except Exception as exc:  # the report must never crash the wizard
+            self.app.call_from_thread(self._finished, None, [], f"Export failed: {type(exc).__name__}: {exc}")
+            return
+        if not worker.is_cancelled:
+            elapsed = time.perf_counter() - started
+            self.app.call_from_thread(self._finished, report.path, report.warnings, "", elapsed)
+
+    def _finished(self, path: Path | None, warnings: list[str], error: str, elapsed: float = 0.0) -> None:
+        self.exporting = False
+        self.query_one("#export-progress").display = False
+        self.query_one("#export-go", Button).disabled = False
+        if error:
+            self.set_status(error, error=True)
+            self.notify(error, severity="error", markup=False)
+            return
+        text = f"Written: {path}  ({elapsed:.1f} s)"
+        if warnings:
+            text += "\nWarnings:\n" + "\n".join(f"• {w}" for w in warnings)
+        self.set_status(text)
+        self.last_export = path
+        self.notify(f"Report written to {path}", markup=False)

@@ -1,0 +1,196 @@
+"""The start screen: new assessment, recent files, samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    RadioSet,
+    SelectionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from ...answers import STAGES, AnswerStore, new_doc
+from ...errors import RiskwizardError
+from ...loader import bundled_dir, find_questionnaire, load_questionnaire, samples_dir
+from ..recent import load_recent
+from ..text import one_line, plain
+from ..widgets.toggles import Checklist, Radio
+
+
+def available_questionnaires(search_dirs: list[Path]) -> list[tuple[str, str, int, str]]:
+    """(id, title, questions, path) for each loadable questionnaire; search folders first."""
+    seen: set[str] = set()
+    out = []
+    for folder in [*search_dirs, bundled_dir()]:
+        for path in sorted(Path(folder).glob("*.y*ml")):
+            try:
+                spec = load_questionnaire(path)
+            except RiskwizardError:
+                continue
+            if spec.id in seen:
+                continue
+            seen.add(spec.id)
+            out.append((spec.id, spec.model.title, len(spec.questions()), str(path)))
+    return out
+
+
+class StartScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create", priority=True, show=False),
+        Binding("f1", "show_tab('new')", "New"),
+        Binding("f2", "show_tab('recent')", "Recent"),
+        Binding("f3", "show_tab('samples')", "Samples"),
+    ]
+
+    def __init__(self, search_dirs: list[Path] | None = None) -> None:
+        super().__init__()
+        self.search_dirs = search_dirs or []
+        self.questionnaires = available_questionnaires(self.search_dirs)
+        self.recent = load_recent()
+        self.samples = sorted(samples_dir().glob("*.yaml")) if samples_dir().is_dir() else []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with TabbedContent(initial="new", id="start-tabs"):
+            with TabPane("New assessment", id="new"), VerticalScroll(id="new-form"):
+                yield Label("Questionnaires (space ticks; several allowed)", classes="form-label")
+                yield Checklist(
+                    *(Selection(plain(f"{title}  ({n} questions)"), qid, False)
+                      for qid, title, n, _p in self.questionnaires), id="new-questionnaires")
+                with Horizontal(classes="form-row"):
+                    yield Label("System name", classes="form-label")
+                    yield Input(placeholder="e.g. CV screening model v2", id="new-name")
+                with Horizontal(classes="form-row"):
+                    yield Label("Assessor", classes="form-label")
+                    yield Input(placeholder="your name", id="new-assessor")
+                with Horizontal(classes="form-row"):
+                    yield Label("Stage", classes="form-label")
+                    with RadioSet(id="new-stage"):
+                        for stage in STAGES:
+                            yield Radio(stage, name=stage)
+                with Horizontal(classes="form-row"):
+                    yield Label("Save as", classes="form-label")
+                    yield Input("assessment.yaml", id="new-file", select_on_focus=False)
+                yield Static("", markup=False, id="new-problem", classes="inline-error")
+                yield Button("Create and start (ctrl+s)", id="new-create", variant="primary", compact=True)
+            with TabPane("Open recent", id="recent"):
+                if self.recent:
+                    yield OptionList(*(Option(plain(f"{one_line(e['title'] or Path(e['path']).stem, 30):<30} "
+                                                    f"{e['path']}")) for e in self.recent), id="recent-list")
+                else:
+                    yield Static("No recent files yet. Files you open are listed here.", markup=False,
+                                 classes="dim-text")
+            with TabPane("Open a sample", id="samples"):
+                yield Static("A sample is copied to the current folder, then opened; the original stays as it is.",
+                             markup=False, classes="dim-text")
+                if self.samples:
+                    yield OptionList(*(Option(plain(p.stem)) for p in self.samples), id="sample-list")
+                else:
+                    yield Static("No samples are installed.", markup=False, classes="dim-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "riskwizard"
+        self.sub_title = "Start"
+        if not self.questionnaires:
+            self._problem("No questionnaires were found. Check the installation or pass -Q FOLDER.")
+        self.query_one("#new-questionnaires").focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        target = {"new": "#new-questionnaires", "recent": "#recent-list", "samples": "#sample-list"}[tab]
+        found = self.query(target)
+        if found:
+            found.first().focus()
+
+    def _problem(self, text: str) -> None:
+        problem = self.query_one("#new-problem", Static)
+        problem.update(text)
+        problem.set_class(bool(text), "shown")
+
+    def form(self) -> dict[str, Any]:
+        stage_button = self.query_one("#new-stage", RadioSet).pressed_button
+        return {
+            "questionnaires": list(self.query_one("#new-questionnaires", SelectionList).selected),
+            "name": self.query_one("#new-name", Input).value.strip(),
+            "assessor": self.query_one("#new-assessor", Input).value.strip(),
+            "stage": stage_button.name if stage_button is not None and stage_button.name else "",
+            "file": self.query_one("#new-file", Input).value.strip(),
+        }
+
+    def action_create(self) -> None:
+        if self.query_one(TabbedContent).active != "new":
+            return
+        form = self.form()
+        if not form["questionnaires"]:
+            self._problem("Tick at least one questionnaire (space ticks the highlighted one).")
+            self.query_one("#new-questionnaires").focus()
+            return
+        if not form["file"]:
+            self._problem("Type a file name to save the answers in, e.g. assessment.yaml.")
+            return
+        path = Path(form["file"]).expanduser()
+        if path.suffix not in (".yaml", ".yml"):
+            path = path.with_name(path.name + ".yaml")
+        if path.exists():
+            self._problem(f"{path} exists already: choose another name, or open it from Open recent "
+                          f"or with `riskwizard {path}`.")
+            return
+        if not path.parent.resolve().is_dir():
+            self._problem(f"The folder {path.parent} does not exist.")
+            return
+        try:
+            by_id = {qid: p for qid, _t, _n, p in self.questionnaires}
+            specs = [find_questionnaire(by_id[q], self.search_dirs) for q in form["questionnaires"]]
+            with AnswerStore(path) as store:
+                store.save(new_doc(specs, form["name"], form["assessor"], form["stage"], path))
+        except (RiskwizardError, OSError) as exc:
+            self._problem(f"Could not create {path}: {getattr(exc, 'message', exc)}")
+            return
+        self._problem("")
+        self.app.open_path(path)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#new-create")
+    def _create(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_create()
+
+    @on(Input.Submitted, "#new-file")
+    def _file_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_create()
+
+    @on(OptionList.OptionSelected, "#recent-list")
+    def _recent(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.app.open_path(Path(self.recent[event.option_index]["path"]))  # type: ignore[attr-defined]
+
+    @on(OptionList.OptionSelected, "#sample-list")
+    def _sample(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        from ...loader import copy_sample
+
+        try:
+            copy = copy_sample(self.samples[event.option_index], Path.cwd())
+        except OSError as exc:
+            self.notify(f"Could not copy the sample: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Copied the sample to {copy}", markup=False)
+        self.app.open_path(copy)  # type: ignore[attr-defined]

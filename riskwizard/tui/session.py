@@ -1,0 +1,196 @@
+"""One open assessment: the lock, the document, navigation order, progress and saving.
+
+Textual-free on purpose, so the wizard's screens stay thin and this logic is easy to test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..answers import Answer, AnswersDoc, AnswerStore, check_value, record_answer
+from ..assessment import open_assessment
+from ..engine import AnswerView, QuestionnaireResult, evaluate
+from ..loader import Spec
+
+
+@dataclass(frozen=True)
+class Place:
+    """A question in the wizard's order."""
+
+    spec: Spec
+    question: Any
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.spec.id, self.question.id)
+
+
+class Session:
+    """Owns an answers file for the life of the wizard: locked, loaded, saved on every change."""
+
+    def __init__(self, path: Path, store: AnswerStore, doc: AnswersDoc, specs: list[Spec],
+                 notices: list[str]) -> None:
+        self.path = path
+        self.store = store
+        self.doc = doc
+        self.specs = specs
+        self.notices = notices
+        self.dirty = False
+        self._notices_shown = 0
+        self.closed = False
+
+    # ------------------------------------------------------------------ opening and closing
+
+    @classmethod
+    def open(cls, path: str | Path, search_dirs: list[Path] | None = None) -> Session:
+        """Lock and load ``path``. Raises LockedError if another riskwizard holds it."""
+        p = Path(path)
+        store = AnswerStore(p)
+        store.acquire()
+        try:
+            store.load()  # recovers an interrupted save and remembers the file's hash
+            assessment = open_assessment(p, search_dirs, strict=False)
+        except BaseException:
+            store.release()
+            raise
+        session = cls(p, store, assessment.doc, assessment.specs, [*store.notices, *assessment.notices])
+        session._notices_shown = len(store.notices)
+        if assessment.notices:
+            session.dirty = True  # answers moved to `orphaned` are written back at the first save
+        return session
+
+    def close(self) -> None:
+        """Save what is unsaved and release the lock. Safe to call twice."""
+        if self.closed:
+            return
+        try:
+            if self.dirty:
+                self.save()
+        finally:
+            self.store.release()
+            self.closed = True
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self) -> list[str]:
+        """Save atomically through the store; returns notices that are new since the last call."""
+        if self.closed:
+            return []
+        self.store.save(self.doc)
+        self.dirty = False
+        new = self.store.notices[self._notices_shown:]
+        self._notices_shown = len(self.store.notices)
+        return list(new)
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def title(self) -> str:
+        return self.doc.system.name or self.path.stem
+
+    def spec(self, spec_id: str) -> Spec | None:
+        return next((s for s in self.specs if s.id == spec_id), None)
+
+    def answers(self, spec: Spec) -> dict[str, Answer]:
+        return self.doc.answers_for(spec.id)
+
+    def answer(self, place: Place) -> Answer | None:
+        return self.doc.answers.get(place.spec.id, {}).get(place.question.id)
+
+    def view(self, spec: Spec) -> AnswerView:
+        return AnswerView(spec, self.answers(spec))
+
+    def order(self) -> list[Place]:
+        """Every visible question, questionnaire by questionnaire, in file order."""
+        out = []
+        for spec in self.specs:
+            view = self.view(spec)
+            out += [Place(spec, q) for q in view.visible_questions()]
+        return out
+
+    def visible_keys(self) -> set[tuple[str, str]]:
+        return {p.key for p in self.order()}
+
+    def progress(self, spec: Spec, view: AnswerView | None = None) -> dict[str, tuple[int, int]]:
+        """(answered, visible) per section id, and for the whole questionnaire under key ``""``."""
+        view = view or self.view(spec)
+        out: dict[str, tuple[int, int]] = {}
+        total_a = total_v = 0
+        for section in spec.model.sections:
+            a = v = 0
+            for q in section.questions:
+                if view.is_visible(q.id):
+                    v += 1
+                    ans = view.answers.get(q.id)
+                    if ans is not None and ans.is_answered:
+                        a += 1
+            out[section.id] = (a, v)
+            total_a += a
+            total_v += v
+        out[""] = (total_a, total_v)
+        return out
+
+    def evaluate(self, spec: Spec) -> QuestionnaireResult:
+        return evaluate(spec, self.answers(spec))
+
+    def start_place(self) -> Place | None:
+        """The saved position if it is still visible; else the first open question; else the first."""
+        order = self.order()
+        if not order:
+            return None
+        pos = self.doc.position
+        for place in order:
+            if place.key == (pos.questionnaire, pos.question):
+                return place
+        if pos.questionnaire and pos.question:  # hidden now: the next visible one after it
+            flat = [(s.id, q.id) for s in self.specs for q in s.questions()]
+            if (pos.questionnaire, pos.question) in flat:
+                after = flat[flat.index((pos.questionnaire, pos.question)):]
+                visible = {p.key: p for p in order}
+                for key in after:
+                    if key in visible:
+                        return visible[key]
+        for place in order:
+            ans = self.answer(place)
+            if ans is None or not ans.is_answered:
+                return place
+        return order[0]
+
+    # ------------------------------------------------------------------ writing
+
+    def set_position(self, place: Place) -> bool:
+        pos = self.doc.position
+        if (pos.questionnaire, pos.question) == place.key:
+            return False
+        pos.questionnaire, pos.question = place.key
+        self.dirty = True
+        return True
+
+    def set_answer(self, place: Place, value: Any = None, unknown: bool = False) -> str:
+        """Record an answer (the note is kept); returns a problem message or "" when recorded."""
+        q = place.question
+        if value is not None and not unknown:
+            value, problem = check_value(q, value)
+            if problem:
+                return problem
+        before = self.answer(place)
+        if before is not None and before.unknown == unknown and before.value == value:
+            return ""
+        if before is None and value is None and not unknown:
+            return ""
+        record_answer(self.doc, place.spec.id, q, value=value, unknown=unknown)
+        self.dirty = True
+        return ""
+
+    def set_note(self, place: Place, note: str) -> None:
+        before = self.answer(place)
+        if (before.note if before else "") == note:
+            return
+        record_answer(self.doc, place.spec.id, place.question,
+                      value=before.value if before else None,
+                      unknown=before.unknown if before else False, note=note)
+        self.dirty = True
+
+

@@ -1,0 +1,246 @@
+"""Answer editors, one per question type. Each posts :class:`Edited` with a value or a problem.
+
+Labels are passed as :class:`~textual.content.Content`, so option text is never read as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, RadioSet, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from ...answers import check_value
+from ..text import plain
+from .toggles import Checklist, Radio
+
+
+def show_message(widget: Static, text: str, flag_class: str, flag: bool | None = None) -> None:
+    """Update a message line only when its text changes.
+
+    ``Static.update`` re-lays out the screen; doing it on every keystroke with the same (usually
+    empty) text made typing cost a full layout pass.
+    """
+    if getattr(widget, "_shown_text", None) != text:
+        widget.update(text)
+        widget._shown_text = text  # type: ignore[attr-defined]
+    widget.set_class(bool(text) if flag is None else flag, flag_class)
+
+class Edited(Message):
+    """An editor's value changed. ``problem`` is non-empty when the input is not valid yet;
+    ``typing`` is true for free text and numbers (saved after a short pause, not per key)."""
+
+    def __init__(self, editor: Editor, value: Any, problem: str = "", typing: bool = False) -> None:
+        super().__init__()
+        self.editor = editor
+        self.value = value
+        self.problem = problem
+        self.typing = typing
+
+
+class Editor(Vertical):
+    """Base class: ``question`` is the question (or group field) being edited."""
+
+    DEFAULT_CSS = "Editor { height: auto; }"
+
+    def __init__(self, question: Any, value: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.question = question
+        self.initial = value
+
+    def current(self) -> tuple[Any, str]:
+        """(value, problem) as the editor shows it now; value None means empty."""
+        raise NotImplementedError
+
+    def focus_first(self) -> None:
+        for widget in self.query("*"):
+            if widget.focusable:
+                widget.focus(scroll_visible=False)  # keep the prompt in view on small terminals
+                return
+
+
+class ChoiceEditor(Editor):
+    """single and yesno: a RadioSet; the button's name is the option value."""
+
+    def options(self) -> list[tuple[str, str, str]]:
+        q = self.question
+        if q.type == "yesno":
+            return [("yes", "Yes", ""), ("no", "No", "")]
+        return [(o.value, o.label, o.help) for o in q.options]
+
+    def compose(self) -> ComposeResult:
+        opts = self.options()
+        with RadioSet(classes="answer-radio"):
+            for value, label, _help in opts:
+                yield Radio(plain(label), value=value == self.initial, name=value)
+        helps = [(label, help_) for _v, label, help_ in opts if help_]
+        if helps:
+            yield Static("\n".join(f"{label}: {help_}" for label, help_ in helps), markup=False,
+                         classes="option-help")
+
+    def current(self) -> tuple[Any, str]:
+        pressed = self.query_one(RadioSet).pressed_button
+        return (pressed.name if pressed is not None else None), ""
+
+    @on(RadioSet.Changed)
+    def _changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self.post_message(Edited(self, event.pressed.name))
+
+    def focus_first(self) -> None:
+        self.query_one(RadioSet).focus(scroll_visible=False)
+
+
+class MultiEditor(Editor):
+    """multi: a SelectionList (space toggles); nothing ticked reads as unanswered."""
+
+    def compose(self) -> ComposeResult:
+        chosen = set(self.initial or [])
+        yield Checklist(*(Selection(plain(o.label), o.value, o.value in chosen)
+                                   for o in self.question.options), classes="answer-multi")
+        helps = [(o.label, o.help) for o in self.question.options if o.help]
+        if helps:
+            yield Static("\n".join(f"{label}: {help_}" for label, help_ in helps), markup=False,
+                         classes="option-help")
+
+    def current(self) -> tuple[Any, str]:
+        selected = set(self.query_one(SelectionList).selected)
+        value = [o.value for o in self.question.options if o.value in selected]
+        return (value or None), ""
+
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        value, _ = self.current()
+        self.post_message(Edited(self, value))
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(text: str, question: Any) -> tuple[Any, str]:
+    """Read a typed number: ``1,000,000``, ``1 000``, ``2.5e6``, ``12.5%`` (for percentages)."""
+    raw = text.strip()
+    if not raw:
+        return None, ""
+    cleaned = raw.replace(",", "").replace("_", "").replace(" ", "")
+    if question.type == "percent":
+        cleaned = cleaned.removesuffix("%")
+    if not _NUMBER.match(cleaned):
+        example = "12.5" if question.type == "percent" else ("1000" if question.integer else "2.5")
+        return None, f"`{raw}` is not a number; type digits, for example {example}"
+    number: float | int = float(cleaned)
+    if number.is_integer() and ("." not in cleaned and "e" not in cleaned.lower()):
+        number = int(number)
+    if question.integer:
+        if not float(number).is_integer():
+            return None, "a whole number is needed here"
+        number = int(number)
+    _value, problem = check_value(question, number)
+    if problem:
+        return None, _explain(question, number)
+    return number, ""
+
+
+def bounds_text(question: Any) -> str:
+    unit = "%" if question.type == "percent" else (f" {question.unit}" if question.unit else "")
+    lo, hi = question.min, question.max
+    kind = "whole number" if question.integer else "number"
+    if lo is not None and hi is not None:
+        return f"a {kind} from {lo:g} to {hi:g}{unit}"
+    if lo is not None:
+        return f"a {kind}, at least {lo:g}{unit}"
+    if hi is not None:
+        return f"a {kind}, at most {hi:g}{unit}"
+    return f"a {kind}{unit}" if unit.strip() else f"a {kind}"
+
+
+def _explain(question: Any, number: float) -> str:
+    return f"{number:g} is out of range: enter {bounds_text(question)}"
+
+
+def number_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class NumberEditor(Editor):
+    """number and percent: an Input with the unit beside it and the bounds in the placeholder."""
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        unit = "%" if q.type == "percent" else q.unit
+        with Horizontal(classes="number-row"):
+            yield Input(number_text(self.initial), placeholder=bounds_text(q), classes="answer-number",
+                        select_on_focus=False)
+            if unit:
+                yield Label(plain(unit), classes="unit")
+        yield Static("", markup=False, classes="inline-error")
+
+    def current(self) -> tuple[Any, str]:
+        return parse_number(self.query_one(Input).value, self.question)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        value, problem = self.current()
+        show_message(self.query_one(".inline-error", Static), problem, "shown")
+        self.post_message(Edited(self, value, problem, typing=True))
+
+
+class TextEditor(Editor):
+    """text: an Input, or a TextArea when the question is multiline."""
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        if getattr(q, "multiline", False):
+            area = TextArea(self.initial or "", classes="answer-textarea", soft_wrap=True,
+                            show_line_numbers=False, tab_behavior="focus")
+            area.placeholder = plain(q.placeholder) if q.placeholder else plain("Type here (several lines allowed)")
+            yield area
+        else:
+            yield Input(self.initial or "", placeholder=q.placeholder or "Type here", max_length=q.max_length,
+                        classes="answer-text", select_on_focus=False)
+        yield Static("", markup=False, classes="inline-error")
+
+    def current(self) -> tuple[Any, str]:
+        widget = self.query(".answer-textarea, .answer-text").first()
+        text = widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[union-attr]
+        if not text.strip():
+            return None, ""
+        _v, problem = check_value(self.question, text)
+        return (None, problem) if problem else (text, "")
+
+    def _emit(self) -> None:
+        value, problem = self.current()
+        show_message(self.query_one(".inline-error", Static), problem, "shown")
+        self.post_message(Edited(self, value, problem, typing=True))
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._emit()
+
+    @on(TextArea.Changed)
+    def _area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._emit()
+
+
+def make_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
+    qtype = question.type
+    if qtype in ("single", "yesno"):
+        return ChoiceEditor(question, value, **kwargs)
+    if qtype == "multi":
+        return MultiEditor(question, value, **kwargs)
+    if qtype in ("number", "percent"):
+        return NumberEditor(question, value, **kwargs)
+    if qtype == "text":
+        return TextEditor(question, value, **kwargs)
+    from .group import GroupEditor
+
+    return GroupEditor(question, value, **kwargs)

@@ -1,0 +1,62 @@
+"""A fixed one-line key bar for the wizard.
+
+Textual's Footer recomposes itself whenever the focused widget changes, and moving to another
+question changes focus several times: it was more than half the cost of a keypress that changes
+question. The wizard's bindings do not depend on focus, so this bar is drawn once from them.
+Every entry is clickable, like Footer's.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.events import Click
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    """Shown bindings of the screen (and the app's quit and palette keys) as "^n Next" items."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    """
+
+    def __init__(self, bindings: list[Binding], **kwargs: object) -> None:
+        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
+        self.items = [b for b in bindings if b.show]
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, action) of each item
+
+    def on_mount(self) -> None:
+        self._build()
+
+    def on_resize(self) -> None:
+        self._build()
+
+    def _build(self) -> None:
+        """Padded items when they fit; tighter ones on narrow terminals (all eight fit in 80 columns)."""
+        keys = [(b.key_display or self.app.get_key_display(b), b.description, b.action) for b in self.items]
+        wide = sum(len(k) + len(d) + 3 for k, d, _ in keys)
+        pad = " " if self.size.width == 0 or wide <= self.size.width else ""
+        parts: list[Content | tuple[str, str] | str] = []
+        self._spans = []
+        position = 0
+        for key, description, action in keys:
+            label = f"{pad}{key} "
+            text = f"{description} "
+            parts += [(label, "bold $footer-key-foreground"), text]
+            self._spans.append((position, position + len(label) + len(text), action))
+            position += len(label) + len(text)
+        self.update(Content.assemble(*parts))
+
+    async def on_click(self, event: Click) -> None:
+        for start, end, action in self._spans:
+            if start <= event.x < end:
+                event.stop()
+                await self.screen.run_action(action)
+                return

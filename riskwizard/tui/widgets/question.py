@@ -1,0 +1,145 @@
+"""One question: prompt, help, why it matters, citation, the editor, "don't know" and a note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Static
+
+from ..session import Place, Session
+from ..text import plain, styled
+from .editors import Edited, Editor, make_editor, show_message
+from .toggles import Check
+
+TYPE_HINTS = {
+    "single": "Choose one: arrows move, space or enter picks.",
+    "yesno": "Choose yes or no: arrows move, space or enter picks.",
+    "multi": "Tick all that apply: arrows move, space ticks.",
+    "number": "Type a number.",
+    "percent": "Type a percentage (0-100).",
+    "text": "Type your answer.",
+    "group": "One row per item.",
+}
+
+
+class QuestionView(VerticalScroll):
+    """Shows and edits the answer at ``place``; writes through the session."""
+
+    class Changed(Message):
+        """The answer or note changed in the session (``typing``: save after a pause)."""
+
+        def __init__(self, place: Place, typing: bool) -> None:
+            super().__init__()
+            self.place = place
+            self.typing = typing
+
+    def __init__(self, session: Session, place: Place, position: tuple[int, int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.place = place
+        self.position = position
+
+    def compose(self) -> ComposeResult:
+        spec, q = self.place.spec, self.place.question
+        answer = self.session.answer(self.place)
+        section = next(s for s in spec.model.sections if s.id == spec.section_of[q.id])
+        n, total = self.position
+        hidden = len(spec.questions()) - total
+        count = f"{n} of {total}" + (f" ({hidden} more may apply)" if hidden > 0 else "")
+        head = styled((spec.model.title, "dim bold"), ("  ›  ", "dim"), (section.title, "dim"),
+                      (f"   {count}\n\n", "dim"), (q.prompt, "bold"), "\n")
+        if q.help:
+            head.append("\n" + q.help + "\n", style="dim")
+        if q.why:
+            head.append("\nWhy it matters: ", style="bold italic")
+            head.append(q.why + "\n", style="italic")
+        if q.source:
+            head.append("\nSource: ", style="bold")
+            head.append(q.source + "\n", style="dim")
+        head.append("\n" + TYPE_HINTS.get(q.type, ""), style="dim italic")
+        yield Static(head, markup=False, classes="question-head", id="prompt")
+        value = answer.value if answer is not None and not answer.unknown else None
+        yield make_editor(q, value, id="editor")
+        if q.unknown_allowed:
+            yield Check(plain("Don't know (ctrl+t)"), bool(answer and answer.unknown), id="unknown",
+                           compact=True)
+        yield Static("Note (optional, kept with the answer):", markup=False, classes="note-label")
+        yield Input(answer.note if answer else "", placeholder="e.g. who to ask, evidence, caveats",
+                    id="note", select_on_focus=False)
+        yield Static("", markup=False, id="status")
+
+    def on_mount(self) -> None:
+        answer = self.session.answer(self.place)
+        self._mark_overridden(bool(answer and answer.unknown))
+
+    def _mark_overridden(self, unknown: bool) -> None:
+        """Dim the editor while "don't know" is ticked: what it shows is kept but is not the answer."""
+        editor = self.query_one("#editor", Editor)
+        editor.set_class(unknown, "overridden")
+
+    def focus_editor(self) -> None:
+        self.query_one("#editor", Editor).focus_first()
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        show_message(self.query_one("#status", Static), text, "error", error)
+
+    # ------------------------------------------------------------------ edits
+
+    @on(Edited)
+    def _edited(self, event: Edited) -> None:
+        event.stop()
+        if event.editor.id != "editor":
+            return
+        if event.problem:
+            self.set_status("Not saved yet: correct the answer above.", error=True)
+            return
+        unknown = self.query("#unknown")
+        if unknown and event.value is not None and unknown.first(Checkbox).value:
+            with unknown.first(Checkbox).prevent(Checkbox.Changed):
+                unknown.first(Checkbox).value = False
+            self._mark_overridden(False)
+        is_unknown = bool(unknown) and unknown.first(Checkbox).value
+        before = self.session.answer(self.place)
+        problem = self.session.set_answer(self.place, None if is_unknown else event.value, is_unknown)
+        if problem:
+            self.set_status("Not saved: " + problem, error=True)
+            return
+        self.set_status("")
+        if self.session.answer(self.place) is not before:
+            self.post_message(self.Changed(self.place, event.typing))
+
+    @on(Checkbox.Changed, "#unknown")
+    def _unknown(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.set_unknown(event.value)
+
+    def set_unknown(self, unknown: bool) -> None:
+        self._mark_overridden(unknown)
+        before = self.session.answer(self.place)
+        if unknown:
+            self.session.set_answer(self.place, None, True)
+        else:
+            value, problem = self.query_one("#editor", Editor).current()
+            self.session.set_answer(self.place, None if problem else value, False)
+        if self.session.answer(self.place) is not before:
+            self.post_message(self.Changed(self.place, False))
+
+    def toggle_unknown(self) -> None:
+        boxes = self.query("#unknown")
+        if not boxes:
+            self.notify("\"Don't know\" is not offered for this question.", severity="warning", markup=False)
+            return
+        box = boxes.first(Checkbox)
+        box.value = not box.value  # posts Checkbox.Changed -> set_unknown
+
+    @on(Input.Changed, "#note")
+    def _note(self, event: Input.Changed) -> None:
+        event.stop()
+        before = self.session.answer(self.place)
+        self.session.set_note(self.place, event.value)
+        if self.session.answer(self.place) is not before:
+            self.post_message(self.Changed(self.place, True))

@@ -1,0 +1,91 @@
+"""The live results panel: tier and reason, scores, findings, what would change, open questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...engine import Change, QuestionnaireResult
+from ..text import one_line
+
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def bar(value: float, top: float, width: int = 12) -> str:
+    if top <= 0:
+        return ""
+    eighths = int(round(max(0.0, min(value / top, 1.0)) * width * 8))
+    full, part = divmod(eighths, 8)
+    return "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
+
+
+def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
+                 changes: list[Change] | None, dims_max: dict[str, float | None]) -> Text:
+    out = Text()
+    if result.tier is not None:
+        out.append(f"{result.tier.label}: ", style="bold")
+        out.append(result.tier.title + "\n", style="bold reverse")
+        if result.tier.reason:
+            out.append(result.tier.reason + "\n", style="italic")
+    else:
+        out.append("No tier in this questionnaire.\n", style="dim")
+    out.append(f"{result.answered}/{result.visible} answered\n", style="dim")
+    if result.scores:
+        out.append("\nScores\n", style="bold underline")
+        top = max([*result.scores.values(), 10.0])  # dimensions without a declared max
+        for dim, value in result.scores.items():
+            title = one_line(result.dimension_titles.get(dim, dim), 15)
+            out.append(f"{title:<15} {value:>4g} ")
+            out.append(bar(value, dims_max.get(dim) or top, 8) + "\n", style="magenta")
+    if result.flags:
+        out.append("Flags: " + ", ".join(result.flags) + "\n", style="dim")
+    out.append(f"\nFindings ({len(result.findings)})\n", style="bold underline")
+    if not result.findings:
+        out.append("None yet.\n", style="dim")
+    for f in result.findings:
+        out.append(f"[{f.severity}] ", style=SEVERITY_STYLE.get(f.severity, ""))
+        out.append(f.title + "\n")
+    if result.tier is not None:
+        out.append("\nWhat would change the tier\n", style="bold underline")
+        if changes is None:
+            out.append("working it out…\n", style="dim")
+        elif not changes:
+            out.append("No single answer change would.\n", style="dim")
+        else:
+            for c in changes[:8]:
+                out.append("• " + one_line(c.prompt, 70) + "\n")
+                out.append(f"  {c.current} → {c.alternative}: ", style="dim")
+                out.append(c.new_tier_title + "\n", style="bold")
+            if len(changes) > 8:
+                out.append(f"  …and {len(changes) - 8} more\n", style="dim")
+    open_q = result.open_questions
+    unknown = sum(1 for q in open_q if q.status == "unknown")
+    out.append(f"\nOpen questions ({len(open_q)}, {unknown} don't know)\n", style="bold underline")
+    for q in open_q[:10]:
+        out.append("? " if q.status == "unknown" else "· ", style="yellow" if q.status == "unknown" else "dim")
+        out.append(one_line(q.prompt, 60) + "\n")
+    if len(open_q) > 10:
+        out.append(f"  …and {len(open_q) - 10} more\n", style="dim")
+    if others:
+        out.append("\nOther questionnaires\n", style="bold underline")
+        for r in others:
+            tier = f"{r.tier.title}" if r.tier else "—"
+            out.append(f"{one_line(r.title, 22)}: ", style="dim")
+            out.append(f"{tier} ({r.answered}/{r.visible})\n")
+    return out
+
+
+class ResultsPanel(VerticalScroll):
+    """Holds one Static with the rendered results (no markup: all text is data)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", markup=False, id="results-body")
+
+    def show(self, text: Any) -> None:
+        body = self.query("#results-body")
+        if body:  # absent while the screen is being torn down
+            body.first(Static).update(text)

@@ -1,0 +1,260 @@
+"""The wizard driven by keys under App.run_test(): answering, autosave, resume, branching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, TextArea
+
+from riskwizard.answers import load_answers
+from riskwizard.tui.app import RiskwizardApp
+from riskwizard.tui.screens.row_editor import RowEditorScreen
+from riskwizard.tui.screens.wizard import WizardScreen
+
+from .helpers import run_async, saved
+
+SIZE = (100, 40)
+
+
+def current(app: RiskwizardApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, WizardScreen)
+    assert screen.place is not None
+    return screen.place.question.id
+
+
+async def answer_everything(pilot, path: Path) -> None:
+    """Answer each question type of tests/fixtures/mini.yaml with the keyboard only."""
+    app = pilot.app
+    assert current(app) == "kind"
+    await pilot.press("enter")  # the first option, "Scores people"
+    await pilot.pause()
+    assert saved(path)["mini"]["kind"].value == "scorer"
+
+    await pilot.press("ctrl+n")
+    assert current(app) == "people"  # appeared because kind == scorer
+    await pilot.press("enter")
+    await pilot.pause()
+    assert saved(path)["mini"]["people"].value == "yes"
+
+    await pilot.press("ctrl+n")
+    assert current(app) == "domains"
+    await pilot.press("space", "down", "space")
+    await pilot.pause()
+    assert saved(path)["mini"]["domains"].value == ["credit", "hiring"]
+
+    await pilot.press("ctrl+n")
+    assert current(app) == "users"
+    assert isinstance(app.focused, Input)
+    await pilot.press(*"12x")
+    await pilot.pause()
+    assert "not a number" in str(app.screen.query_one("#editor .inline-error").render())
+    assert "Not saved yet" in str(app.screen.query_one("#status").render())
+    await pilot.press("backspace", *"000")
+    await pilot.press("enter")  # enter in a number field saves and moves on
+    assert current(app) == "fpr"
+    assert saved(path)["mini"]["users"].value == 12000
+
+    await pilot.press(*"150")
+    await pilot.pause()
+    assert "out of range" in str(app.screen.query_one("#editor .inline-error").render())
+    await pilot.press("backspace", "backspace", "ctrl+n")  # ctrl+n works while the Input has focus
+    assert current(app) == "base"
+    assert saved(path)["mini"]["fpr"].value == 1
+
+    await pilot.press("ctrl+t")  # don't know
+    await pilot.pause()
+    assert saved(path)["mini"]["base"].unknown is True
+
+    await pilot.press("ctrl+n")
+    assert current(app) == "notes"
+    assert isinstance(app.focused, TextArea)
+    await pilot.press(*"hi", "enter", *"there")
+    await pilot.press("ctrl+n")
+    assert saved(path)["mini"]["notes"].value == "hi\nthere"
+
+    assert current(app) == "groups"
+    await pilot.press("enter")  # the focused "Add group" button
+    await pilot.pause()
+    assert isinstance(app.screen, RowEditorScreen)
+    await pilot.press(*"Group A", "tab", "4", "ctrl+s")
+    await pilot.pause()
+    assert isinstance(app.screen, WizardScreen)
+    assert saved(path)["mini"]["groups"].value == [{"name": "Group A", "severity": 4}]
+
+
+@run_async
+async def test_full_run_answers_every_type(answers_path: Path) -> None:
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await answer_everything(pilot, answers_path)
+        results = str(app.screen.query_one("#results-body").render())
+        assert "High" in results and "Harm score of 5 or more" in results
+        assert "Scores people" in results  # the finding
+    doc, _ = load_answers(answers_path)
+    assert doc.position.question == "groups"
+
+
+@run_async
+async def test_note_is_saved_with_the_answer(answers_path: Path) -> None:
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        app.screen.query_one("#note", Input).focus()
+        await pilot.press(*"ask legal")
+        await pilot.pause(0.6)  # saved after a short pause in typing
+        answer = saved(answers_path)["mini"]["kind"]
+        assert (answer.value, answer.note) == ("scorer", "ask legal")
+
+
+@run_async
+async def test_resume_restores_position_and_answers(answers_path: Path) -> None:
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter", "ctrl+n", "space", "ctrl+n")
+        assert current(app) == "users"
+        await pilot.press(*"250")
+        await pilot.press("ctrl+q")  # quit straight after typing: nothing may be lost
+    doc, _ = load_answers(answers_path)
+    assert doc.answers["mini"]["users"].value == 250
+    assert (doc.position.questionnaire, doc.position.question) == ("mini", "users")
+
+    again = RiskwizardApp(answers_path, [])
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current(again) == "users"
+        assert again.screen.query_one("#editor Input", Input).value == "250"
+        await pilot.press("ctrl+p")
+        assert current(again) == "domains"
+        await pilot.press("ctrl+p")
+        assert current(again) == "kind"  # "people" is hidden: kind is "other"
+
+
+@run_async
+async def test_branching_question_appears_and_disappears(answers_path: Path) -> None:
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        ids = lambda: [p.question.id for p in screen.order]  # noqa: E731
+        assert "people" not in ids()
+        await pilot.press("enter")  # scorer
+        await pilot.pause()
+        assert "people" in ids()
+        assert "New question added" in str(screen.query_one("#status").render())
+        assert ("mini", "people") in screen.query_one("#side")._question_nodes
+        await pilot.press("down", "enter")  # other
+        await pilot.pause()
+        assert "people" not in ids()
+        assert "no longer applies" in str(screen.query_one("#status").render())
+        await pilot.press("ctrl+n")
+        assert current(app) == "domains"
+
+
+@run_async
+async def test_jump_with_side_panel_and_search(answers_path: Path) -> None:
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+f", *"base rate", "enter")
+        await pilot.pause()
+        assert current(app) == "base"
+        await pilot.press("ctrl+g")  # focus the side panel; the cursor is on the current question
+        await pilot.press("up", "up", "enter")
+        await pilot.pause()
+        assert current(app) == "users"
+
+
+@run_async
+async def test_calculator_prefilled_from_answers(answers_path: Path) -> None:
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.jump_to("mini", "users")
+        await pilot.press(*"10000", "enter", *"2", "enter", *"5")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.screen.query_one("#calc-population", Input).value == "10000"
+        body = str(app.screen.query_one("#calc-result").render())
+        # 10000 cases, base rate 5%: 9500 negatives x 2% FPR = 190 FP; 500 positives x 2% FNR = 10 FN
+        assert "190" in body and "False negatives" in body
+        app.screen.query_one("#calc-cost_fn", Input).focus()
+        await pilot.press(*"100")
+        await pilot.pause()
+        assert "Total harm: 1,000" in str(app.screen.query_one("#calc-result").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, WizardScreen)
+
+
+@run_async
+async def test_quit_key_saves_and_releases_the_lock(answers_path: Path) -> None:
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lock = answers_path.parent / f".{answers_path.name}.lock"
+        assert lock.exists()
+        await pilot.press("ctrl+q")
+    assert not lock.exists()
+
+
+@run_async
+async def test_dont_know_dims_the_kept_choice_and_a_new_choice_clears_it(tmp_path: Path) -> None:
+    from .helpers import make_answers
+
+    path = make_answers(tmp_path)
+    app = RiskwizardApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current(app) == "kind"
+        await pilot.press("enter")  # choose the first option
+        await pilot.pause()
+        editor = app.screen.query_one("#editor")
+        assert not editor.has_class("overridden")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert editor.has_class("overridden")  # the old choice is shown dimmed, not as the answer
+        assert saved(path)["mini"]["kind"].unknown
+        await pilot.press("down", "enter")  # choosing again replaces "don't know"
+        await pilot.pause()
+        assert not editor.has_class("overridden")
+        answer = saved(path)["mini"]["kind"]
+        assert not answer.unknown and answer.value is not None
+        await pilot.press("ctrl+q")
+    # reopening a "don't know" answer shows it dimmed from the start
+    async with RiskwizardApp(path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    async with RiskwizardApp(path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current(pilot.app) == "kind"
+        assert pilot.app.screen.query_one("#editor").has_class("overridden")
+        await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_key_bar_entries_are_clickable(tmp_path: Path) -> None:
+    from .helpers import make_answers
+
+    path = make_answers(tmp_path)
+    app = RiskwizardApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current(app) == "kind"
+        await pilot.press("enter")
+        await pilot.pause()
+        keys = app.screen.query_one("#keys")
+        text = str(keys.render())
+        assert text.split()[:4] == ["^n", "Next", "^p", "Prev"]
+        await pilot.click("#keys", offset=(text.index("Next"), 0))
+        await pilot.pause()
+        assert current(app) == "people"
+        await pilot.click("#keys", offset=(text.index("Prev"), 0))
+        await pilot.pause()
+        assert current(app) == "kind"
+        await pilot.press("ctrl+q")
