@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from riskwizard.answers import (
     Answer,
-    Comment,
     AnswerStore,
+    Comment,
     check_value,
     dump_answers,
     load_answers,

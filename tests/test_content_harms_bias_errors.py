@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from content_helpers import PARTS, SAMPLES, A, finding_ids, fired, spec_for
 
 from riskwizard.answers import Answer, check_value
 from riskwizard.engine import AnswerView, evaluate
-from riskwizard.loader import load_questionnaire
 from riskwizard.yamlsafe import load_yaml_file
 
-ROOT = Path(__file__).resolve().parent.parent
-QUESTIONNAIRES = ROOT / "questionnaires"
-PARTS = ROOT / "samples" / "parts"
 IDS = ["harms", "bias-sources", "error-costs"]
-SAMPLES = ["cv-screening", "face-recognition-station", "llm-paper", "medical-imaging"]
-
-
-def spec_for(qid: str):
-    return load_questionnaire(QUESTIONNAIRES / f"{qid}.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +27,6 @@ def errors():
     return spec_for("error-costs")
 
 
-def A(value=None, unknown: bool = False) -> Answer:  # noqa: N802 - short helper for readability
-    return Answer(value=value, unknown=unknown)
-
-
-def fired(result) -> set[str]:
-    return {t.rule_id for t in result.trace}
-
-
-def finding_ids(result) -> set[str]:
-    return {f.rule_id for f in result.findings}
 
 
 # --------------------------------------------------------------------------- structure

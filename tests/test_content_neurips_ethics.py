@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from content_helpers import PARTS, SAMPLES, A, finding_ids, fired, spec_for
 
 from riskwizard.answers import Answer, check_value
 from riskwizard.engine import AnswerView, evaluate
-from riskwizard.loader import load_questionnaire
 from riskwizard.yamlsafe import load_yaml_file
 
-ROOT = Path(__file__).resolve().parent.parent
-QUESTIONNAIRES = ROOT / "questionnaires"
-PARTS = ROOT / "samples" / "parts"
 IDS = ["neurips-broader-impact", "research-ethics", "model-card"]
-SAMPLES = ["cv-screening", "face-recognition-station", "llm-paper", "medical-imaging"]
 CHECKLIST = ["cl_claims", "cl_limitations", "cl_theory", "cl_reproducibility", "cl_open_access",
              "cl_experimental_details", "cl_significance", "cl_compute", "cl_code_of_ethics", "cl_broader_impacts",
              "cl_safeguards", "cl_licenses", "cl_new_assets", "cl_human_subjects", "cl_irb", "cl_llm_usage"]
-
-
-def spec_for(qid: str):
-    return load_questionnaire(QUESTIONNAIRES / f"{qid}.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +30,6 @@ def card():
     return spec_for("model-card")
 
 
-def A(value=None, unknown: bool = False) -> Answer:  # noqa: N802 - short helper for readability
-    return Answer(value=value, unknown=unknown)
-
-
-def fired(result) -> set[str]:
-    return {t.rule_id for t in result.trace}
-
-
-def finding_ids(result) -> set[str]:
-    return {f.rule_id for f in result.findings}
 
 
 def complete_statement() -> dict[str, Answer]:
