@@ -44,7 +44,10 @@ class Answer(_Model):
 
     @property
     def is_answered(self) -> bool:
-        return not self.unknown and self.value is not None
+        """A real answer: not "don't know", not empty, and not blank text."""
+        if self.unknown or self.value is None:
+            return False
+        return not (isinstance(self.value, str) and not self.value.strip())
 
 
 class Orphan(_Model):

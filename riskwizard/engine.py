@@ -146,8 +146,8 @@ class AnswerView:
             return MISSING, None
         if answer.unknown:
             return UNKNOWN, None
-        if answer.value is None:
-            return MISSING, None
+        if not answer.is_answered:
+            return MISSING, None  # includes blank text: it stays an open question
         return ANSWERED, answer.value
 
     def status(self, qid: str) -> tuple[str, Any]:

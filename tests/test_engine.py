@@ -108,3 +108,11 @@ def test_expected_errors_derived_values(mini) -> None:
     assert round(result.derived["err.fp"]) == 90_000
     assert round(result.derived["err.fn"]) == 10_000
     assert "many_errors" in result.flags
+
+
+def test_blank_text_is_an_open_question_not_an_answer(mini) -> None:
+    base = {"kind": Answer(value="scorer"), "people": YES}
+    blank = evaluate(mini, {**base, "notes": Answer(value="  \n ")})
+    filled = evaluate(mini, {**base, "notes": Answer(value="see the DPIA")})
+    assert "notes" in {q.id for q in blank.open_questions}
+    assert "notes" not in {q.id for q in filled.open_questions}
