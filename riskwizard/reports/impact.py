@@ -7,6 +7,7 @@ complete than the assessment behind it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..answers import Answer
@@ -248,6 +249,12 @@ def _gaps(r: _Reader) -> list[str]:
     return gaps
 
 
+def _without_item_prefix(prompt: str, number: int) -> str:
+    """The questionnaire's prompt says "1. Claims: Do the main ..."; the checklist already shows both."""
+    match = re.match(rf"{number}\.\s+[^:?]{{1,80}}:\s+", prompt)
+    return prompt[match.end():] if match else prompt
+
+
 def checklist(spec: Any, answers: dict[str, Answer]) -> list[dict[str, Any]]:
     """The 16 NeurIPS checklist items: answer yes/no/na or None (TODO), with justification."""
     known = {q.id: q for q in spec.questions()}
@@ -260,7 +267,7 @@ def checklist(spec: Any, answers: dict[str, Answer]) -> list[dict[str, Any]]:
         justification = j.value.strip() if j is not None and j.is_answered and isinstance(j.value, str) else ""
         items.append({
             "number": number, "id": cid, "title": title,
-            "question": q.prompt if q is not None else title,
+            "question": _without_item_prefix(q.prompt, number) if q is not None else title,
             "answer": answer, "answer_label": ANSWER_WORDS.get(answer or "", "TODO"),
             "justification": justification,
         })

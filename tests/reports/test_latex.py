@@ -89,3 +89,20 @@ def test_all_unanswered_checklist_is_todo() -> None:
     tex = _tex("sparse.yaml")
     assert tex.count(r"\answerTODO{}") == 15 and tex.count(r"\answerYes{}") == 1
     assert "no foreseeable societal consequence" in tex
+
+
+def test_checklist_questions_do_not_repeat_number_and_title() -> None:
+    from riskwizard.loader import find_questionnaire, samples_dir
+    from riskwizard.reports.impact import checklist
+
+    spec = find_questionnaire("neurips-broader-impact", [])
+    items = checklist(spec, {})
+    assert len(items) == 16
+    for item in items:
+        prompt = spec.question(item["id"]).prompt
+        assert item["question"] and item["question"][0].isupper(), item["question"]
+        assert not item["question"][0].isdigit()
+        assert prompt.endswith(item["question"])  # only the "N. Title:" prefix is dropped
+    assessment = open_assessment(samples_dir() / "llm-paper.yaml")
+    tex = render(assessment.doc, assessment.specs, "tex").decode()
+    assert "Question: 1." not in tex and "Question: Do the main claims" in tex
