@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import math
 import os
 import shutil
@@ -83,6 +84,9 @@ class Review(_Model):
     comments: list[Comment] = Field(default_factory=list)
     decision: Literal["", "approved", "approved_with_conditions", "revise", "rejected"] = ""
     conditions: PlainText = ""
+    decided: PlainText = ""  # date of the decision
+    # answers_fingerprint(doc) when the decision was taken: reports say when answers changed since
+    answers_fingerprint: PlainText = ""
 
 
 class Position(_Model):
@@ -238,9 +242,16 @@ def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
                 norm, problem = check_value(question, answer.value)
                 if problem:
                     if strict and not changed and src is not None:
+                        loc = ("answers", spec.id, qid, "value")
+                        described = src.describe_scalar(loc) if isinstance(answer.value, bool | int | float) else ""
+                        info = src.info_at(loc)
+                        if described and info is not None:  # the Norway problem: `no` read as false
+                            errors.append(AnswersError(
+                                f"answer to `{qid}`: {described}, not as the answer `{info.text}`",
+                                src.where(loc), f"put it in quotes: '{info.text}'"))
+                            continue
                         errors.append(AnswersError(
-                            f"answer to `{qid}`: {problem}",
-                            src.where(("answers", spec.id, qid, "value")),
+                            f"answer to `{qid}`: {problem}", src.where(loc),
                             "fix the value, or delete the line to answer it again in the wizard"))
                         continue
                     reason = problem
@@ -256,6 +267,12 @@ def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
         if ref is None:
             doc.questionnaires.append(QuestionnaireRef(id=spec.id, version=spec.version, sha256=spec.sha256))
         else:
+            if changed:
+                same = "the same version number but different content" if ref.version == spec.version else (
+                    f"version {ref.version} then")
+                notices.append(f"{spec.id}: the questionnaire is now {spec.version} (sha256 {spec.sha256[:12]}); "
+                               f"these answers were given to {same} (sha256 {ref.sha256[:12]}); answers that "
+                               "no longer fit were kept in `orphaned`, and the results may differ")
             ref.version, ref.sha256 = spec.version, spec.sha256
     if errors:
         raise ErrorGroup(errors)
@@ -346,6 +363,20 @@ def to_plain(doc: AnswersDoc) -> dict[str, Any]:
     if not data["orphaned"]:
         del data["orphaned"]
     return data
+
+
+def answers_fingerprint(doc: AnswersDoc) -> str:
+    """sha256 of the answers themselves (values, "don't know", notes; not time stamps or the review).
+
+    A committee decision records it, so a report can tell whether the answers it shows are the ones
+    the committee decided on.
+    """
+    content = {
+        qid: {k: {"value": a.value, "unknown": a.unknown, "note": a.note} for k, a in sorted(per_q.items())}
+        for qid, per_q in sorted(doc.answers.items())
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def file_sha256(path: str | Path) -> str:

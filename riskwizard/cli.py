@@ -79,7 +79,8 @@ def _find_sample(name: str) -> Path:
 
 def _run_tui(path: Path | None, ctx: click.Context) -> None:
     if path is not None and not path.exists():
-        raise click.UsageError(f"{path}: no such file (use `riskwizard new {path}` to start one, "
+        raise click.UsageError(f"{path}: no such file (start one with `riskwizard new {path} -q eu-ai-act` — see "
+                               "`riskwizard list` for questionnaires — "
                                "or run `riskwizard` alone for the start screen)")
     if path is not None and _is_bundled_sample(path):
         from .loader import copy_sample
@@ -152,12 +153,13 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
         return
     overall = result.overall_tier
+    holder = result.overall_result
     if overall:
-        click.echo(f"Overall: {overall.title} — {overall.reason}")
+        click.echo(f"Overall: {overall.title}{_provisional(holder)} — {overall.reason}")
     for r in result.results:
         click.echo(f"\n== {r.title} ({r.questionnaire_id} {r.version}) — {r.answered}/{r.visible} answered")
         if r.tier:
-            click.echo(f"  {r.tier.label}: {r.tier.title}. {r.tier.reason}")
+            click.echo(f"  {r.tier.label}: {r.tier.title}{_provisional(r)}. {r.tier.reason}")
         if r.flags:
             click.echo(f"  Flags: {', '.join(r.flags)}")
         for dim, value in r.scores.items():
@@ -176,14 +178,22 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
                 click.echo(f"    trace: {t.rule_id} -> {'; '.join(t.effects)} [{evidence}]")
 
 
+def _provisional(r: Any) -> str:
+    if r is None or not r.provisional:
+        return ""
+    return f" (provisional: {r.unanswered} of {r.visible} questions unanswered)"
+
+
 @cli.command()
 @click.argument("answers", type=click.Path(path_type=Path))
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="high", show_default=True,
               help="Exit 1 if any finding is at least this severe.")
 @click.option("--fail-on-tier", multiple=True, help="Also exit 1 if the overall tier is one of these ids.")
+@click.option("--allow-open", is_flag=True,
+              help="Do not fail because questions are unanswered (the tier is then provisional).")
 @click.pass_context
-def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[str, ...]) -> None:
-    """Exit non-zero when findings reach a severity (for CI)."""
+def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[str, ...], allow_open: bool) -> None:
+    """Exit 1 when findings reach a severity, or when questions are unanswered (for CI)."""
     from .engine import severity_at_least
 
     result = _open(ctx, answers).evaluate()
@@ -194,9 +204,14 @@ def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[s
     tier_bad = tier is not None and tier.id in fail_on_tier
     if tier_bad:
         click.echo(f"{answers}: tier {tier.id}: {tier.reason}")
-    if bad or tier_bad:
+    incomplete = [r for r in result.results if r.unanswered] if not allow_open else []
+    for r in incomplete:
+        click.echo(f"{answers}: {r.questionnaire_id}: {r.unanswered} of {r.visible} questions unanswered, so the "
+                   "result is provisional (answer them, mark them \"don't know\", or pass --allow-open)")
+    if bad or tier_bad or incomplete:
         raise SystemExit(1)
-    click.echo(f"{answers}: ok (no finding at or above {fail_on})")
+    click.echo(f"{answers}: ok (no finding at or above {fail_on}; every shown question answered)"
+               if not allow_open else f"{answers}: ok (no finding at or above {fail_on})")
 
 
 @cli.command()
@@ -242,9 +257,9 @@ def list_cmd(ctx: click.Context) -> None:
             click.echo(f"{spec.id:<24} {spec.version:<8} {len(spec.questions()):>4} questions  {spec.model.title}")
     samples = sorted(samples_dir().glob("*.yaml"))
     if samples:
-        click.echo("\nSamples:")
+        click.echo("\nSamples (open a copy with `riskwizard open --sample NAME`):")
         for path in samples:
-            click.echo(f"  {path}")
+            click.echo(f"  {path.stem:<26} {path}")
 
 
 @cli.command()
@@ -267,6 +282,49 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
     with AnswerStore(answers) as store:
         store.save(new_doc(specs, name, assessor, stage or "", answers))
     click.echo(f"created {answers}; open it with: riskwizard {answers}")
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--decision", required=True,
+              type=click.Choice(["approved", "approved_with_conditions", "revise", "rejected"]))
+@click.option("--conditions", default=None, help="Conditions attached to the decision.")
+@click.option("--by", "by", default="", help="Who records the decision (kept with the comment).")
+@click.option("--comment", default=None, help="A committee comment to add.")
+@click.option("--date", "date", default=None, help="Date of the decision (YYYY-MM-DD; default today).")
+@click.pass_context
+def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | None, by: str,
+           comment: str | None, date: str | None) -> None:
+    """Record the ethics committee's decision on ANSWERS, with a fingerprint of the answers it covers.
+
+    Reports then say whether the answers have changed since the decision was taken.
+    """
+    import datetime as dt
+
+    from .answers import AnswerStore, Comment, answers_fingerprint
+    from .assessment import open_assessment
+
+    if date is not None:
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            raise click.BadParameter(f"`{date}` is not a date like 2026-11-27", param_hint="--date") from None
+    day = date or dt.date.today().isoformat()
+    assessment = open_assessment(answers, _search_dirs(ctx), strict=True)  # a decision on valid answers only
+    with AnswerStore(answers) as store:
+        doc, _ = store.load()
+        if doc.answers != assessment.doc.answers:  # reconciling would move answers: ask for a clean file first
+            raise click.UsageError(f"{answers} has answers that no longer fit its questionnaires; open it in "
+                                   "the wizard (or run `riskwizard validate`) and record the decision afterwards")
+        doc.review.decision = decision  # type: ignore[assignment]
+        doc.review.decided = day
+        doc.review.answers_fingerprint = answers_fingerprint(doc)
+        if conditions is not None:
+            doc.review.conditions = conditions
+        if comment:
+            doc.review.comments.append(Comment(by=by, date=day, text=comment))
+        store.save(doc)
+    click.echo(f"{answers}: recorded decision `{decision}` of {day} on answers {doc.review.answers_fingerprint[:12]}")
 
 
 def _register_optional() -> None:

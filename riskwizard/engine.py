@@ -88,8 +88,18 @@ class QuestionnaireResult:
     visible: int
     as_of: str | None = None
 
+    @property
+    def unanswered(self) -> int:
+        """Visible questions with no answer at all ("don't know" counts as an answer here)."""
+        return sum(1 for q in self.open_questions if q.status == "unanswered")
+
+    @property
+    def provisional(self) -> bool:
+        """A tier computed while questions are still unanswered may change when they are answered."""
+        return self.tier is not None and self.unanswered > 0
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "unanswered": self.unanswered, "provisional": self.provisional}
 
 
 @dataclass
@@ -103,6 +113,14 @@ class AssessmentResult:
             if r.questionnaire_id == "eu-ai-act" and r.tier:
                 return r.tier
         return next((r.tier for r in self.results if r.tier), None)
+
+    @property
+    def overall_result(self) -> QuestionnaireResult | None:
+        """The questionnaire whose tier is the overall tier."""
+        for r in self.results:
+            if r.questionnaire_id == "eu-ai-act" and r.tier:
+                return r
+        return next((r for r in self.results if r.tier), None)
 
     @property
     def findings(self) -> list[FindingResult]:
@@ -119,8 +137,10 @@ class AssessmentResult:
 
     def to_dict(self) -> dict[str, Any]:
         overall = self.overall_tier
+        holder = self.overall_result
         return {
             "overall_tier": asdict(overall) if overall else None,
+            "overall_provisional": bool(holder and holder.provisional),
             "highest_severity": self.highest_severity,
             "questionnaires": [r.to_dict() for r in self.results],
         }

@@ -82,14 +82,38 @@ def test_score_json(answered: Path) -> None:
 
 def test_score_text(answered: Path) -> None:
     done = rw("score", str(answered))
-    assert "Risk band: High. Harm score of 5 or more." in done.stdout
+    assert "Risk band: High (provisional: 2 of 8 questions unanswered). Harm score of 5 or more." in done.stdout
     assert "trace: people_scored -> score harm+3; finding (high) [kind=Scores people, people=Yes]" in done.stdout
 
 
 def test_check_exit_codes(answered: Path) -> None:
-    assert rw("check", str(answered), "--fail-on", "high").returncode == 1
-    assert rw("check", str(answered), "--fail-on", "critical").returncode == 0
-    assert rw("check", str(answered), "--fail-on", "critical", "--fail-on-tier", "high").returncode == 1
+    assert rw("check", str(answered), "--fail-on", "high", "--allow-open").returncode == 1
+    assert rw("check", str(answered), "--fail-on", "critical", "--allow-open").returncode == 0
+    assert rw("check", str(answered), "--fail-on", "critical", "--allow-open",
+              "--fail-on-tier", "high").returncode == 1
+
+
+def test_unanswered_questions_make_the_tier_provisional_and_fail_check(tmp_path: Path) -> None:
+    path = tmp_path / "blank.yaml"
+    assert rw("new", str(path), "-q", "eu-ai-act", "-q", "harms").returncode == 0
+    scored = rw("score", str(path))
+    assert scored.returncode == 0, scored.stderr
+    first = scored.stdout.splitlines()[0]
+    assert first.startswith("Overall: ") and "(provisional: " in first and "questions unanswered)" in first
+    done = rw("check", str(path), "--fail-on", "critical")
+    assert done.returncode == 1
+    assert "eu-ai-act:" in done.stdout and "unanswered, so the result is provisional" in done.stdout
+    data = json.loads(rw("score", str(path), "--json").stdout)
+    assert data["overall_provisional"] is True
+    assert data["questionnaires"][0]["unanswered"] > 0
+
+
+def test_a_complete_sample_is_not_provisional() -> None:
+    from riskwizard.loader import samples_dir
+
+    data = json.loads(rw("score", str(samples_dir() / "cv-screening.yaml"), "--json").stdout)
+    assert data["overall_provisional"] is False
+    assert data["overall_tier"]["id"] == "high"
 
 
 def test_diff(answered: Path, tmp_path: Path) -> None:
@@ -142,3 +166,32 @@ def test_copy_sample_never_overwrites(tmp_path: Path) -> None:
     second = copy_sample(sample, tmp_path)
     assert first.name == "llm-paper.yaml" and second.name == "llm-paper-2.yaml"
     assert first.read_text() == "edited" and second.read_bytes() == sample.read_bytes()
+
+
+def test_export_refuses_an_invalid_answer_like_score(answered: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(answered.read_text().replace("value: 'yes'", "value: maybe"))
+    line = next(i for i, text in enumerate(bad.read_text().splitlines(), 1) if "value: maybe" in text)
+    for args in (["score"], ["export", "-f", "md", "-o", str(tmp_path / "out.md")]):
+        done = rw(*args, str(bad)) if args == ["score"] else rw("export", str(bad), *args[1:])
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert f"bad.yaml:{line}:" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_decision_records_a_fingerprint_and_reports_say_when_answers_changed(answered: Path, tmp_path: Path) -> None:
+    done = rw("decide", str(answered), "--decision", "approved_with_conditions", "--conditions", "Audit yearly.",
+              "--by", "Chair", "--comment", "Fine with conditions.", "--date", "2026-11-20")
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "r.md"
+    assert rw("export", str(answered), "-f", "md", "-o", str(out)).returncode == 0
+    facts = out.read_text()
+    assert "Approved with conditions (2026-11-20)" in facts and "have changed since" not in facts
+    answered.write_text(answered.read_text().replace("value: 'yes'", "value: 'no'"))
+    assert rw("export", str(answered), "-f", "md", "-o", str(out)).returncode == 0
+    assert "The answers have changed since this decision was recorded" in out.read_text()
+
+
+def test_decide_refuses_a_bad_date(answered: Path) -> None:
+    done = rw("decide", str(answered), "--decision", "approved", "--date", "20.11.2026")
+    assert done.returncode == 2 and "is not a date like" in done.stderr

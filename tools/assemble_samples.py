@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from riskwizard.answers import Answer, AnswerStore, Comment, new_doc, reconcile  # noqa: E402
+from riskwizard.answers import Answer, AnswerStore, Comment, answers_fingerprint, new_doc, reconcile  # noqa: E402
 from riskwizard.loader import find_questionnaire  # noqa: E402
 from riskwizard.yamlsafe import load_yaml_file  # noqa: E402
 
@@ -91,6 +91,8 @@ def main() -> None:
         notices = reconcile(doc, specs, strict=False)
         for n in notices:
             print(f"{name}: WARNING {n}")
+        doc.review.decided = "2026-11-20"  # the committee decided on exactly these answers
+        doc.review.answers_fingerprint = answers_fingerprint(doc)
         doc.created = "2026-11-20T09:00:00Z"
         if out.exists():
             out.unlink()

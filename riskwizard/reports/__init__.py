@@ -74,7 +74,7 @@ def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, templa
     path = Path(answers_path)
     if not path.is_file():
         raise AnswersError(f"{path}: no such answers file", None, "give the path of an answers .yaml file")
-    assessment = open_assessment(path, search, strict=False)
+    assessment = open_assessment(path, search, strict=True)  # like `score`: a bad answer is an error, never dropped
     data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path))
     out = Path(out_path)
     try:

@@ -87,13 +87,22 @@ def _short_number(x: float, peak: float | None = None) -> str:
     return f"{x:,.0f}" if x >= 100 or x == int(x) else f"{x:.3g}"
 
 
+def _score_text(value: float, declared_max: float | None) -> str:
+    """"12 / 20"; a score past its scale says so instead of reading like a typo ("33 / 20")."""
+    if not declared_max:
+        return f"{value:g}"
+    if value > declared_max:
+        return f"{value:g} (above the scale's {declared_max:g})"
+    return f"{value:g} / {declared_max:g}"
+
+
 def risk_profile(scores: list[dict[str, Any]], title: str) -> Markup | None:
     """Bars of scores per dimension, scaled to the largest declared maximum (or score)."""
     if not scores:
         return None
     declared = [float(s["max"]) for s in scores if s.get("max")]
-    rows = [{"label": s["title"], "value": s["value"],
-             "shown": f"{s['value']:g}" + (f" / {s['max']:g}" if s.get("max") else "")} for s in scores]
+    rows = [{"label": s["title"], "value": s["value"], "shown": _score_text(s["value"], s.get("max"))}
+            for s in scores]
     return hbar_chart(rows, title, scale_max=max(declared) if declared else None)
 
 

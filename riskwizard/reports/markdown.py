@@ -52,7 +52,10 @@ def render_md(model: dict[str, Any]) -> str:
         facts.insert(0, ["Organisation", cell(r["system"]["organisation"])])
     if r["system"]["version"]:
         facts.append(["System version", cell(r["system"]["version"])])
-    facts.append(["Committee decision", cell(r["review"]["decision_label"])])
+    decision = r["review"]["decision_label"] + (f" ({r['review']['decided']})" if r["review"]["decided"] else "")
+    if r["review"]["currency_note"]:
+        decision += " — " + r["review"]["currency_note"]
+    facts.append(["Committee decision", cell(decision)])
     o += _table(["", ""], facts)
 
     add("## Executive summary")
@@ -62,6 +65,9 @@ def render_md(model: dict[str, Any]) -> str:
         add(f"**{md(ov['label'])}: {md(ov['title'])}.** {md(ov['description'])}".rstrip())
         add("")
         add(f"Why: {md(ov['reason'])}")
+        if ov["provisional"]:
+            add("")
+            add(f"**{md(ov['caveat'])}**")
     else:
         add("None of the questionnaires in this assessment assigns a tier.")
     add("")

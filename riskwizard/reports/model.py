@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..answers import AnswersDoc
+from ..answers import AnswersDoc, answers_fingerprint
 from ..engine import AnswerView, AssessmentResult, evaluate_assessment, format_raw, format_value
 from ..loader import Spec
 from .impact import broader_impact, checklist
@@ -71,7 +71,7 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
         "created": doc.created,
         "updated": doc.updated,
         "date": (doc.updated or doc.created)[:10],
-        "overall": _overall(overall),
+        "overall": _overall(overall, result.overall_result),
         "highest_severity": result.highest_severity,
         "summary": {
             "findings_total": len(findings),
@@ -93,6 +93,9 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
             "comments": [c.model_dump() for c in doc.review.comments],
             "decision": doc.review.decision,
             "decision_label": DECISIONS.get(doc.review.decision, doc.review.decision),
+            "decided": doc.review.decided,
+            "currency": _decision_currency(doc),
+            "currency_note": CURRENCY_NOTES.get(_decision_currency(doc), ""),
             "conditions": doc.review.conditions,
         },
         "provenance": {
@@ -113,14 +116,36 @@ def _title(specs: list[Spec], qid: str) -> str:
     return next((s.model.title for s in specs if s.id == qid), qid)
 
 
-def _overall(tier: Any) -> dict[str, Any] | None:
+CURRENCY_NOTES = {
+    "changed": "The answers have changed since this decision was recorded, so it may not cover this version.",
+    "unrecorded": "The decision does not record which answers it was taken on; check that it covers this version.",
+}
+
+
+def _decision_currency(doc: AnswersDoc) -> str:
+    """Whether the recorded decision was taken on these answers: "", "current", "changed" or "unrecorded"."""
+    review = doc.review
+    if not review.decision:
+        return ""
+    if not review.answers_fingerprint:
+        return "unrecorded"
+    return "current" if review.answers_fingerprint == answers_fingerprint(doc) else "changed"
+
+
+def _overall(tier: Any, holder: Any = None) -> dict[str, Any] | None:
     if tier is None:
         return None
+    provisional = bool(holder is not None and holder.provisional)
+    caveat = (f"Provisional: {holder.unanswered} of {holder.visible} questions are unanswered, so this tier "
+              "may change when they are answered.") if provisional else ""
     plain = f"{tier.label}: {tier.title}."
     if tier.description:
         plain += f" {tier.description}"
+    if caveat:
+        plain += f" {caveat}"
     return {"id": tier.id, "label": tier.label, "title": tier.title, "description": tier.description,
-            "reason": tier.reason, "rule_id": tier.rule_id, "plain": plain}
+            "reason": tier.reason, "rule_id": tier.rule_id, "plain": plain,
+            "provisional": provisional, "caveat": caveat}
 
 
 def _finding(f: Any, questionnaire_title: str) -> dict[str, Any]:

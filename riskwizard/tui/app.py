@@ -104,6 +104,8 @@ class RiskwizardApp(App[None]):
         wizard = self.wizard
         if wizard is not None:
             with contextlib.suppress(Exception):
+                wizard.leave_question()
+            with contextlib.suppress(Exception):
                 wizard.flush_pending()
         try:
             session.close()

@@ -184,6 +184,17 @@ class Session:
         self.dirty = True
         return ""
 
+    def restore_answer(self, place: Place, answer: Answer | None) -> None:
+        """Put back an earlier answer object exactly (value, "don't know", note and time stamp)."""
+        answers = self.doc.answers_for(place.spec.id)
+        if answers.get(place.question.id) is answer:
+            return
+        if answer is None:
+            answers.pop(place.question.id, None)
+        else:
+            answers[place.question.id] = answer
+        self.dirty = True
+
     def set_note(self, place: Place, note: str) -> None:
         before = self.answer(place)
         if (before.note if before else "") == note:

@@ -258,3 +258,31 @@ async def test_key_bar_entries_are_clickable(tmp_path: Path) -> None:
         await pilot.pause()
         assert current(app) == "kind"
         await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_leaving_with_an_invalid_entry_keeps_the_earlier_answer(tmp_path: Path) -> None:
+    from .helpers import make_answers
+
+    path = make_answers(tmp_path)
+    app = RiskwizardApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        fpr = next(p for p in screen.order if p.question.id == "fpr")
+        await screen.go(fpr)
+        await pilot.press(*"2.5", "enter")  # saved, moves on
+        assert saved(path)["mini"]["fpr"].value == 2.5
+        await pilot.press("ctrl+p")
+        assert current(app) == "fpr"
+        # retype over it: the field passes through "" and "15" (valid, recorded) to "150" (out of range)
+        await pilot.press("backspace", "backspace", "backspace", *"150")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert current(app) == "base"
+        assert saved(path)["mini"]["fpr"].value == 2.5  # the earlier answer, not "15" and not nothing
+        messages = [n.message for n in app._notifications]
+        assert any("Not saved" in m and "stays 2.5" in m for m in messages), messages
+        await pilot.press("ctrl+q")
+    assert saved(path)["mini"]["fpr"].value == 2.5

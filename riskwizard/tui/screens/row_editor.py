@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from ..text import plain, styled
 from ..widgets.editors import Edited, Editor, make_editor
@@ -47,8 +47,8 @@ class RowEditorScreen(ModalScreen[dict[str, Any] | None]):
                                        id=f"unknown-{field.id}", compact=True, classes="row-unknown")
             yield Static("", markup=False, id="row-problem", classes="inline-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save row", id="row-save", variant="primary", compact=True)
-                yield Button("Cancel", id="row-cancel", compact=True)
+                yield Button("Save row (ctrl+s)", id="row-save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="row-cancel", compact=True)
 
     def on_mount(self) -> None:
         editors = list(self.query(Editor))
@@ -86,6 +86,12 @@ class RowEditorScreen(ModalScreen[dict[str, Any] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on, like a form; on the Save button Enter saves."""
+        event.stop()
+        self.focus_next()
 
     @on(Button.Pressed, "#row-save")
     def _save(self, event: Button.Pressed) -> None:

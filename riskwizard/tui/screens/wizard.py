@@ -102,6 +102,7 @@ class WizardScreen(Screen[None]):
 
     async def go(self, place: Place, focus: bool = True) -> None:
         """Show ``place`` (a visible question) and remember it as the position."""
+        self.leave_question()
         self.flush_pending()
         previous = self.place
         area = self.query_one("#question-area")
@@ -109,6 +110,14 @@ class WizardScreen(Screen[None]):
         view = self._question_view(place)
         await area.mount(view)
         self._arrive(previous, view, focus)
+
+    def leave_question(self) -> None:
+        """Before the question goes away: an entry that is not valid gives back the earlier answer."""
+        current = self.question_view
+        message = current.leave() if current is not None else ""
+        if message:
+            self.notify(message, severity="warning", timeout=10, markup=False)
+            self.refresh_after_change()
 
     def _question_view(self, place: Place) -> QuestionView:
         self.place = place

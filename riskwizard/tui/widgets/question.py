@@ -10,8 +10,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Static
 
+from ...engine import format_value
 from ..session import Place, Session
-from ..text import plain, styled
+from ..text import one_line, plain, styled
 from .editors import Edited, Editor, make_editor, show_message
 from .toggles import Check
 
@@ -74,7 +75,27 @@ class QuestionView(VerticalScroll):
 
     def on_mount(self) -> None:
         answer = self.session.answer(self.place)
+        self.arrival = answer  # what to put back if the user leaves with an entry that is not valid
         self._mark_overridden(bool(answer and answer.unknown))
+
+    def leave(self) -> str:
+        """Called before moving away. An entry that is not valid is never silently half-kept: the
+        answer the question had on arrival is restored, and the message saying so is returned."""
+        editor = self.query_one("#editor", Editor)
+        value, problem = editor.current()
+        if not problem:
+            return ""
+        unknown = self.query("#unknown")
+        if unknown and unknown.first(Checkbox).value:
+            return ""  # "don't know" is the answer; the editor's text is not used
+        self.session.restore_answer(self.place, self.arrival)
+        kept = self.arrival
+        if kept is None or not (kept.is_answered or kept.unknown):
+            shown = "unanswered"
+        else:
+            shown = "\"don't know\"" if kept.unknown else f"{format_value(self.place.question, kept)}"
+        return (f"Not saved: {problem}. The answer to \"{one_line(self.place.question.prompt, 60)}\" "
+                f"stays {shown}.")
 
     def _mark_overridden(self, unknown: bool) -> None:
         """Dim the editor while "don't know" is ticked: what it shows is kept but is not the answer."""
@@ -83,6 +104,14 @@ class QuestionView(VerticalScroll):
 
     def focus_editor(self) -> None:
         self.query_one("#editor", Editor).focus_first()
+        self.call_after_refresh(self._reveal_focused)
+
+    def _reveal_focused(self) -> None:
+        """Scroll just enough that the focused answer widget is on screen (on a short terminal it can sit
+        below the prompt's help text, and Enter would pick an option the user cannot see)."""
+        focused = self.screen.focused
+        if focused is not None and focused in self.walk_children() and focused.region.bottom > self.region.bottom:
+            self.scroll_to_widget(focused, animate=False, top=False)
 
     def set_status(self, text: str, error: bool = False) -> None:
         show_message(self.query_one("#status", Static), text, "error", error)

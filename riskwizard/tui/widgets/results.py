@@ -29,6 +29,8 @@ def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
     if result.tier is not None:
         out.append(f"{result.tier.label}: ", style="bold")
         out.append(result.tier.title + "\n", style="bold reverse")
+        if result.provisional:
+            out.append(f"Provisional: {result.unanswered} of {result.visible} questions unanswered\n", style="bold")
         if result.tier.reason:
             out.append(result.tier.reason + "\n", style="italic")
     else:
