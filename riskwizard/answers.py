@@ -243,11 +243,12 @@ def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
                 if problem:
                     if strict and not changed and src is not None:
                         loc = ("answers", spec.id, qid, "value")
-                        described = src.describe_scalar(loc) if isinstance(answer.value, bool | int | float) else ""
                         info = src.info_at(loc)
-                        if described and info is not None:  # the Norway problem: `no` read as false
+                        if isinstance(answer.value, bool) and info is not None and info.plain:
+                            # the Norway problem: an unquoted no/yes/on/off that YAML read as true or false
                             errors.append(AnswersError(
-                                f"answer to `{qid}`: {described}, not as the answer `{info.text}`",
+                                f"answer to `{qid}`: {src.describe_scalar(loc)}, not as the text `{info.text}` "
+                                f"({problem})",
                                 src.where(loc), f"put it in quotes: '{info.text}'"))
                             continue
                         errors.append(AnswersError(

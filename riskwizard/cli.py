@@ -175,7 +175,8 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
         if trace:
             for t in r.trace:
                 evidence = ", ".join(f"{e.ref}={e.shown}" for e in t.evidence)
-                click.echo(f"    trace: {t.rule_id} -> {'; '.join(t.effects)} [{evidence}]")
+                wins = " (sets the tier)" if r.tier and r.tier.rule_id == t.rule_id else ""
+                click.echo(f"    trace: {t.rule_id} -> {'; '.join(t.effects)}{wins} [{evidence}]")
 
 
 def _provisional(r: Any) -> str:

@@ -97,7 +97,7 @@ def test_one_to_one_face_verification_is_not_high_risk(spec) -> None:
 
 def test_remote_identification_is_high_risk(spec) -> None:
     r = run(spec, biometric_data="yes", biometric_functions=["remote_identification"], rbi_realtime="post",
-            rbi_public_le="no")
+            rbi_law_enforcement="no")
     assert r.tier.id == "high"
     assert r.tier.rule_id == "high_annex_iii_1a"
 
@@ -130,7 +130,7 @@ def test_sensitive_categorisation_dataset_labelling_is_not_prohibited(spec) -> N
 
 
 RTRBI = dict(biometric_data="yes", biometric_functions=["remote_identification"], rbi_realtime="realtime",
-             rbi_public_le="yes")
+             rbi_law_enforcement="yes", rbi_public_space="yes")
 
 
 def test_realtime_rbi_general_watch_list_is_prohibited(spec) -> None:
@@ -450,6 +450,239 @@ def test_what_would_change_for_high_risk(spec) -> None:
     assert changes
     assert any(c.question_id == "profiling" and c.new_tier == "minimal" for c in changes)
     assert any(c.question_id == "p5a_manipulation" and c.new_tier == "prohibited" for c in changes)
+
+
+# --------------------------------------------------------------------------- legal review (items as numbered there)
+
+DEROGATION_OBLIGATIONS = {"provider_derogation_documentation", "provider_derogation_registration"}
+
+
+def _balanced(text: str, start: int) -> str:
+    """The flow-mapping condition that opens at text[start] ('{'), up to its matching '}'."""
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[start:i + 1]
+    raise AssertionError("unbalanced condition")
+
+
+def _copies(head: str) -> list[str]:
+    text = PATH.read_text(encoding="utf-8")
+    out, pos = [], text.find(head)
+    while pos != -1:
+        out.append(_balanced(text, pos))
+        pos = text.find(head, pos + 1)
+    return out
+
+
+def test_repeated_conditions_are_kept_in_step() -> None:
+    derogation = _copies("{all: [{q: derog_conditions, op: contains_any")
+    assert len(derogation) == 13  # 10 Annex III tier rules, art6_3_derogation, art2_12_open_source, annex_i_only
+    assert len(set(derogation)) == 1
+    for needle in ("not_contains, value: none", "profiling_investigation", "[creditworthiness, insurance]",
+                   "value: work_decisions", 'profiling, op: eq, value: "no"'):
+        assert needle in derogation[0]
+    banned_rbi = _copies('{all: [{q: rbi_realtime, op: eq, value: realtime}, {q: rbi_law_enforcement, op: eq, '
+                         'value: "yes"}, {q: rbi_public_space, op: eq, value: "yes"}, {any:')
+    assert len(banned_rbi) == 9  # art5_1_h_realtime_rbi and the eight copies that must exclude a banned use
+    assert len(set(banned_rbi)) == 1
+    assert 'rbi_authorisation, op: eq, value: "no"' in banned_rbi[0]
+
+
+@pytest.mark.parametrize("use", [
+    dict(annex3_areas=["law_enforcement"], annex3_law_enforcement=["profiling_investigation"],
+         derog_conditions=["detects_patterns"]),
+    dict(annex3_areas=["employment"], annex3_employment=["work_decisions"], derog_conditions=["preparatory"]),
+    dict(annex3_areas=["essential_services"], annex3_services=["creditworthiness"], derog_conditions=["preparatory"]),
+    dict(annex3_areas=["essential_services"], annex3_services=["insurance"], derog_conditions=["narrow_procedural"]),
+], ids=["6e-profiling", "4b-work-decisions", "5b-credit", "5c-insurance"])
+def test_item1_profiling_uses_cannot_use_the_derogation(spec, use) -> None:
+    r = run(spec, role=["provider", "deployer"], deployer_type="public_body", profiling="no", **use)
+    assert r.tier.id == "high"
+    assert r.tier.rule_id.startswith("high_annex_iii_")
+    assert "art6_3_derogation" not in r.flags
+    assert "art6_3_derogation" not in fired(r)
+    assert "art6_3_profiling_override" in fired(r)
+    assert not DEROGATION_OBLIGATIONS & obligation_ids(r)
+    assert {"provider_risk_management", "deployer_fria"} <= obligation_ids(r)
+
+
+def test_item1_profiling_use_does_not_block_derogation_of_other_uses(spec) -> None:
+    r = run(spec, annex3_areas=["employment"], annex3_employment=["recruitment"], derog_conditions=["preparatory"],
+            profiling="no")
+    assert r.tier.id == "minimal"
+    assert "art6_3_derogation" in r.flags
+    assert "art6_3_profiling_override" not in fired(r)
+    # a profiling use also stops the open-source exclusion and the Annex I-only dating
+    foss = run(spec, open_source="foss", annex3_areas=["essential_services"], annex3_services=["creditworthiness"],
+               derog_conditions=["preparatory"], profiling="no")
+    assert foss.tier.id == "high"
+    assert "art2_12_open_source" not in fired(foss)
+    both = run(spec, annex1_product="is_product", annex1_legislation="medical_devices", annex1_third_party="yes",
+               annex3_areas=["employment"], annex3_employment=["work_decisions"], derog_conditions=["preparatory"],
+               profiling="no")
+    assert "high_risk_annex_i_only" not in both.flags
+    assert "provider_risk_management" in obligation_ids(both)
+
+
+def test_item2_no_fria_or_public_registration_for_critical_infrastructure(spec) -> None:
+    point2 = dict(annex3_areas=["critical_infrastructure"], annex3_infrastructure="safety_component",
+                  derog_conditions=["none"], profiling="no")
+    for deployer_type in ("public_body", "private_public_service"):
+        r = run(spec, role=["deployer"], deployer_type=deployer_type, personal_use="no", **point2)
+        assert r.tier.id == "high" and r.tier.rule_id == "high_annex_iii_2"
+        assert "high_risk_annex_iii" in r.flags
+        assert "high_risk_annex_iii_not_point2" not in r.flags
+        obs = obligation_ids(r)
+        assert {"deployer_use_and_oversight", "deployer_inform_people"} <= obs
+        assert not {"deployer_fria", "deployer_public_registration", "deployer_explain_decisions"} & obs
+    # the same deployer with a further Annex III use (point 3) needs them again
+    mixed = run(spec, role=["deployer"], deployer_type="public_body", personal_use="no",
+                **{**point2, "annex3_areas": ["critical_infrastructure", "education"]},
+                annex3_education=["admission"])
+    assert {"deployer_fria", "deployer_public_registration", "deployer_explain_decisions"} <= obligation_ids(mixed)
+
+
+def test_item3_excepted_realtime_rbi_without_authorisation_is_prohibited(spec) -> None:
+    r = run(spec, role=["deployer"], deployer_type="public_body", personal_use="no", **RTRBI,
+            rbi_objective="imminent_threat", rbi_strictly_necessary="yes", rbi_national_law="yes",
+            rbi_authorisation="no")
+    assert r.tier.id == "prohibited"
+    assert r.tier.rule_id == "art5_1_h_realtime_rbi"
+    assert "rbi_law_enforcement_exception" not in r.flags
+    assert "art5_1_h_exception" not in fired(r)
+    assert "art5_1_h_no_authorisation" in fired(r)
+    obs = obligation_ids(r)
+    assert "cease_prohibited_practice" in obs
+    assert "deployer_rbi_safeguards" not in obs
+    assert not AnswerView(spec, answers(**RTRBI, rbi_objective="imminent_threat", rbi_strictly_necessary="yes",
+                                        rbi_national_law="yes", rbi_authorisation="no")).is_visible("derog_conditions")
+    unknown = run(spec, **RTRBI, rbi_objective="imminent_threat", rbi_strictly_necessary="yes",
+                  rbi_national_law="yes", rbi_authorisation=A(unknown=True))
+    assert "unknown_prohibited" in fired(unknown)
+
+
+def test_item4_law_enforcement_categorisation_exception_is_about_datasets(spec) -> None:
+    labels = {o.value: o.label for o in spec.question("p5g_exception").options}
+    assert "lawfully acquired" in labels["law_enforcement"]
+    assert "not inferring" in labels["law_enforcement"]
+    assert "Recital 30" in spec.question("p5g_exception").help
+    police = dict(role=["deployer"], deployer_type="public_body", personal_use="no", biometric_data="yes",
+                  biometric_functions=["categorisation_art5"])
+    live = run(spec, **police, p5g_exception="none")
+    assert live.tier.id == "prohibited"
+    datasets = run(spec, **police, p5g_exception="law_enforcement", derog_conditions=["none"], profiling="yes")
+    assert datasets.tier.id == "high"
+    warning = [f for f in datasets.findings if f.rule_id == "art5_1_g_law_enforcement_datasets"]
+    assert warning and warning[0].severity == "high" and "Recital 30" in warning[0].citation
+
+
+@pytest.mark.parametrize("exclusion", [dict(sole_research="yes"), dict(military_only="exclusively_military"),
+                                       dict(eu_nexus="no"), dict(pre_market_research="lab_only"),
+                                       dict(open_source="foss")])
+def test_item5_no_derogation_duties_when_out_of_scope(spec, exclusion) -> None:
+    r = run(spec, annex3_areas=["education"], annex3_education=["evaluate_outcomes"],
+            derog_conditions=["narrow_procedural"], profiling="no", **exclusion)
+    assert r.tier.id == "out_of_scope"
+    assert not DEROGATION_OBLIGATIONS & obligation_ids(r)
+
+
+def test_item6_section_b_products_get_no_direct_chapter_iii_duties(spec) -> None:
+    vehicle = dict(annex1_product="safety_component", annex1_legislation="section_b", annex1_third_party="yes")
+    r = run(spec, role=["provider", "deployer", "importer_distributor"], deployer_type="private_other", **vehicle)
+    assert r.tier.id == "high"
+    assert "high_risk_annex_i_only" in r.flags
+    assert not [o for o in obligation_ids(r) if o.endswith("_annex_i")]
+    assert not [o for o in obligation_ids(r) if o.startswith(("provider_", "deployer_", "importer_"))]
+    finding = [f for f in r.findings if f.rule_id == "annex_i_section_b"]
+    assert finding and "sectoral" in finding[0].explanation and "Art 2(2)" in finding[0].citation
+    # Section A products keep them; an Annex III use of a Section B product applies directly
+    machinery = run(spec, role=["provider", "deployer"], deployer_type="private_other",
+                    **{**vehicle, "annex1_legislation": "machinery"})
+    assert {"provider_risk_management_annex_i", "deployer_use_and_oversight_annex_i"} <= obligation_ids(machinery)
+    annex3 = run(spec, **vehicle, annex3_areas=["critical_infrastructure"], annex3_infrastructure="safety_component",
+                 derog_conditions=["none"], profiling="no")
+    assert "provider_risk_management" in obligation_ids(annex3)
+
+
+def test_item8_none_with_a_condition_is_not_a_derogation(spec) -> None:
+    r = run(spec, annex3_areas=["employment"], annex3_employment=["recruitment"],
+            derog_conditions=["none", "narrow_procedural"], profiling="no")
+    assert r.tier.id == "high"
+    assert "art6_3_derogation" not in r.flags
+    assert "art6_3_contradictory_answer" in fired(r)
+    assert not DEROGATION_OBLIGATIONS & obligation_ids(r)
+
+
+def test_item10_importer_checks_follow_the_route_date(spec) -> None:
+    annex_i = run(spec, role=["importer_distributor"], annex1_product="is_product",
+                  annex1_legislation="medical_devices", annex1_third_party="yes")
+    dates = {o.id: o.applies_from for o in annex_i.obligations}
+    assert dates.get("importer_distributor_checks_annex_i") == "2027-08-02"
+    assert "importer_distributor_checks" not in dates
+    annex_iii = run(spec, role=["importer_distributor"], annex3_areas=["education"], annex3_education=["admission"],
+                    derog_conditions=["none"], profiling="yes")
+    dates = {o.id: o.applies_from for o in annex_iii.obligations}
+    assert dates.get("importer_distributor_checks") == "2026-08-02"
+    assert "importer_distributor_checks_annex_i" not in dates
+
+
+def test_item11_post_rbi_authorisation_outside_public_spaces(spec) -> None:
+    police = dict(role=["deployer"], deployer_type="public_body", personal_use="no", biometric_data="yes",
+                  biometric_functions=["remote_identification"], derog_conditions=["none"], profiling="no")
+    r = run(spec, **police, rbi_realtime="post", rbi_law_enforcement="yes")
+    assert r.tier.id == "high"
+    assert "post_rbi_law_enforcement" in fired(r)
+    assert not AnswerView(spec, answers(**police, rbi_realtime="post", rbi_law_enforcement="yes")) \
+        .is_visible("rbi_public_space")
+    shop = run(spec, **police, rbi_realtime="post", rbi_law_enforcement="no")
+    assert "post_rbi_law_enforcement" not in fired(shop)
+    # real-time police use in a place that is not publicly accessible: high-risk, not Art 5(1)(h)
+    closed = run(spec, **police, rbi_realtime="realtime", rbi_law_enforcement="yes", rbi_public_space="no")
+    assert closed.tier.id == "high"
+    assert not AnswerView(spec, answers(**police, rbi_realtime="realtime", rbi_law_enforcement="yes",
+                                        rbi_public_space="no")).is_visible("rbi_objective")
+
+
+def test_item12_international_cooperation_exclusion(spec) -> None:
+    foreign = dict(role=["deployer"], deployer_type="third_country_public", personal_use="no")
+    assert not AnswerView(spec, answers(role=["deployer"], deployer_type="public_body")).is_visible("intl_cooperation")
+    assert AnswerView(spec, answers(**foreign)).is_visible("intl_cooperation")
+    use = dict(annex3_areas=["law_enforcement"], annex3_law_enforcement=["evidence_reliability"],
+               derog_conditions=["none"], profiling="yes")
+    out = run(spec, **foreign, intl_cooperation="yes", **use)
+    assert out.tier.id == "out_of_scope"
+    assert out.tier.rule_id == "art2_4_international_cooperation"
+    assert not [o for o in obligation_ids(out) if o.startswith("deployer_")]
+    banned = run(spec, **foreign, intl_cooperation="yes", p5c_social_scoring="yes")
+    assert banned.tier.id == "out_of_scope"
+    assert "excluded_but_prohibited" in fired(banned)
+    inside = run(spec, **foreign, intl_cooperation="no", **use)
+    assert inside.tier.id == "high"
+    assert {"deployer_fria", "deployer_public_registration"} <= obligation_ids(inside)
+    assert "unknown_scope" in fired(run(spec, **foreign, intl_cooperation=A(unknown=True)))
+
+
+def test_item13_fatigue_is_not_the_example_of_the_emotion_exception(spec) -> None:
+    labels = {o.value: o.label for o in spec.question("emotion_purpose").options}
+    assert "fatigue" not in labels["medical_safety"].lower()
+    assert "Recital 18" in spec.question("emotion_purpose").help
+    rule = next(r for r in spec.model.rules if r.id == "art5_1_f_emotion_work_education")
+    assert "Recital 18" in rule.finding.recommendation
+
+
+def test_item13_open_source_gpai_with_unknown_compute_keeps_full_duties(spec) -> None:
+    for unknown in (dict(gpai_compute=A(unknown=True), gpai_designated="no"),
+                    dict(gpai_compute=1e24, gpai_designated=A(unknown=True))):
+        r = run(spec, artefact="gpai_model", open_source="foss", gpai_on_market_before="no", **unknown)
+        assert "gpai_documentation" in obligation_ids(r)
+        assert "gpai_open_source_reduction" not in fired(r)
+        assert "gpai_open_source_unconfirmed" in fired(r)
+    known = run(spec, artefact="gpai_model", open_source="foss", gpai_compute=1e24, gpai_designated="no",
+                gpai_on_market_before="no")
+    assert "gpai_documentation" not in obligation_ids(known)
+    assert "gpai_open_source_unconfirmed" not in fired(known)
 
 
 # --------------------------------------------------------------------------- samples

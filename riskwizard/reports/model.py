@@ -192,6 +192,7 @@ def _questionnaire(doc: AnswersDoc, spec: Spec, result: AssessmentResult) -> dic
         "open_questions": [{"id": o.id, "prompt": o.prompt, "section": o.section, "status": o.status}
                            for o in r.open_questions],
         "trace": [{"rule_id": t.rule_id, "description": t.description, "effects": list(t.effects),
+                   "sets_tier": bool(r.tier and r.tier.rule_id == t.rule_id),
                    "evidence": [{"ref": e.ref, "kind": e.kind, "shown": e.shown} for e in t.evidence]}
                   for t in r.trace],
         "derived": {k: _round(v) for k, v in sorted(r.derived.items())},
