@@ -109,6 +109,8 @@ class QuestionView(VerticalScroll):
     def _reveal_focused(self) -> None:
         """Scroll just enough that the focused answer widget is on screen (on a short terminal it can sit
         below the prompt's help text, and Enter would pick an option the user cannot see)."""
+        if not self.is_attached or not self.is_mounted:
+            return  # already replaced by the next question (fast navigation)
         focused = self.screen.focused
         if focused is not None and focused in self.walk_children() and focused.region.bottom > self.region.bottom:
             self.scroll_to_widget(focused, animate=False, top=False)
