@@ -286,3 +286,21 @@ async def test_leaving_with_an_invalid_entry_keeps_the_earlier_answer(tmp_path: 
         assert any("Not saved" in m and "stays 2.5" in m for m in messages), messages
         await pilot.press("ctrl+q")
     assert saved(path)["mini"]["fpr"].value == 2.5
+
+
+@run_async
+async def test_a_question_replaced_before_its_reveal_runs_does_not_crash(tmp_path: Path) -> None:
+    """The scroll-into-view runs after a refresh; by then fast navigation may have removed the view."""
+    from riskwizard.tui.widgets.question import QuestionView
+
+    from .helpers import make_answers
+
+    path = make_answers(tmp_path)
+    app = RiskwizardApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(QuestionView)
+        await view.remove()
+        view._reveal_focused()  # what the pending callback does once the view is gone: nothing, no crash
+        assert app.is_running
+        await pilot.press("ctrl+q")
