@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 from collections.abc import Iterable
 from pathlib import Path
@@ -138,6 +139,10 @@ class RiskwizardApp(App[None]):
 
     def _adopt(self, session: Session) -> None:
         self.session = session
+        # The questionnaires and answers now loaded live as long as the session. Moving everything
+        # allocated so far out of the collector's generations stops full collections over these
+        # hundreds of thousands of objects from pausing the UI (first frame ~220 -> ~130 ms).
+        gc.freeze()
         add_recent(session.path, session.title, now_iso())
 
     def open_path(self, path: Path) -> None:
