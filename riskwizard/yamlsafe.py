@@ -354,7 +354,7 @@ class _Builder:
                     else f"quote the key: '{key_node.value}'",
                 )
             key = key_node.value
-            _check_surrogates(key, self._loc(key_node))
+            _check_surrogates(key, self, key_node)
             line = key_node.start_mark.line + 1
             if key in seen:
                 raise YamlError(
@@ -371,7 +371,7 @@ class _Builder:
         tag = node.tag
         text = node.value
         if tag == _STR:
-            _check_surrogates(text, self._loc(node))
+            _check_surrogates(text, self, node)
             return text
         if tag == _NULL:
             return None
@@ -421,12 +421,15 @@ def is_yaml_date(value: Any) -> bool:
     return isinstance(value, _YamlDate)
 
 
-def _check_surrogates(text: str, location: Location) -> None:
+def _check_surrogates(text: str, builder: _Builder, node: yaml.Node) -> None:
+    """Refuse unpaired surrogates; the location is worked out only when there is a problem."""
+    if text.isascii():
+        return
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise YamlError(
             "text contains an unpaired surrogate escape (for example \\ud800), which is not valid Unicode",
-            location,
+            builder._loc(node),
             "remove the escape or write the real character",
         ) from None

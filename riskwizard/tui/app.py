@@ -139,9 +139,9 @@ class RiskwizardApp(App[None]):
 
     def _adopt(self, session: Session) -> None:
         self.session = session
-        # The questionnaires and answers now loaded live as long as the session. Moving everything
-        # allocated so far out of the collector's generations stops full collections over these
-        # hundreds of thousands of objects from pausing the UI (first frame ~220 -> ~130 ms).
+        # What is loaded now (modules, questionnaires, answers) lives as long as the session. Moving
+        # it out of the collector's generations keeps full collections from walking it again and
+        # again while Textual builds the screen (first frame about 15% faster in a fresh process).
         gc.freeze()
         add_recent(session.path, session.title, now_iso())
 
