@@ -5,6 +5,7 @@ Textual-free on purpose, so the wizard's screens stay thin and this logic is eas
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,3 +206,32 @@ class Session:
         self.dirty = True
 
 
+def search_places(places: list[Place], query: str) -> list[Place]:
+    """Questions matching every word of ``query``, best first.
+
+    A word that stands as a whole word in the prompt counts most, then a word inside the prompt or
+    the id, then one found only in the help, "why it matters" or the questionnaire title; ties keep
+    the questionnaire order. ("rate" ranks "False positive rate" above "generate".)
+    """
+    words = query.lower().split()
+    if not words:
+        return list(places)
+    scored: list[tuple[int, int, Place]] = []
+    for index, place in enumerate(places):
+        q = place.question
+        prompt = q.prompt.lower()
+        prompt_words = set(re.findall(r"[\w'-]+", prompt))
+        other = f"{q.help or ''} {q.why or ''} {place.spec.model.title}".lower()
+        total = 0
+        for w in words:
+            if w in prompt_words:
+                total += 4
+            elif w in prompt or w in q.id.lower():
+                total += 2
+            elif w in other:
+                total += 1
+            else:
+                break
+        else:
+            scored.append((-total, index, place))
+    return [place for _score, _index, place in sorted(scored, key=lambda t: (t[0], t[1]))]

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..session import Place, Session
+from ..session import Place, Session, search_places
 from ..text import one_line, plain, styled
 
 
@@ -39,13 +39,7 @@ class SearchScreen(ModalScreen[Place | None]):
         self.query_one("#search-input", Input).focus()
 
     def _filter(self, query: str) -> None:
-        words = query.lower().split()
-        self.shown = []
-        for place in self.places:
-            q = place.question
-            hay = f"{q.prompt} {q.help} {q.why} {q.id} {place.spec.model.title}".lower()
-            if all(w in hay for w in words):
-                self.shown.append(place)
+        self.shown = search_places(self.places, query)
         options = self.query_one("#search-results", OptionList)
         options.clear_options()
         multi = len(self.session.specs) > 1
