@@ -36,7 +36,9 @@ def diff_assessments(old: Assessment, new: Assessment) -> dict[str, Any]:
         t_new = r_new.tier.id if r_new.tier else None
         entry: dict[str, Any] = {"questionnaire": r_new.questionnaire_id, "tier": [t_old, t_new], "scores": {}}
         if t_old != t_new:
-            lines.append(f"{r_new.questionnaire_id}: tier {t_old} -> {t_new}")
+            title_old = r_old.tier.title if r_old.tier else "none"
+            title_new = r_new.tier.title if r_new.tier else "none"
+            lines.append(f"{r_new.questionnaire_id}: tier {title_old} -> {title_new} ({t_old} -> {t_new})")
         for dim in sorted(set(r_old.scores) | set(r_new.scores)):
             a, b = r_old.scores.get(dim, 0.0), r_new.scores.get(dim, 0.0)
             entry["scores"][dim] = [a, b]
@@ -46,10 +48,11 @@ def diff_assessments(old: Assessment, new: Assessment) -> dict[str, Any]:
         new_ids = {f.rule_id for f in r_new.findings}
         entry["findings_added"] = sorted(new_ids - old_ids)
         entry["findings_removed"] = sorted(old_ids - new_ids)
+        titles = {f.rule_id: f"[{f.severity}] {f.title}" for f in [*r_old.findings, *r_new.findings]}
         for rid in entry["findings_added"]:
-            lines.append(f"{r_new.questionnaire_id}: new finding {rid}")
+            lines.append(f"{r_new.questionnaire_id}: new finding {titles[rid]} ({rid})")
         for rid in entry["findings_removed"]:
-            lines.append(f"{r_new.questionnaire_id}: finding resolved {rid}")
+            lines.append(f"{r_new.questionnaire_id}: finding resolved {titles[rid]} ({rid})")
         movement.append(entry)
     if not lines:
         lines.append("no differences")

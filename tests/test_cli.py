@@ -122,8 +122,9 @@ def test_diff(answered: Path, tmp_path: Path) -> None:
     done = rw("diff", str(answered), str(new))
     assert done.returncode == 0, done.stderr
     assert "mini/people: Yes -> No" in done.stdout
-    assert "mini: tier high -> low" in done.stdout
+    assert "mini: tier High -> Low (high -> low)" in done.stdout
     assert "mini: score harm 5 -> 2 (-3)" in done.stdout
+    assert "mini: finding resolved [high] " in done.stdout  # findings by severity and title, id in brackets
 
 
 def test_schema_is_json_schema() -> None:
