@@ -64,6 +64,17 @@ class Editor(Vertical):
                 return
 
 
+LONG_LABEL = 30  # option labels longer than this may be cut with "…" in the wizard's centre column
+
+
+def _option_notes(options: list[tuple[str, str]]) -> ComposeResult:
+    """Below the options: each option's help, and the full text of labels that may be cut short
+    (Textual's radio buttons and selection lists do not wrap)."""
+    notes = [f"{label}: {help_}" if help_ else label for label, help_ in options if help_ or len(label) > LONG_LABEL]
+    if notes:
+        yield Static("\n".join(notes), markup=False, classes="option-help")
+
+
 class ChoiceEditor(Editor):
     """single and yesno: a RadioSet; the button's name is the option value."""
 
@@ -78,10 +89,7 @@ class ChoiceEditor(Editor):
         with RadioSet(classes="answer-radio"):
             for value, label, _help in opts:
                 yield Radio(plain(label), value=value == self.initial, name=value)
-        helps = [(label, help_) for _v, label, help_ in opts if help_]
-        if helps:
-            yield Static("\n".join(f"{label}: {help_}" for label, help_ in helps), markup=False,
-                         classes="option-help")
+        yield from _option_notes([(label, help_) for _v, label, help_ in opts])
 
     def current(self) -> tuple[Any, str]:
         pressed = self.query_one(RadioSet).pressed_button
@@ -103,10 +111,7 @@ class MultiEditor(Editor):
         chosen = set(self.initial or [])
         yield Checklist(*(Selection(plain(o.label), o.value, o.value in chosen)
                                    for o in self.question.options), classes="answer-multi")
-        helps = [(o.label, o.help) for o in self.question.options if o.help]
-        if helps:
-            yield Static("\n".join(f"{label}: {help_}" for label, help_ in helps), markup=False,
-                         classes="option-help")
+        yield from _option_notes([(o.label, o.help) for o in self.question.options])
 
     def current(self) -> tuple[Any, str]:
         selected = set(self.query_one(SelectionList).selected)

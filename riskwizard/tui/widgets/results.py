@@ -40,7 +40,10 @@ def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
         out.append("\nScores\n", style="bold underline")
         top = max([*result.scores.values(), 10.0])  # dimensions without a declared max
         for dim, value in result.scores.items():
-            title = one_line(result.dimension_titles.get(dim, dim), 15)
+            title = result.dimension_titles.get(dim, dim)
+            if len(title) > 15:  # the full name on its own line rather than "Harm from fals…" twice
+                out.append(title + "\n")
+                title = ""
             out.append(f"{title:<15} {value:>4g} ")
             out.append(bar(value, dims_max.get(dim) or top, 8) + "\n", style="magenta")
     if result.flags:
