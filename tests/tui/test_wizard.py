@@ -304,3 +304,30 @@ async def test_a_question_replaced_before_its_reveal_runs_does_not_crash(tmp_pat
         view._reveal_focused()  # what the pending callback does once the view is gone: nothing, no crash
         assert app.is_running
         await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_long_option_labels_and_score_names_are_shown_in_full(tmp_path: Path) -> None:
+    from riskwizard.loader import find_questionnaire
+
+    from .helpers import make_answers
+
+    spec = find_questionnaire("error-costs", [])
+    path = make_answers(tmp_path, spec.path)
+    app = RiskwizardApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        target = next(p for p in screen.order if p.question.type == "single"
+                      and any(len(o.label) > 30 for o in p.question.options))
+        await screen.go(target)
+        await pilot.pause()
+        long_labels = [o.label for o in target.question.options if len(o.label) > 30]
+        notes = str(screen.query_one("#editor .option-help").render())
+        assert all(label in notes for label in long_labels)
+        results = screen.query_one("#results")
+        await pilot.press("ctrl+o")  # at 80 columns the results panel is shown on demand
+        await pilot.pause()
+        panel = str(results.query("Static").first().render())
+        assert "Harm from false positives" in panel and "Harm from false negatives" in panel
+        await pilot.press("ctrl+q")
