@@ -308,12 +308,11 @@ async def test_a_question_replaced_before_its_reveal_runs_does_not_crash(tmp_pat
 
 @run_async
 async def test_long_option_labels_and_score_names_are_shown_in_full(tmp_path: Path) -> None:
-    from riskwizard.loader import find_questionnaire
+    from riskwizard.loader import bundled_dir
 
     from .helpers import make_answers
 
-    spec = find_questionnaire("error-costs", [])
-    path = make_answers(tmp_path, spec.path)
+    path = make_answers(tmp_path, bundled_dir() / "error-costs.yaml")  # absolute: other tests may chdir
     app = RiskwizardApp(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
