@@ -79,6 +79,11 @@ def _find_sample(name: str) -> Path:
 
 def _run_tui(path: Path | None, ctx: click.Context) -> None:
     if path is not None and not path.exists():
+        from .answers import recover
+
+        for notice in recover(path):  # a first save killed before its rename leaves only a temp file
+            click.echo(notice, err=True)
+    if path is not None and not path.exists():
         raise click.UsageError(f"{path}: no such file (start one with `riskwizard new {path} -q eu-ai-act` — see "
                                "`riskwizard list` for questionnaires — "
                                "or run `riskwizard` alone for the start screen)")

@@ -198,6 +198,23 @@ def test_recover_restores_from_complete_temp_when_target_is_broken(tmp_path: Pat
     assert not tmp.exists()
 
 
+def test_recover_restores_a_first_save_killed_before_its_rename(tmp_path: Path, mini) -> None:
+    path = tmp_path / "a.yaml"
+    AnswerStore(path).save(new_doc([mini], "first"))
+    tmp = tmp_path / ".a.yaml.999.tmp"
+    path.rename(tmp)  # the target never appeared: only the complete temp file is there
+    notices = recover(path)
+    assert "restored" in notices[0] and "first" in path.read_text() and not tmp.exists()
+
+
+def test_recover_removes_a_partial_temp_when_there_is_no_target(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    tmp = tmp_path / ".a.yaml.999.tmp"
+    tmp.write_text("format: riskwizard-ans")
+    notices = recover(path)
+    assert "removed" in notices[0] and not tmp.exists() and not path.exists()
+
+
 def test_recover_removes_stale_temp_when_target_is_fine(tmp_path: Path, mini) -> None:
     path = tmp_path / "a.yaml"
     AnswerStore(path).save(new_doc([mini], "good"))

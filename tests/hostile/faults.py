@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from riskwizard.answers import AnswerStore, leftover_temps, load_answers
+from riskwizard.answers import AnswerStore, leftover_temps, load_answers, recover
 from riskwizard.errors import RiskwizardError
 
 KILL_QUESTIONS = 400
@@ -166,6 +166,7 @@ def kill_run(folder: Path, kills: int, seed: int = 0, sig: int = signal.SIGKILL,
             stats.unreadable_before_recovery += 1
             stats.problems.append(f"kill {k}: answers file unreadable before recovery")
         try:
+            recover(path)  # what opening does first; also when a killed first save left only a temp file
             doc, _ = AnswerStore(path).load() if path.exists() else (None, None)
         except RiskwizardError as exc:
             stats.unreadable_after_recovery += 1
