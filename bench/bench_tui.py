@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import sys
@@ -30,7 +31,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Header, Input, RadioButton, RadioSet, Static, Tree
+from textual.widgets import Checkbox, Header, Input, RadioButton, RadioSet, SelectionList, Static, Tree
 
 SIZE = (100, 40)
 FRAME = 1000 / 60
@@ -81,13 +82,19 @@ class BareApp(App[None]):
             yield tree
             with VerticalScroll():
                 yield Static(texts.get("head", "prompt"), markup=False)
-                with RadioSet():
-                    for label in texts.get("options") or [f"Option {i}" for i in range(4)]:
-                        yield RadioButton(label)
+                options = texts.get("options") or [f"Option {i}" for i in range(4)]
+                # Header and its 3 parts, Horizontal, Tree, this VerticalScroll, the prompt, the check box,
+                # 2 inputs, the results column and its text, the key bar; then the answer widgets.
+                used = 14 + (1 if texts.get("multi") else 1 + len(options))
+                if texts.get("multi"):  # the first question is a tick-all-that-apply list
+                    yield SelectionList[int](*((label, i) for i, label in enumerate(options)))
+                else:
+                    with RadioSet():
+                        for label in options:
+                            yield RadioButton(label)
                 yield Checkbox("Don't know")
                 yield Input(id="a")
                 yield Input(id="b")
-                used = 4 + 4 + 1 + 2 + 2 + 4  # the widgets above, their parents, Header parts and the key bar
                 yield from (Static(f"line {i}") for i in range(max(0, self.widgets - used)))
             yield VerticalScroll(Static(texts.get("results", "results"), markup=False), id="results")
         # riskwizard's wizard draws its key hints as one docked line (see riskwizard/tui/widgets/keybar.py)
@@ -104,10 +111,14 @@ def screen_texts(screen: Any) -> dict[str, Any]:
     """The text riskwizard's first screen shows: side-panel lines, question, options, results."""
     tree = screen.query_one(Tree)
     results = screen.query_one("#results").query(Static)
+    lists = screen.query(SelectionList)
+    options = ([str(lists.first().get_option_at_index(i).prompt) for i in range(lists.first().option_count)]
+               if lists else [str(b.label) for b in screen.query(RadioButton)])
     return {
         "tree": [str(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)],
         "head": str(screen.query_one("#prompt").render()),
-        "options": [str(b.label) for b in screen.query(RadioButton)] or ["Yes", "No"],
+        "options": options or ["Yes", "No"],
+        "multi": bool(lists),
         "results": str(results.first().render()) if results else "results",
     }
 
@@ -246,12 +257,19 @@ def main() -> None:
         rw_frames, bare_frames, same_frames = [], [], []
         widgets = lines = 0
         for _ in range(args.repeat):
+            # Each app starts from a collected heap, so none pays for the garbage of the one before.
+            gc.collect()
             elapsed, widgets, lines, texts = asyncio.run(first_frame_rw(path))
             rw_frames.append(elapsed)
+            gc.collect()
             bare_frames.append(asyncio.run(first_frame_bare(widgets, lines)))
+            gc.collect()
             same_frames.append(asyncio.run(first_frame_bare(widgets, lines, texts)))
+        gc.collect()
         rw_keys = asyncio.run(keys_rw(path, args.keys))
+        gc.collect()
         bare_keys = asyncio.run(keys_bare(widgets, lines, args.keys))
+        gc.collect()
         bare_nav = asyncio.run(nav_bare(widgets, lines, max(4, args.keys // 4)))
     rw_nav = [t for i, t in enumerate(rw_keys) if i % 4 == 0]
     rw_typing = [t for i, t in enumerate(rw_keys) if i % 4]

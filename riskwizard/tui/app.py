@@ -113,6 +113,7 @@ class RiskwizardApp(App[None]):
         except (RiskwizardError, OSError) as exc:
             self.last_close_error = str(exc)
         self.session = None
+        gc.unfreeze()  # what _adopt froze may be collected again once the session is closed
 
     async def action_quit(self) -> None:
         self.close_session()

@@ -41,6 +41,7 @@ class Session:
         self.dirty = False
         self._notices_shown = 0
         self.closed = False
+        self._views: dict[str, AnswerView] = {}  # per questionnaire, until the next change
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -101,7 +102,16 @@ class Session:
         return self.doc.answers.get(place.spec.id, {}).get(place.question.id)
 
     def view(self, spec: Spec) -> AnswerView:
-        return AnswerView(spec, self.answers(spec))
+        """What is visible with the current answers. Kept until an answer changes through this
+        session (the side panel, the order and progress all ask for it after every change)."""
+        view = self._views.get(spec.id)
+        if view is None:
+            view = self._views[spec.id] = AnswerView(spec, self.answers(spec))
+        return view
+
+    def _changed(self) -> None:
+        self.dirty = True
+        self._views.clear()
 
     def order(self) -> list[Place]:
         """Every visible question, questionnaire by questionnaire, in file order."""
@@ -136,9 +146,10 @@ class Session:
     def evaluate(self, spec: Spec) -> QuestionnaireResult:
         return evaluate(spec, self.answers(spec))
 
-    def start_place(self) -> Place | None:
-        """The saved position if it is still visible; else the first open question; else the first."""
-        order = self.order()
+    def start_place(self, order: list[Place] | None = None) -> Place | None:
+        """The saved position if it is still visible; else the first open question; else the first.
+        ``order`` is ``self.order()`` when the caller has it already."""
+        order = self.order() if order is None else order
         if not order:
             return None
         pos = self.doc.position
@@ -182,7 +193,7 @@ class Session:
         if before is None and value is None and not unknown:
             return ""
         record_answer(self.doc, place.spec.id, q, value=value, unknown=unknown)
-        self.dirty = True
+        self._changed()
         return ""
 
     def restore_answer(self, place: Place, answer: Answer | None) -> None:
@@ -194,7 +205,7 @@ class Session:
             answers.pop(place.question.id, None)
         else:
             answers[place.question.id] = answer
-        self.dirty = True
+        self._changed()
 
     def set_note(self, place: Place, note: str) -> None:
         before = self.answer(place)
@@ -203,7 +214,7 @@ class Session:
         record_answer(self.doc, place.spec.id, place.question,
                       value=before.value if before else None,
                       unknown=before.unknown if before else False, note=note)
-        self.dirty = True
+        self._changed()
 
 
 def search_places(places: list[Place], query: str) -> list[Place]:

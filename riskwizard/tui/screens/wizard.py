@@ -28,6 +28,9 @@ NARROW = 100  # below this width the results panel is shown on demand (ctrl+o)
 
 
 class WizardScreen(Screen[None]):
+    # Focus goes to the answer (``_arrive``); Textual's default would first focus the side panel and
+    # then move, restyling both after the first frame.
+    AUTO_FOCUS = ""  # (None would mean the app's "*")
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", priority=True),
         Binding("pagedown", "next", "Next", show=False),
@@ -60,22 +63,21 @@ class WizardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self._apply_width(self.app.size.width)  # classes set before mounting cost no restyle
+        self.title = "riskwizard"  # set before the header exists, so it is drawn once
+        self.sub_title = f"{self.session.title} — {self.session.path.name}"
         yield Header(icon="◆")
         with Horizontal(id="main"):
             yield SidePanel(self.session, id="side")
             with Vertical(id="center"), Vertical(id="question-area"):
-                start = self.session.start_place()
+                self.order = self.session.order()
+                start = self.session.start_place(self.order)
                 if start is not None:  # the first question is part of the first frame
-                    self.order = self.session.order()
                     yield self._question_view(start)
             yield ResultsPanel(id="results")
         yield KeyBar([*self.BINDINGS, Binding("ctrl+q", "app.quit", "Quit"),
                       Binding("ctrl+k", "app.command_palette", "Palette")], id="keys")
 
     def on_mount(self) -> None:
-        self.title = "riskwizard"
-        self.sub_title = f"{self.session.title} — {self.session.path.name}"
-        self.order = self.session.order()
         view = self.question_view
         if view is not None:
             self._arrive(None, view)

@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, RadioSet, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
@@ -57,11 +58,14 @@ class Editor(Vertical):
         """(value, problem) as the editor shows it now; value None means empty."""
         raise NotImplementedError
 
+    def first_focusable(self) -> Widget | None:
+        """The widget that takes the keys when this editor is shown."""
+        return next((w for w in self.query("*") if w.focusable), None)
+
     def focus_first(self) -> None:
-        for widget in self.query("*"):
-            if widget.focusable:
-                widget.focus(scroll_visible=False)  # keep the prompt in view on small terminals
-                return
+        widget = self.first_focusable()
+        if widget is not None:
+            widget.focus(scroll_visible=False)  # keep the prompt in view on small terminals
 
 
 LONG_LABEL = 30  # option labels longer than this may be cut with "…" in the wizard's centre column
@@ -100,8 +104,8 @@ class ChoiceEditor(Editor):
         event.stop()
         self.post_message(Edited(self, event.pressed.name))
 
-    def focus_first(self) -> None:
-        self.query_one(RadioSet).focus(scroll_visible=False)
+    def first_focusable(self) -> Widget | None:
+        return self.query_one(RadioSet)
 
 
 class MultiEditor(Editor):

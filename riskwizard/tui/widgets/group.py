@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
 from ...engine import format_raw
@@ -147,8 +148,5 @@ class GroupEditor(Editor):
         event.stop()
         self.edit_row()
 
-    def focus_first(self) -> None:
-        if self.rows:
-            self.query_one(RowsTable).focus(scroll_visible=False)
-        else:
-            self.query_one("#row-add", Button).focus(scroll_visible=False)
+    def first_focusable(self) -> Widget | None:
+        return self.query_one(RowsTable) if self.rows else self.query_one("#row-add", Button)

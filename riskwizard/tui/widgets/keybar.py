@@ -31,6 +31,7 @@ class KeyBar(Static):
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
         self.items = [b for b in bindings if b.show]
         self._spans: list[tuple[int, int, str]] = []  # (start, end, action) of each item
+        self._pad: str | None = None
 
     def on_mount(self) -> None:
         self._build()
@@ -39,10 +40,15 @@ class KeyBar(Static):
         self._build()
 
     def _build(self) -> None:
-        """Padded items when they fit; tighter ones on narrow terminals (all eight fit in 80 columns)."""
+        """Padded items when they fit; tighter ones on narrow terminals (all eight fit in 80 columns).
+        Redrawn only when that choice changes: an update costs a layout pass of the screen."""
         keys = [(b.key_display or self.app.get_key_display(b), b.description, b.action) for b in self.items]
         wide = sum(len(k) + len(d) + 3 for k, d, _ in keys)
-        pad = " " if self.size.width == 0 or wide <= self.size.width else ""
+        width = self.size.width or self.app.size.width
+        pad = " " if wide <= width else ""
+        if pad == self._pad:
+            return
+        self._pad = pad
         parts: list[Content | tuple[str, str] | str] = []
         self._spans = []
         position = 0

@@ -103,7 +103,11 @@ class QuestionView(VerticalScroll):
         editor.set_class(unknown, "overridden")
 
     def focus_editor(self) -> None:
-        self.query_one("#editor", Editor).focus_first()
+        # Focused now rather than by ``Widget.focus`` (which waits for the next message): on the first
+        # question, that wait made the focus change restyle the screen after the first frame.
+        widget = self.query_one("#editor", Editor).first_focusable()
+        if widget is not None:
+            self.screen.set_focus(widget, scroll_visible=False)  # keep the prompt in view on small terminals
         self.call_after_refresh(self._reveal_focused)
 
     def _reveal_focused(self) -> None:

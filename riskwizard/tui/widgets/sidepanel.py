@@ -31,52 +31,75 @@ class SidePanel(Tree[Any]):
         self._spec_nodes: dict[str, TreeNode[Any]] = {}
         self._section_nodes: dict[tuple[str, str], TreeNode[Any]] = {}
         self._question_nodes: dict[tuple[str, str], TreeNode[Any]] = {}
-        self._section_members: dict[tuple[str, str], list[str]] = {}
+        self._section_members: dict[tuple[str, str], list[str]] = {}  # of the sections with question lines
         self.current: tuple[str, str] | None = None
 
     def on_mount(self) -> None:
-        for spec in self.session.specs:
-            node = self.root.add(Text(spec.model.title), data=("spec", spec.id), expand=False)
-            self._spec_nodes[spec.id] = node
-            for section in spec.model.sections:
-                self._section_nodes[(spec.id, section.id)] = node.add(
-                    Text(section.title), data=("section", spec.id, section.id), expand=False)
         self.refresh_all()
 
+    def _node(self, parent: TreeNode[Any], nodes: dict[Any, TreeNode[Any]], key: Any, label: Text,
+              data: tuple[str, ...], leaf: bool = False) -> TreeNode[Any]:
+        """The node for ``key`` with ``label``: created with it, or relabelled only if it changed.
+
+        Each ``set_label`` schedules a redraw callback; on the first frame the panel would otherwise
+        send one per line (a few hundred), which showed as a tenth of the time to the first frame.
+        """
+        node = nodes.get(key)
+        if node is None:
+            node = nodes[key] = (parent.add_leaf(label, data=data) if leaf
+                                 else parent.add(label, data=data, expand=False))
+        elif node.label != label:
+            node.set_label(label)
+        return node
+
     def refresh_all(self, spec_id: str | None = None) -> None:
-        """Progress, marks and visibility (of one questionnaire, or all); only sections whose visible
-        questions changed are rebuilt."""
+        """Progress, marks and visibility (of one questionnaire, or all); only labels that changed are
+        redrawn. A section's question lines are made when it is first expanded (see ``_fill``)."""
         for spec in self.session.specs:
             if spec_id is not None and spec.id != spec_id:
                 continue
-            view = self.session.view(spec)
-            progress = self.session.progress(spec, view)
-            answers = self.session.answers(spec)
+            progress = self.session.progress(spec, self.session.view(spec))
             a, v = progress[""]
-            self._spec_nodes[spec.id].set_label(self._label(spec.model.title, a, v, bold=True))
+            spec_node = self._node(self.root, self._spec_nodes, spec.id,
+                                   self._label(spec.model.title, a, v, bold=True), ("spec", spec.id))
             for section in spec.model.sections:
-                key = (spec.id, section.id)
-                node = self._section_nodes[key]
-                members = [q.id for q in section.questions if view.is_visible(q.id)]
-                if members != self._section_members.get(key):
-                    self._section_members[key] = members
-                    for stale in [k for k in self._question_nodes
-                                  if k[0] == spec.id and spec.section_of.get(k[1]) == section.id]:
-                        del self._question_nodes[stale]
-                    node.remove_children()
-                    for q in section.questions:
-                        if q.id in members:
-                            self._question_nodes[(spec.id, q.id)] = node.add_leaf(
-                                Text(""), data=("question", spec.id, q.id))
                 sa, sv = progress[section.id]
                 if sv:
-                    node.set_label(self._label(section.title, sa, sv))
+                    label = self._label(section.title, sa, sv)
                 else:
-                    node.set_label(Text.assemble((section.title, "dim"), (" (not applicable)", "dim italic")))
-                for q in section.questions:
-                    qnode = self._question_nodes.get((spec.id, q.id))
-                    if qnode is not None:
-                        self._set_question_label(qnode, q, answers.get(q.id), (spec.id, q.id) == self.current)
+                    label = Text.assemble((section.title, "dim"), (" (not applicable)", "dim italic"))
+                key = (spec.id, section.id)
+                node = self._node(spec_node, self._section_nodes, key, label, ("section", spec.id, section.id))
+                if key in self._section_members:
+                    self._fill(spec, section, node)
+
+    def _fill(self, spec: Any, section: Any, node: TreeNode[Any]) -> None:
+        """Make or update the lines of a section's visible questions (rebuilt only if which questions
+        are visible changed)."""
+        key = (spec.id, section.id)
+        view = self.session.view(spec)
+        members = [q.id for q in section.questions if view.is_visible(q.id)]
+        if members != self._section_members.get(key):
+            if key in self._section_members:
+                for stale in self._section_members[key]:
+                    self._question_nodes.pop((spec.id, stale), None)
+                node.remove_children()
+            self._section_members[key] = members
+        answers = self.session.answers(spec)
+        for q in section.questions:
+            if q.id in members:
+                qkey = (spec.id, q.id)
+                self._node(node, self._question_nodes, qkey,
+                           self._question_label(q, answers.get(q.id), qkey == self.current),
+                           ("question", spec.id, q.id), leaf=True)
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[Any]) -> None:
+        data = event.node.data
+        if data and data[0] == "section" and (data[1], data[2]) not in self._section_members:
+            spec = self.session.spec(data[1])
+            section = next((s for s in spec.model.sections if s.id == data[2]), None) if spec else None
+            if section is not None:
+                self._fill(spec, section, event.node)
 
     @staticmethod
     def _label(title: str, answered: int, visible: int, bold: bool = False) -> Text:
@@ -85,10 +108,10 @@ class SidePanel(Tree[Any]):
                              (f"{answered}/{visible}", "green" if done else "dim"), (" ✓" if done else ""))
 
     @staticmethod
-    def _set_question_label(node: TreeNode[Any], q: Any, answer: Any, current: bool) -> None:
+    def _question_label(q: Any, answer: Any, current: bool) -> Text:
         symbol, style = mark(answer)
-        node.set_label(Text.assemble(("→ " if current else ""), (symbol, style), " ",
-                                     (one_line(q.prompt, 60), "bold" if current else "")))
+        return Text.assemble(("→ " if current else ""), (symbol, style), " ",
+                             (one_line(q.prompt, 60), "bold" if current else ""))
 
     def show_place(self, place: Place) -> None:
         """Mark ``place`` as current, expand its questionnaire and section, and scroll to it."""
@@ -102,7 +125,9 @@ class SidePanel(Tree[Any]):
             owner = self.session.spec(key[0])
             if node is not None and owner is not None:
                 q = owner.question(key[1])
-                self._set_question_label(node, q, self.session.answers(owner).get(q.id), key == place.key)
+                label = self._question_label(q, self.session.answers(owner).get(q.id), key == place.key)
+                if node.label != label:
+                    node.set_label(label)
         section_id = spec.section_of[place.question.id]
         if previous is not None and previous[0] in self._spec_nodes:
             prev_spec = self.session.spec(previous[0])
@@ -115,12 +140,25 @@ class SidePanel(Tree[Any]):
                 if previous[0] != spec.id:
                     self._spec_nodes[previous[0]].collapse()
         self._spec_nodes[spec.id].expand()
-        self._section_nodes[(spec.id, section_id)].expand()
+        section_node = self._section_nodes[(spec.id, section_id)]
+        if (spec.id, section_id) not in self._section_members:
+            self._fill(spec, next(s for s in spec.model.sections if s.id == section_id), section_node)
+        section_node.expand()
         node = self._question_nodes.get(place.key)
-        if node is not None:
-            self.call_after_refresh(self._reveal, node)
+        if node is None:
+            return
+        if self.size.height == 0:
+            # Before the first layout: put the cursor on the question now (asking for a line lays the
+            # lines out), so the first frame is drawn with it; scroll after layout, only if needed.
+            self.get_node_at_line(0)
+            self.cursor_line = node.line
+        self.call_after_refresh(self._reveal, node)
 
     def _reveal(self, node: TreeNode[Any]) -> None:
-        if node.line >= 0:
+        if node.line < 0:
+            return
+        if self.cursor_line != node.line:
             self.move_cursor(node)
+        top = self.scroll_offset.y
+        if not top <= node.line < top + self.scrollable_content_region.height:
             self.scroll_to_node(node, animate=False)
