@@ -254,17 +254,22 @@ def main() -> None:
         path = make_answers(Path(tmp))
         fresh_rw = [fresh_first_frame("rw", path) for _ in range(args.fresh)]
         fresh_bare = [fresh_first_frame("bare", path) for _ in range(args.fresh)]
-        rw_frames, bare_frames, same_frames = [], [], []
-        widgets = lines = 0
-        for _ in range(args.repeat):
-            # Each app starts from a collected heap, so none pays for the garbage of the one before.
-            gc.collect()
-            elapsed, widgets, lines, texts = asyncio.run(first_frame_rw(path))
-            rw_frames.append(elapsed)
-            gc.collect()
-            bare_frames.append(asyncio.run(first_frame_bare(widgets, lines)))
-            gc.collect()
-            same_frames.append(asyncio.run(first_frame_bare(widgets, lines, texts)))
+        # The shape of riskwizard's first screen (widgets, tree lines, texts) for the bare apps.
+        _, widgets, lines, texts = asyncio.run(first_frame_rw(path))
+        runs = {
+            "rw": lambda: asyncio.run(first_frame_rw(path))[0],
+            "bare": lambda: asyncio.run(first_frame_bare(widgets, lines)),
+            "same": lambda: asyncio.run(first_frame_bare(widgets, lines, texts)),
+        }
+        frames: dict[str, list[float]] = {name: [] for name in runs}
+        for i in range(args.repeat):
+            # The order rotates each round (what runs first in a process pays for warming shared
+            # caches), and each app starts from a collected heap, so none pays for the one before.
+            names = list(runs)
+            for name in names[i % 3:] + names[:i % 3]:
+                gc.collect()
+                frames[name].append(runs[name]())
+        rw_frames, bare_frames, same_frames = frames["rw"], frames["bare"], frames["same"]
         gc.collect()
         rw_keys = asyncio.run(keys_rw(path, args.keys))
         gc.collect()

@@ -58,14 +58,16 @@ def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
     return specs
 
 
-def open_assessment(path: str | Path, search: list[Path] | None = None, strict: bool = True) -> Assessment:
+def open_assessment(path: str | Path, search: list[Path] | None = None, strict: bool = True,
+                    loaded: tuple[AnswersDoc, SourcedYaml] | None = None) -> Assessment:
     """Load answers, find their questionnaires (next to the file, in ``search``, then bundled), reconcile.
 
     With ``strict`` an invalid value for an unchanged questionnaire is an error naming its line;
-    otherwise such answers move to ``orphaned`` (nothing is ever dropped).
+    otherwise such answers move to ``orphaned`` (nothing is ever dropped). ``loaded`` is the file as
+    the caller has just read it (``load_answers(path)``), so it is not read twice.
     """
     p = Path(path)
-    doc, src = load_answers(p)
+    doc, src = loaded if loaded is not None else load_answers(p)
     folders = [*(search or []), p.parent / "questionnaires"]
     specs = resolve_specs(doc, src, folders, p.parent)
     notices = reconcile(doc, specs, src, strict=strict)

@@ -416,15 +416,18 @@ class _FixedLookup:
 # --------------------------------------------------------------------------- finding files
 
 
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
 def bundled_dir() -> Path:
     """The questionnaires shipped with the package (or the source tree's folder in development)."""
-    here = Path(__file__).resolve().parent
+    here = _PACKAGE_DIR
     packaged = here / "questionnaires"
     return packaged if packaged.is_dir() else here.parent / "questionnaires"
 
 
 def samples_dir() -> Path:
-    here = Path(__file__).resolve().parent
+    here = _PACKAGE_DIR
     packaged = here / "samples"
     return packaged if packaged.is_dir() else here.parent / "samples"
 

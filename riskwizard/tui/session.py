@@ -52,8 +52,8 @@ class Session:
         store = AnswerStore(p)
         store.acquire()
         try:
-            store.load()  # recovers an interrupted save and remembers the file's hash
-            assessment = open_assessment(p, search_dirs, strict=False)
+            loaded = store.load()  # recovers an interrupted save and remembers the file's hash
+            assessment = open_assessment(p, search_dirs, strict=False, loaded=loaded)
         except BaseException:
             store.release()
             raise
