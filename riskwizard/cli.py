@@ -92,9 +92,17 @@ def _run_tui(path: Path | None, ctx: click.Context) -> None:
 
         path = copy_sample(path, Path.cwd())
         click.echo(f"{path.name} is a bundled sample; opening a copy at {path} so the sample stays unchanged.")
-    from .tui.app import run  # imported late: the CLI's other commands never load Textual
+    import gc
 
-    run(path, _search_dirs(ctx))
+    # Importing Textual and loading the questionnaires make many long-lived objects and no garbage
+    # worth collecting; the app turns the collector back on once the session is loaded.
+    gc.disable()
+    try:
+        from .tui.app import run  # imported late: the CLI's other commands never load Textual
+
+        run(path, _search_dirs(ctx))
+    finally:
+        gc.enable()
 
 
 def _is_bundled_sample(path: Path) -> bool:

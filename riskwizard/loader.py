@@ -6,6 +6,7 @@ in one file are reported together.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import math
@@ -18,11 +19,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import yamlcache
 from .calc import CALCULATORS
 from .conditions import Condition, Leaf, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .models import Questionnaire
-from .yamlsafe import SourcedYaml, is_yaml_date, load_yaml_file, load_yaml_text
+from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
 
 
 @dataclass
@@ -54,11 +56,23 @@ class Spec:
 
 
 def load_questionnaire(path: str | Path) -> Spec:
-    """Load and check one questionnaire file."""
+    """Load and check one questionnaire file.
+
+    A file that loaded before is read from the parsed-data cache (see ``yamlcache``) and validated
+    again; if that fails for any reason, the file itself is parsed, so errors name their lines.
+    """
     p = Path(path)
-    src = load_yaml_file(p)
-    digest = hashlib.sha256(p.read_bytes()).hexdigest()
-    return build_spec(src, digest)
+    raw = read_bytes(p)  # read once: the digest is of exactly what is parsed
+    digest = hashlib.sha256(raw).hexdigest()
+    shown = display_path(p)
+    cached = yamlcache.get(digest)
+    if cached is not None:
+        with contextlib.suppress(RiskwizardError):
+            return build_spec(SourcedYaml(data=cached, path=shown), digest)
+    src = load_yaml_text(decode_utf8(raw, shown), shown)
+    spec = build_spec(src, digest)
+    yamlcache.put(digest, src.data)
+    return spec
 
 
 def load_questionnaire_text(text: str, name: str = "<text>") -> Spec:

@@ -117,6 +117,11 @@ def _has_child(node: Any, part: Any) -> bool:
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     """Read a UTF-8 file, refusing oversized files and invalid bytes with a line number."""
+    return decode_utf8(read_bytes(path, max_bytes), display_path(path))
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A file's bytes; a missing file, a folder or an oversized file is a YamlError."""
     shown = display_path(path)
     try:
         size = path.stat().st_size
@@ -136,7 +141,7 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
         raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise YamlError(f"file is larger than {max_bytes:,} bytes", Location(shown))
-    return decode_utf8(raw, shown)
+    return raw
 
 
 def decode_utf8(raw: bytes, shown: str) -> str:

@@ -82,16 +82,24 @@ class RiskwizardApp(App[None]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(sig, self.save_and_exit, sig)
-        if self.start_path is not None:
-            opened = self._open_session(self.start_path)
-            if isinstance(opened, Session):
-                self._adopt(opened)
-                self.push_screen(WizardScreen(opened))
+        # Collections while the questionnaires load would only walk objects that live as long as the
+        # session: the collector is off until the first screen is set up, and what was made by then is
+        # frozen out of later collections (see ``_adopt``).
+        gc.disable()
+        try:
+            if self.start_path is not None:
+                opened = self._open_session(self.start_path)
+                if isinstance(opened, Session):
+                    self._adopt(opened)
+                    self.push_screen(WizardScreen(opened))
+                    return
+                self.push_screen(StartScreen(self.search_dirs))
+                self.push_screen(MessageScreen(*opened, error=True))
                 return
             self.push_screen(StartScreen(self.search_dirs))
-            self.push_screen(MessageScreen(*opened, error=True))
-            return
-        self.push_screen(StartScreen(self.search_dirs))
+        finally:
+            gc.freeze()
+            gc.enable()
 
     def save_and_exit(self, sig: int | None = None) -> None:
         """Signal handler: save, release the lock, exit."""
@@ -234,5 +242,6 @@ def run(path: Path | None, search_dirs: list[Path]) -> None:
         app.run()
     finally:
         app.close_session()
+        gc.enable()
     if app.return_code and app.return_code >= 128:
         raise SystemExit(app.return_code)
