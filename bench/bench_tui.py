@@ -14,7 +14,7 @@ cached in memory), so the script also starts each app in a fresh process (import
 questionnaire loading included): with riskwizard's parsed-questionnaire cache warm, and cold (as
 the first start after installing or upgrading).
 
-    python bench/bench_tui.py [--keys 60] [--repeat 3] [--fresh 3]
+    python bench/bench_tui.py [--keys 60] [--repeat 9] [--fresh 5]
 """
 
 from __future__ import annotations
@@ -53,17 +53,24 @@ def make_answers(folder: Path) -> Path:
 class BareApp(App[None]):
     """Riskwizard's first screen with the same kinds and number of widgets, and no logic behind them.
 
-    The tree shows as many lines as riskwizard's side panel does on its first screen (a Tree's
-    cost is in the lines it draws, not in the one widget it is). With ``texts`` (captured from
-    riskwizard's first screen) the widgets show the same text, so the ratio isolates what
-    riskwizard's logic adds; without, they show short placeholders.
+    The containers nest as the wizard's do (see ``screen_texts``). The tree shows as many lines as
+    riskwizard's side panel does on its first screen (a Tree's cost is in the lines it draws, not in
+    the one widget it is). With ``texts`` (captured from riskwizard's first screen, with their styles)
+    every widget shows the same text, so the ratio isolates what riskwizard's logic adds; without,
+    they show short placeholders.
     """
 
     # the column widths of riskwizard.tcss (side panel 28, results 32) and its docked key bar
     CSS = """
     .keys { dock: bottom; height: 1; background: $footer-background; }
-    #tree { width: 28; }
-    #results { width: 32; }
+    #main { height: 1fr; }
+    #tree { width: 28; border-right: vkey $foreground 30%; }
+    #results { width: 32; padding: 0 1; border-left: vkey $foreground 30%; }
+    #question { padding: 0 1; }
+    .editor { height: auto; margin-bottom: 1; }
+    #question Checkbox { margin-bottom: 1; }
+    #status { margin-top: 1; }
+    SelectionList { height: auto; max-height: 14; }
     """
 
     def __init__(self, widgets: int, tree_lines: int = 12, texts: dict[str, Any] | None = None) -> None:
@@ -73,35 +80,40 @@ class BareApp(App[None]):
         self.texts = texts
 
     def compose(self) -> ComposeResult:
+        texts = self.texts or {}
+        # Header and its 3 parts, Horizontal, Tree, 2 Verticals, the question's VerticalScroll, the prompt,
+        # the editor's Vertical, its notes, the check box, note label, note input, status line, the results
+        # column and its text, the key bar: 19; then the answer widgets.
+        options = texts.get("options") or [f"Option {i}" for i in range(4)]
+        notes = texts.get("notes", ["help for the options"])
+        used = 18 + len(notes) + (1 if texts.get("multi", True) else 1 + len(options))
         yield Header()
-        with Horizontal():
-            texts = self.texts or {}
+        with Horizontal(id="main"):
             tree: Tree[None] = Tree("bare", id="tree")
             tree.show_root = False
+            labels = texts.get("tree") or []
             for i in range(self.tree_lines):
-                labels = texts.get("tree") or []
                 tree.root.add_leaf(labels[i] if i < len(labels) else f"Section of a questionnaire {i}  3/12")
             yield tree
-            with VerticalScroll():
+            with Vertical(), Vertical(), VerticalScroll(id="question"):
                 yield Static(texts.get("head", "prompt"), markup=False)
-                options = texts.get("options") or [f"Option {i}" for i in range(4)]
-                # Header and its 3 parts, Horizontal, Tree, this VerticalScroll, the prompt, the check box,
-                # 2 inputs, the results column and its text, the key bar; then the answer widgets.
-                used = 14 + (1 if texts.get("multi") else 1 + len(options))
-                if texts.get("multi"):  # the first question is a tick-all-that-apply list
-                    yield SelectionList[int](*((label, i) for i, label in enumerate(options)))
-                else:
-                    with RadioSet():
-                        for label in options:
-                            yield RadioButton(label)
-                yield Checkbox("Don't know")
-                yield Input(id="a")
-                yield Input(id="b")
+                with Vertical(classes="editor"):
+                    if texts.get("multi", True):
+                        yield SelectionList[int](*((label, i) for i, label in enumerate(options)))
+                    else:
+                        with RadioSet():
+                            for label in options:
+                                yield RadioButton(label)
+                    for note in notes:
+                        yield Static(note, markup=False)
+                yield Checkbox(texts.get("unknown", "Don't know"), compact=True)
+                yield Static(texts.get("note_label", "Note"), markup=False)
+                yield Input(placeholder=texts.get("note_placeholder", "note"))
+                yield Static(texts.get("status", ""), markup=False, id="status")
                 yield from (Static(f"line {i}") for i in range(max(0, self.widgets - used)))
             yield VerticalScroll(Static(texts.get("results", "results"), markup=False), id="results")
-        # riskwizard's wizard draws its key hints as one docked line (see riskwizard/tui/widgets/keybar.py)
-        yield Static(" ^n Next  ^p Prev  ^f Find  ^t Don't know  ^o Results  ^r Review  ^q Quit  ^k Palette",
-                     classes="keys")
+        yield Static(texts.get("keys", " ^n Next  ^p Prev  ^f Find  ^t Don't know  ^o Results  ^r Review  ^q Quit"
+                                       "  ^k Palette"), classes="keys")
 
 
 def visible_tree_lines(tree: Tree[object]) -> int:
@@ -110,18 +122,31 @@ def visible_tree_lines(tree: Tree[object]) -> int:
 
 
 def screen_texts(screen: Any) -> dict[str, Any]:
-    """The text riskwizard's first screen shows: side-panel lines, question, options, results."""
+    """The text riskwizard's first screen shows, with its styles (copies of the Rich Text objects):
+    side-panel lines, question, options and their notes, note, status, results, key bar."""
     tree = screen.query_one(Tree)
-    results = screen.query_one("#results").query(Static)
     lists = screen.query(SelectionList)
-    options = ([str(lists.first().get_option_at_index(i).prompt) for i in range(lists.first().option_count)]
-               if lists else [str(b.label) for b in screen.query(RadioButton)])
+    options = ([lists.first().get_option_at_index(i).prompt for i in range(lists.first().option_count)]
+               if lists else [b.label for b in screen.query(RadioButton)])
+
+    def copy(text: Any) -> Any:
+        return text.copy() if hasattr(text, "copy") else text
+
+    def static(selector: str) -> Any:
+        return copy(screen.query_one(selector, Static).content)
+
     return {
-        "tree": [str(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)],
-        "head": str(screen.query_one("#prompt").render()),
+        "tree": [copy(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)],
+        "head": static("#prompt"),
         "options": options or ["Yes", "No"],
         "multi": bool(lists),
-        "results": str(results.first().render()) if results else "results",
+        "notes": [copy(w.content) for w in screen.query_one("#editor").query(".option-help").results(Static)],
+        "unknown": screen.query_one("#unknown", Checkbox).label,
+        "note_label": static(".note-label"),
+        "note_placeholder": screen.query_one("#note", Input).placeholder,
+        "status": static("#status"),
+        "results": static("#results-body"),
+        "keys": static("#keys"),
     }
 
 
@@ -154,26 +179,34 @@ async def first_frame_bare(widgets: int, tree_lines: int, texts: dict[str, Any] 
     return elapsed
 
 
-async def keys_rw(path: Path, n: int) -> list[float]:
+# What is typed into an answer: digits, then as many backspaces (the value stays a short number).
+TYPING = [*"12345", *["backspace"] * 5]
+
+
+async def keys_rw(path: Path, n: int) -> tuple[list[float], list[float]]:
+    """UI-thread time of ``n`` keys typed into a number answer (autosave is debounced), and of
+    ``n // 3`` moves to the next or previous question (alternating, so the typed-in answer comes back)."""
     from riskwizard.tui.app import RiskwizardApp
     from riskwizard.tui.screens.wizard import WizardScreen
 
     app = RiskwizardApp(path, [])
-    times = []
+    typing, moves = [], []
     async with app.run_test(size=SIZE) as pilot:
         while not (isinstance(app.screen, WizardScreen) and app.screen.ready):
             await pilot.pause(0)
         number = next(p for p in app.screen.order if p.question.type == "number")
-        await app.screen.go(number)  # typing goes into a number answer
+        await app.screen.go(number)
         await pilot.pause()
         for i in range(n):
-            # typing into a number answer (autosave is debounced) and moving between questions
-            key = str(i % 10) if i % 4 else ("ctrl+n" if (i // 4) % 2 == 0 else "ctrl+p")
             t = time.thread_time()
-            await pilot.press(key)
-            times.append(time.thread_time() - t)
+            await pilot.press(TYPING[i % len(TYPING)])
+            typing.append(time.thread_time() - t)
+        for i in range(n // 3):
+            t = time.thread_time()
+            await pilot.press("ctrl+n" if i % 2 == 0 else "ctrl+p")
+            moves.append(time.thread_time() - t)
         await pilot.press("ctrl+q")
-    return times
+    return typing, moves
 
 
 class QuestionLike(Vertical):
@@ -197,7 +230,7 @@ async def nav_bare(widgets: int, tree_lines: int, n: int) -> list[float]:
     times = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        holder = app.query_one(VerticalScroll)
+        holder = app.query_one("#question", VerticalScroll)
         for _ in range(n):
             t = time.thread_time()
             for old in holder.query(QuestionLike):
@@ -208,64 +241,76 @@ async def nav_bare(widgets: int, tree_lines: int, n: int) -> list[float]:
     return times
 
 
-async def keys_bare(widgets: int, tree_lines: int, n: int) -> list[float]:
-    app = BareApp(widgets, tree_lines)
+async def keys_bare(widgets: int, tree_lines: int, n: int, texts: dict[str, Any] | None = None) -> list[float]:
+    """Bare baseline for typing: the same keys typed into an Input."""
+    app = BareApp(widgets, tree_lines, texts)
     times = []
     async with app.run_test(size=SIZE) as pilot:
-        app.query_one("#a", Input).focus()
+        app.query_one(Input).focus()
         await pilot.pause()
         for i in range(n):
-            key = str(i % 10) if i % 4 else "tab"
             t = time.thread_time()
-            await pilot.press(key)
+            await pilot.press(TYPING[i % len(TYPING)])
             times.append(time.thread_time() - t)
     return times
 
 
-def fresh_first_frame(kind: str, path: Path) -> float:
-    """First frame of riskwizard ("rw") or the bare app in a new Python process, in seconds."""
+def fresh_first_frame(kind: str, path: Path, shape: Path) -> float:
+    """First frame of riskwizard ("rw") or the bare app with riskwizard's texts ("same") in a new
+    Python process, in seconds. ``shape`` holds the bare app's widget count, tree lines and texts."""
     import subprocess
 
-    done = subprocess.run([sys.executable, __file__, "--one", kind, str(path)], capture_output=True, text=True,
-                          check=True, timeout=120)
+    done = subprocess.run([sys.executable, __file__, "--one", kind, str(path), str(shape)], capture_output=True,
+                          text=True, check=True, timeout=120)
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def one(kind: str, path: Path) -> None:
+def one(kind: str, path: Path, shape: Path) -> None:
     """Child process of ``fresh_first_frame``: modules imported first, then one app timed."""
+    import pickle  # the benchmark's own file, written by this script a moment ago
+
     from riskwizard.tui.app import RiskwizardApp  # noqa: F401  (imports are not part of the frame)
 
     if kind == "rw":
         print(asyncio.run(first_frame_rw(path))[0])
     else:
-        print(asyncio.run(first_frame_bare(19, 18)))
+        widgets, lines, texts = pickle.loads(shape.read_bytes())
+        print(asyncio.run(first_frame_bare(widgets, lines, texts)))
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.2f}-{max(values):.2f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keys", type=int, default=60)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--fresh", type=int, default=3, help="first frames measured in fresh processes")
-    parser.add_argument("--one", nargs=2, metavar=("KIND", "ANSWERS"), help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=9, help="rounds of in-process first frames")
+    parser.add_argument("--fresh", type=int, default=5, help="first frames measured in fresh processes")
+    parser.add_argument("--one", nargs=3, metavar=("KIND", "ANSWERS", "SHAPE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        one(args.one[0], Path(args.one[1]))
+        one(args.one[0], Path(args.one[1]), Path(args.one[2]))
         return
+    import pickle
+
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_STATE_HOME"] = tmp
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
         path = make_answers(Path(tmp))
-        # A fresh process loads the questionnaires: parsed from YAML the first time (a cold cache, as
-        # after installing or upgrading), then read from riskwizard's parsed-data cache.
-        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
-        fresh_cold = []
-        for _ in range(args.fresh):
-            shutil.rmtree(Path(tmp) / "cache", ignore_errors=True)
-            fresh_cold.append(fresh_first_frame("rw", path))
-        fresh_rw = [fresh_first_frame("rw", path) for _ in range(args.fresh)]
-        fresh_bare = [fresh_first_frame("bare", path) for _ in range(args.fresh)]
         # The shape of riskwizard's first screen (widgets, tree lines, texts) for the bare apps.
         _, widgets, lines, texts = asyncio.run(first_frame_rw(path))
+        shape = Path(tmp) / "shape.pickle"
+        shape.write_bytes(pickle.dumps((widgets, lines, texts)))
+        # A fresh process loads the questionnaires: parsed from YAML the first time (a cold cache, as
+        # after installing or upgrading), then read from riskwizard's parsed-data cache. Riskwizard and
+        # the bare app alternate, so both see the machine in the same state.
+        fresh_cold, fresh_rw, fresh_same = [], [], []
+        for _ in range(args.fresh):
+            shutil.rmtree(Path(tmp) / "cache", ignore_errors=True)
+            fresh_cold.append(fresh_first_frame("rw", path, shape))
+            fresh_rw.append(fresh_first_frame("rw", path, shape))
+            fresh_same.append(fresh_first_frame("same", path, shape))
         runs = {
             "rw": lambda: asyncio.run(first_frame_rw(path))[0],
             "bare": lambda: asyncio.run(first_frame_bare(widgets, lines)),
@@ -281,33 +326,42 @@ def main() -> None:
                 frames[name].append(runs[name]())
         rw_frames, bare_frames, same_frames = frames["rw"], frames["bare"], frames["same"]
         gc.collect()
-        rw_keys = asyncio.run(keys_rw(path, args.keys))
+        rw_typing, rw_nav = asyncio.run(keys_rw(path, args.keys))
         gc.collect()
-        bare_keys = asyncio.run(keys_bare(widgets, lines, args.keys))
+        bare_keys = asyncio.run(keys_bare(widgets, lines, args.keys, texts))
         gc.collect()
-        bare_nav = asyncio.run(nav_bare(widgets, lines, max(4, args.keys // 4)))
-    rw_nav = [t for i, t in enumerate(rw_keys) if i % 4 == 0]
-    rw_typing = [t for i, t in enumerate(rw_keys) if i % 4]
-    rw_f, bare_f = statistics.median(rw_frames), statistics.median(bare_frames)
+        bare_nav = asyncio.run(nav_bare(widgets, lines, max(4, args.keys // 3)))
+    # A keypress: typing and moving between questions, 3 to 1 (as in the bare app: typing and remounting).
+    rw_keys, bare_keys = rw_typing + rw_nav, bare_keys + bare_nav[:len(rw_nav)]
     rw_k, bare_k = statistics.median(rw_keys) * 1000, statistics.median(bare_keys) * 1000
     rw_p95 = sorted(rw_keys)[int(len(rw_keys) * 0.95) - 1] * 1000
     print(f"widgets on the first screen: {widgets}; side-panel tree lines: {lines}")
-    same_f = statistics.median(same_frames)
+    # Each round's apps ran back to back, so a round's ratio is measured in one state of this (noisy)
+    # machine; the median of the rounds' ratios is the figure to compare with the target.
+    same_ratios = [r / s for r, s in zip(rw_frames, same_frames, strict=True)]
+    bare_ratios = [r / b for r, b in zip(rw_frames, bare_frames, strict=True)]
+    same_ratio = statistics.median(same_ratios)
+    print(f"first frame: riskwizard {statistics.median(rw_frames) * 1000:.0f} ms; bare app with the same widgets "
+          f"and the same text {statistics.median(same_frames) * 1000:.0f} ms: ratio {same_ratio:.2f}x "
+          f"(median of {len(same_ratios)} rounds, range {spread(same_ratios)}; target <= 1.3x)")
+    print(f"  with placeholder text {statistics.median(bare_frames) * 1000:.0f} ms: ratio "
+          f"{statistics.median(bare_ratios):.2f}x (range {spread(bare_ratios)})")
     if fresh_rw:
-        f_rw, f_bare = statistics.median(fresh_rw), statistics.median(fresh_bare)
-        f_cold = statistics.median(fresh_cold)
-        print(f"first frame in a fresh process (imports excluded; questionnaires read from the parsed cache): "
-              f"riskwizard {f_rw * 1000:.0f} ms, bare {f_bare * 1000:.0f} ms, ratio {f_rw / f_bare:.2f}x; "
-              f"with a cold cache (YAML parsed) {f_cold * 1000:.0f} ms, ratio {f_cold / f_bare:.2f}x")
-    print(f"first frame: riskwizard {rw_f * 1000:.0f} ms; bare app with the same widgets and the same text "
-          f"{same_f * 1000:.0f} ms, ratio {rw_f / same_f:.2f}x (target <= 1.3x); with placeholder text "
-          f"{bare_f * 1000:.0f} ms, ratio {rw_f / bare_f:.2f}x")
-    print(f"keypress median: riskwizard {rw_k:.1f} ms (p95 {rw_p95:.1f} ms), bare {bare_k:.1f} ms, "
-          f"ratio {rw_k / bare_k:.2f}x; one 60 Hz frame is {FRAME:.1f} ms "
+        fresh_ratios = [r / s for r, s in zip(fresh_rw, fresh_same, strict=True)]
+        cold_ratios = [c / s for c, s in zip(fresh_cold, fresh_same, strict=True)]
+        print(f"first frame in a fresh process (imports excluded; questionnaires read from riskwizard's parsed "
+              f"cache): riskwizard {statistics.median(fresh_rw) * 1000:.0f} ms, bare app with the same text "
+              f"{statistics.median(fresh_same) * 1000:.0f} ms: ratio {statistics.median(fresh_ratios):.2f}x "
+              f"(range {spread(fresh_ratios)})")
+        print(f"  with a cold cache (YAML parsed, as after installing): {statistics.median(fresh_cold) * 1000:.0f} ms,"
+              f" ratio {statistics.median(cold_ratios):.2f}x")
+    print(f"keypress median (typing and next/previous, 3 to 1): riskwizard {rw_k:.1f} ms (p95 {rw_p95:.1f} ms), "
+          f"bare {bare_k:.1f} ms, ratio {rw_k / bare_k:.2f}x; one 60 Hz frame is {FRAME:.1f} ms "
           f"({'OK' if rw_k <= FRAME else 'SLOW'})")
+    typing, bare_typing = statistics.median(rw_typing) * 1000, statistics.median(bare_keys[:len(rw_typing)]) * 1000
     nav, bare_n = statistics.median(rw_nav) * 1000, statistics.median(bare_nav) * 1000
-    typing = statistics.median(rw_typing) * 1000
-    print(f"  typing in an answer: median {typing:.1f} ms")
+    print(f"  typing in an answer: median {typing:.1f} ms; bare app typing in an Input {bare_typing:.1f} ms, "
+          f"ratio {typing / bare_typing:.2f}x")
     print(f"  next/previous question: median {nav:.1f} ms; bare remount of a question-sized group "
           f"{bare_n:.1f} ms, ratio {nav / bare_n:.2f}x")
     sys.stdout.flush()

@@ -258,18 +258,17 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
     fired_plain: list[Any] = []
     scores: dict[str, float] = {d.id: 0.0 for d in model.dimensions}
     late = []
-    for rule in model.rules:
-        cond = spec.rule_when[rule.id]
-        if cond.uses_scores():
-            late.append(rule)
+    for position, rule in enumerate(model.rules):
+        if rule.id in spec.late_rules:
+            late.append((position, rule))
             continue
-        if cond.evaluate(view):
-            fired_plain.append(rule)
+        if spec.rule_when[rule.id].evaluate(view):
+            fired_plain.append((position, rule))
             for dim, amount in rule.score.items():
                 scores[dim] = scores.get(dim, 0.0) + amount
     view.scores = scores
-    fired = fired_plain + [r for r in late if spec.rule_when[r.id].evaluate(view)]
-    fired.sort(key=lambda r: model.rules.index(r))
+    fired_late = [(i, r) for i, r in late if spec.rule_when[r.id].evaluate(view)]
+    fired = [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])]  # file order
 
     flags: list[str] = []
     findings: list[FindingResult] = []

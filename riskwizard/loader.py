@@ -39,6 +39,8 @@ class Spec:
     rule_when: dict[str, Condition] = field(default_factory=dict)
     obligation_when: dict[str, Condition | None] = field(default_factory=dict)
     section_of: dict[str, str] = field(default_factory=dict)
+    # rules whose condition reads a score: evaluated after the rules that add to the scores
+    late_rules: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -238,6 +240,7 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
             r.when, (*rloc, "when"), scope(f"rule `{r.id}`", a), src))
         if cond is not None:
             spec.rule_when[rule.id] = cond
+    spec.late_rules = frozenset(rid for rid, cond in spec.rule_when.items() if cond.uses_scores())
     for oi, ob in enumerate(model.obligations):
         for t in ob.tiers:
             if t not in levels:

@@ -206,7 +206,9 @@ def test_score_conditions_run_after_scores() -> None:
   - {id: add1, when: {q: s, op: eq, value: a}, score: {total: 1}}
 dimensions: [{id: total, title: Total}]""",
     )
-    assert "fired" in evaluate(spec, {"y": Answer(value="yes"), "s": Answer(value="a")}).flags
+    result = evaluate(spec, {"y": Answer(value="yes"), "s": Answer(value="a")})
+    assert "fired" in result.flags
+    assert [t.rule_id for t in result.trace] == ["r", "add2", "add1"]  # file order, though r ran last
     assert "fired" not in evaluate(spec, {"y": Answer(value="yes")}).flags
 
 

@@ -74,14 +74,16 @@ class RiskwizardApp(App[None]):
         self.search_dirs = list(search_dirs or [])
         self.install_signals = install_signals
         self.session: Session | None = None
+        self._open_problem: tuple[str, str] | None = None  # why ``path`` did not open, shown once mounted
 
     # ------------------------------------------------------------------ start and stop
 
-    def on_mount(self) -> None:
-        if self.install_signals:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(sig, self.save_and_exit, sig)
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen: the wizard when an answers file opens, else the start screen.
+
+        Made the bottom of the stack rather than pushed over Textual's blank default screen, so the
+        first frame lays out and draws one screen, not two.
+        """
         # Collections while the questionnaires load would only walk objects that live as long as the
         # session: the collector is off until the first screen is set up, and what was made by then is
         # frozen out of later collections (see ``_adopt``).
@@ -91,15 +93,20 @@ class RiskwizardApp(App[None]):
                 opened = self._open_session(self.start_path)
                 if isinstance(opened, Session):
                     self._adopt(opened)
-                    self.push_screen(WizardScreen(opened))
-                    return
-                self.push_screen(StartScreen(self.search_dirs))
-                self.push_screen(MessageScreen(*opened, error=True))
-                return
-            self.push_screen(StartScreen(self.search_dirs))
+                    return WizardScreen(opened)
+                self._open_problem = opened
+            return StartScreen(self.search_dirs)
         finally:
             gc.freeze()
             gc.enable()
+
+    def on_mount(self) -> None:
+        if self.install_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self.save_and_exit, sig)
+        if self._open_problem is not None:
+            self.push_screen(MessageScreen(*self._open_problem, error=True))
 
     def save_and_exit(self, sig: int | None = None) -> None:
         """Signal handler: save, release the lock, exit."""
@@ -129,7 +136,9 @@ class RiskwizardApp(App[None]):
 
     @property
     def wizard(self) -> WizardScreen | None:
-        return next((s for s in self.screen_stack if isinstance(s, WizardScreen)), None)
+        """The wizard of the open session (a wizard left under other screens may have a closed one)."""
+        return next((s for s in reversed(self.screen_stack)
+                     if isinstance(s, WizardScreen) and not s.session.closed), None)
 
     # ------------------------------------------------------------------ opening files
 
@@ -172,7 +181,12 @@ class RiskwizardApp(App[None]):
         await self._replace_all(WizardScreen(session))
 
     async def _replace_all(self, screen: Screen[Any]) -> None:
-        """Leave only ``screen`` above the blank default screen."""
+        """Show ``screen`` above the first screen only.
+
+        The first screen (see ``get_default_screen``) cannot be replaced: Textual's ``switch_screen``
+        fails on it. It stays underneath, out of use; a wizard there has a closed session, and
+        ``wizard`` looks from the top.
+        """
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         await self.push_screen(screen)

@@ -330,3 +330,33 @@ async def test_long_option_labels_and_score_names_are_shown_in_full(tmp_path: Pa
         panel = str(results.query("Static").first().render())
         assert "Harm from false positives" in panel and "Harm from false negatives" in panel
         await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_opening_another_file_and_going_back_to_the_start_screen(tmp_path: Path) -> None:
+    from riskwizard.tui.screens.start import StartScreen
+
+    from .helpers import make_answers
+
+    first = make_answers(tmp_path, name="first.yaml", system="First system")
+    second = make_answers(tmp_path, name="second.yaml", system="Second system")
+    app = RiskwizardApp(first, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.wizard is app.screen and app.session is not None and app.session.path == first
+        app.open_path(second)
+        await pilot.pause()
+        await pilot.pause()
+        # the first wizard was the first screen: it stays underneath with its session closed
+        assert app.screen is app.wizard and app.wizard.session.path == second
+        assert not (tmp_path / ".first.yaml.lock").exists() and (tmp_path / ".second.yaml.lock").exists()
+        await pilot.press("enter")  # answers the first question of the second file
+        await pilot.pause()
+        assert saved(second)["mini"]["kind"].value == "scorer"
+        assert "kind" not in saved(first).get("mini", {})
+        await app.show_start()
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.session is None and app.wizard is None
+        assert not (tmp_path / ".second.yaml.lock").exists()
+        await pilot.press("ctrl+q")

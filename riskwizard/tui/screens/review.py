@@ -124,7 +124,7 @@ class ReviewScreen(Screen[None]):
         if not out:
             self.set_status("Type a file name to save the report as.", error=True)
             return
-        wizard = next((s for s in self.app.screen_stack if hasattr(s, "flush_pending")), None)
+        wizard = next((s for s in reversed(self.app.screen_stack) if hasattr(s, "flush_pending")), None)
         if wizard is not None:
             wizard.flush_pending()  # the exporter reads the answers file from disk
         elif self.session.dirty:

@@ -332,7 +332,9 @@ class WizardScreen(Screen[None]):
             self._results_cache[spec.id] = self.session.evaluate(spec)
         return self._results_cache[spec.id]
 
-    @work(thread=True, exclusive=True, group="what-would-change")
+    # (a description of its own: by default Textual describes a worker by the repr of its arguments,
+    # and the repr of a whole questionnaire model costs milliseconds on the UI thread)
+    @work(thread=True, exclusive=True, group="what-would-change", description="what would change the tier")
     def _compute_changes(self, spec: Any, answers: dict[str, Any], token: int) -> None:
         changes = what_would_change(spec, answers)
         if self.is_attached and self.app.is_running:

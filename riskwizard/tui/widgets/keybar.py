@@ -32,9 +32,7 @@ class KeyBar(Static):
         self.items = [b for b in bindings if b.show]
         self._spans: list[tuple[int, int, str]] = []  # (start, end, action) of each item
         self._pad: str | None = None
-
-    def on_mount(self) -> None:
-        self._build()
+        self._build()  # made with the screen (for the terminal's width), so not redrawn once mounted
 
     def on_resize(self) -> None:
         self._build()
