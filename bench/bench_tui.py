@@ -1,7 +1,11 @@
 """TUI latency benchmark (plain script): first frame and per-keypress latency.
 
 Each number is compared with a bare Textual app that has the same kinds and number of widgets,
-measured in the same run, so the ratios say what riskwizard adds on top of Textual itself.
+measured in the same run, so the ratios say what riskwizard adds on top of Textual itself. The
+bare app is measured twice: showing riskwizard's first screen's text with its styles (the target is
+judged against this one: the text is the questionnaire's, which any app must draw), and showing a
+word or two per widget. Timed rounds on a shared machine vary by a third, so each first-frame ratio
+is the median of per-round ratios (see also ``bench_tui_instructions.py``, which counts instructions).
 
 First frame: wall time from creating the app (which opens, locks and reads the answers file
 with all bundled questionnaires) to the first question being on screen. Keypress: the UI

@@ -123,6 +123,8 @@ class RiskwizardApp(App[None]):
                 wizard.leave_question()
             with contextlib.suppress(Exception):
                 wizard.flush_pending()
+            with contextlib.suppress(Exception):
+                wizard.stop_background()
         try:
             session.close()
         except (RiskwizardError, OSError) as exc:
@@ -187,9 +189,13 @@ class RiskwizardApp(App[None]):
         fails on it. It stays underneath, out of use; a wizard there has a closed session, and
         ``wizard`` looks from the top.
         """
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-        await self.push_screen(screen)
+        with self.batch_update():  # the first screen shows through between pop and push: not drawn
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+            await self.push_screen(screen)
+        first = self.screen_stack[0]
+        if isinstance(first, WizardScreen) and first is not screen and first.session.closed and first.children:
+            await first.retire()
 
     def _refuse(self, title: str, body: str) -> None:
         if not any(isinstance(s, WizardScreen | StartScreen) for s in self.screen_stack):

@@ -292,6 +292,25 @@ class WizardScreen(Screen[None]):
         if self._save_timer is not None or self.session.dirty:
             self.request_save(now=True)
 
+    def stop_background(self) -> None:
+        """The session is closing: stop the save, refresh and what-would-change timers and workers."""
+        for timer in (self._save_timer, self._refresh_timer, self._changes_timer):
+            if timer is not None:
+                timer.stop()
+        self._save_timer = self._refresh_timer = self._changes_timer = None
+        self._changes_token += 1  # a what-would-change result still on its way is ignored
+        self.workers.cancel_node(self)
+
+    async def retire(self) -> None:
+        """This wizard's session is closed but the screen stays, as the app's first screen (which Textual
+        cannot replace): drop its widgets and results so it holds and redraws nothing."""
+        self.stop_background()
+        self._results_cache.clear()
+        self._changes = None
+        self.place = None
+        self.order = []
+        await self.remove_children()
+
     def save_now(self) -> None:
         self._save_timer = None
         if not self.session.dirty or self.session.closed:

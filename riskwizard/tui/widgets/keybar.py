@@ -8,6 +8,8 @@ Every entry is clickable, like Footer's.
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.events import Click
@@ -32,7 +34,14 @@ class KeyBar(Static):
         self.items = [b for b in bindings if b.show]
         self._spans: list[tuple[int, int, str]] = []  # (start, end, action) of each item
         self._pad: str | None = None
-        self._build()  # made with the screen (for the terminal's width), so not redrawn once mounted
+        # Made with the screen (for the terminal's width), so not redrawn once mounted; outside a
+        # running app (Textual's NoActiveAppError is a RuntimeError) it is made when mounted.
+        with contextlib.suppress(RuntimeError):
+            self._build()
+
+    def on_mount(self) -> None:
+        if self._pad is None:
+            self._build()
 
     def on_resize(self) -> None:
         self._build()
