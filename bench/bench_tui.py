@@ -73,6 +73,7 @@ class BareApp(App[None]):
     #question { padding: 0 1; }
     .editor { height: auto; margin-bottom: 1; }
     #question Checkbox { margin-bottom: 1; }
+    #why { margin-bottom: 1; }
     #status { margin-top: 1; }
     SelectionList { height: auto; max-height: 14; }
     """
@@ -86,11 +87,12 @@ class BareApp(App[None]):
     def compose(self) -> ComposeResult:
         texts = self.texts or {}
         # Header and its 3 parts, Horizontal, Tree, 2 Verticals, the question's VerticalScroll, the prompt,
-        # the editor's Vertical, its notes, the check box, note label, note input, status line, the results
-        # column and its text, the key bar: 19; then the answer widgets.
+        # the editor's Vertical, its notes, the check box, why-it-matters, note label, note input, status
+        # line, the results column and its text, the key bar; then the answer widgets.
         options = texts.get("options") or [f"Option {i}" for i in range(4)]
         notes = texts.get("notes", ["help for the options"])
-        used = 18 + len(notes) + (1 if texts.get("multi", True) else 1 + len(options))
+        whys = [texts["why"]] if texts.get("why") is not None else []
+        used = 18 + len(notes) + len(whys) + (1 if texts.get("multi", True) else 1 + len(options))
         yield Header()
         with Horizontal(id="main"):
             tree: Tree[None] = Tree("bare", id="tree")
@@ -111,6 +113,8 @@ class BareApp(App[None]):
                     for note in notes:
                         yield Static(note, markup=False)
                 yield Checkbox(texts.get("unknown", "Don't know"), compact=True)
+                for why in whys:  # "why it matters" and the source, after the answer
+                    yield Static(why, markup=False, id="why")
                 yield Static(texts.get("note_label", "Note"), markup=False)
                 yield Input(placeholder=texts.get("note_placeholder", "note"))
                 yield Static(texts.get("status", ""), markup=False, id="status")
@@ -146,6 +150,7 @@ def screen_texts(screen: Any) -> dict[str, Any]:
         "multi": bool(lists),
         "notes": [copy(w.content) for w in screen.query_one("#editor").query(".option-help").results(Static)],
         "unknown": screen.query_one("#unknown", Checkbox).label,
+        "why": static("#why") if screen.query("#why") else None,
         "note_label": static(".note-label"),
         "note_placeholder": screen.query_one("#note", Input).placeholder,
         "status": static("#status"),

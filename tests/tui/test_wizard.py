@@ -365,3 +365,33 @@ async def test_opening_another_file_and_going_back_to_the_start_screen(tmp_path:
         assert app.session is None and app.wizard is None
         assert not (tmp_path / ".second.yaml.lock").exists()
         await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_short_terminal_shows_the_prompt_with_its_options(tmp_path: Path) -> None:
+    """At 80x24 a question with long help, "why it matters" and a source still shows its prompt
+    and its options together; the why and the source come after the answer."""
+    from riskwizard.loader import bundled_dir
+
+    from .helpers import make_answers
+
+    path = make_answers(tmp_path, bundled_dir() / "neurips-broader-impact.yaml")
+    app = RiskwizardApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        target = next(p for p in screen.order if p.question.type == "single" and p.question.why
+                      and p.question.source and len(p.question.help or "") > 100)
+        await screen.go(target)
+        await pilot.pause()
+        await pilot.pause()
+        view = screen.question_view
+        prompt, editor, why = (view.query_one(s) for s in ("#prompt", "#editor", "#why"))
+        options = screen.focused
+        assert options is not None and options in editor.walk_children()
+        assert view.scroll_offset.y == 0  # nothing had to scroll for the answer to be on screen
+        assert prompt.region.y >= view.region.y  # the prompt's first lines are on screen...
+        assert options.region.bottom <= view.region.bottom  # ...and so is every option
+        assert prompt.virtual_region.y < editor.virtual_region.y < why.virtual_region.y
+        assert "Why it matters" in str(why.render()) and target.question.source in str(why.render())
+        await pilot.press("ctrl+q")

@@ -51,16 +51,12 @@ class QuestionView(VerticalScroll):
         n, total = self.position
         hidden = len(spec.questions()) - total
         count = f"{n} of {total}" + (f" ({hidden} more may apply)" if hidden > 0 else "")
+        # The question, its help and the answer come first, so that on a short terminal the prompt and
+        # the options are on screen together; why it matters and the source follow the answer.
         head = styled((spec.model.title, "dim bold"), ("  ›  ", "dim"), (section.title, "dim"),
                       (f"   {count}\n\n", "dim"), (q.prompt, "bold"), "\n")
         if q.help:
             head.append("\n" + q.help + "\n", style="dim")
-        if q.why:
-            head.append("\nWhy it matters: ", style="bold italic")
-            head.append(q.why + "\n", style="italic")
-        if q.source:
-            head.append("\nSource: ", style="bold")
-            head.append(q.source + "\n", style="dim")
         head.append("\n" + TYPE_HINTS.get(q.type, ""), style="dim italic")
         yield Static(head, markup=False, classes="question-head", id="prompt")
         value = answer.value if answer is not None and not answer.unknown else None
@@ -68,6 +64,16 @@ class QuestionView(VerticalScroll):
         if q.unknown_allowed:
             yield Check(plain("Don't know (ctrl+t)"), bool(answer and answer.unknown), id="unknown",
                            compact=True)
+        if q.why or q.source:
+            why = styled()
+            if q.why:
+                why.append("Why it matters: ", style="bold italic")
+                why.append(q.why + "\n", style="italic")
+            if q.source:
+                why.append(("\n" if q.why else "") + "Source: ", style="bold")
+                why.append(q.source, style="dim")
+            why.rstrip()
+            yield Static(why, markup=False, classes="question-why", id="why")
         yield Static("Note (optional, kept with the answer):", markup=False, classes="note-label")
         yield Input(answer.note if answer else "", placeholder="e.g. who to ask, evidence, caveats",
                     id="note", select_on_focus=False)
