@@ -418,6 +418,46 @@ def test_dates_follow_the_route(spec) -> None:
     assert "provider_risk_management" not in obligation_ids(prohibited)
 
 
+def test_provider_outside_the_eu_appoints_an_authorised_representative(spec) -> None:
+    recruitment = dict(annex3_areas=["employment"], annex3_employment=["recruitment"], derog_conditions=["none"],
+                       profiling="yes")
+    outside = run(spec, provider_established="no", **recruitment)
+    dates = {o.id: o.applies_from for o in outside.obligations}
+    assert dates["authorised_representative"] == "2026-08-02"
+    assert "authorised_representative_annex_i" not in dates
+    inside = run(spec, provider_established="yes", **recruitment)
+    assert not any("authorised_representative" in o for o in obligation_ids(inside))
+    machinery = run(spec, provider_established="no", annex1_product="safety_component", annex1_legislation="machinery",
+                    annex1_third_party="yes")
+    dates = {o.id: o.applies_from for o in machinery.obligations}
+    assert dates["authorised_representative_annex_i"] == "2027-08-02" and "authorised_representative" not in dates
+    # the question is about providers: a deployer is not asked and gets no such duty
+    deployer = run(spec, role=["deployer"], deployer_type="private_other", personal_use="no", provider_established="no",
+                   **recruitment)
+    assert not AnswerView(spec, answers(role=["deployer"])).is_visible("provider_established")
+    assert not any("authorised_representative" in o for o in obligation_ids(deployer))
+    minimal = run(spec, provider_established="no")
+    assert minimal.tier.id == "minimal" and not any("authorised_representative" in o for o in obligation_ids(minimal))
+
+
+def test_gpai_provider_outside_the_eu_appoints_an_authorised_representative(spec) -> None:
+    gpai = dict(artefact="gpai_model", gpai_compute=1e24, gpai_designated="no", gpai_on_market_before="no",
+                provider_established="no")
+    closed = {o.id: o.applies_from for o in run(spec, **gpai).obligations}
+    assert closed["gpai_authorised_representative"] == "2025-08-02"
+    assert "gpai_authorised_representative" not in obligation_ids(run(spec, **{**gpai, "provider_established": "yes"}))
+    # Art 54(6): not for a free and open-source model without systemic risk...
+    assert "gpai_authorised_representative" not in obligation_ids(run(spec, **{**gpai, "open_source": "foss"}))
+    # ...but with systemic risk, or while its compute is not known, it is listed
+    systemic = run(spec, **{**gpai, "open_source": "foss", "gpai_compute": 3e25})
+    assert "gpai_authorised_representative" in obligation_ids(systemic)
+    unknown = run(spec, **{**gpai, "open_source": "foss", "gpai_compute": A(unknown=True)})
+    assert "gpai_authorised_representative" in obligation_ids(unknown)
+    legacy = {o.id: o.applies_from for o in run(spec, **{**gpai, "gpai_on_market_before": "yes"}).obligations}
+    assert legacy["gpai_legacy_authorised_representative"] == "2027-08-02"
+    assert "gpai_authorised_representative" not in legacy
+
+
 def test_annex_i_needs_third_party_assessment(spec) -> None:
     r = run(spec, annex1_product="is_product", annex1_legislation="medical_devices", annex1_third_party="no")
     assert r.tier.id == "minimal"
