@@ -7,12 +7,10 @@ that no longer match their questionnaire are moved to ``orphaned``, never droppe
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
 import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -20,8 +18,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import AnswersError, ErrorGroup, Location, LockedError, RiskwizardError, display_path
+from .errors import AnswersError, ErrorGroup, RiskwizardError, display_path
 from .models import PlainText
+from .safefile import FileLock, leftover_temps, remove_file, restore_from, write_file
 from .yamlsafe import SourcedYaml, load_yaml_file, load_yaml_text
 
 FORMAT = "riskwizard-answers/1"
@@ -384,39 +383,12 @@ def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write text so that a crash at any moment leaves either the old or the new file."""
-    target = path.resolve() if path.is_symlink() else path
-    folder = target.parent
-    tmp = folder / f".{target.name}.{os.getpid()}.tmp"
-    mode = None
-    with contextlib.suppress(FileNotFoundError):
-        mode = target.stat().st_mode & 0o7777
-    data = text.encode("utf-8")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644 if mode is None else mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            bak_tmp = folder / f".{target.name}.{os.getpid()}.baktmp"
-            shutil.copy2(target, bak_tmp)
-            os.replace(bak_tmp, folder / f"{target.name}.bak")
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+def atomic_write(path: Path, text: str) -> Path:
+    """Write text so that a crash at any moment leaves either the old or the new file; keeps ``.bak``.
 
-
-def leftover_temps(path: Path) -> list[Path]:
-    folder = path.parent if path.parent != Path("") else Path(".")
-    return sorted(folder.glob(f".{path.name}.*.tmp")) + sorted(folder.glob(f".{path.name}.*.baktmp"))
+    An answers file that is a symlink is written through (the link is kept). See :mod:`.safefile`.
+    """
+    return write_file(path, text, backup=True, follow_symlink=True)
 
 
 def recover(path: Path) -> list[str]:
@@ -443,11 +415,11 @@ def recover(path: Path) -> list[str]:
             except RiskwizardError:
                 usable = False
         if usable:
-            os.replace(tmp, path)
+            restore_from(tmp, path)
             target_ok = True
             notices.append(f"restored {display_path(path)} from an interrupted save")
         else:
-            tmp.unlink(missing_ok=True)
+            remove_file(tmp)
             notices.append(f"removed leftover temp file {display_path(tmp)}")
     return notices
 
@@ -457,7 +429,7 @@ class AnswerStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._lock_fd: int | None = None
+        self._lock: FileLock | None = None
         self._known_sha: str | None = None
         self.notices: list[str] = []
 
@@ -466,28 +438,14 @@ class AnswerStore:
         return self.path.parent / f".{self.path.name}.lock"
 
     def acquire(self) -> None:
-        import fcntl
-
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
-            os.close(fd)
-            raise LockedError(
-                f"{display_path(self.path)} is open in another riskwizard (pid {holder})",
-                Location(display_path(self.path)),
-                "close the other riskwizard first, or copy the file and open the copy") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self._lock_fd = fd
+        lock = FileLock(self.lock_path, display_path(self.path))
+        lock.acquire()
+        self._lock = lock
 
     def release(self) -> None:
-        if self._lock_fd is not None:
-            with contextlib.suppress(OSError):
-                self.lock_path.unlink()
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> AnswerStore:
         self.acquire()

@@ -10,8 +10,8 @@ import contextlib
 import hashlib
 import itertools
 import math
+import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -494,10 +494,17 @@ def shown(path: Path) -> str:
 
 def copy_sample(sample: Path, folder: Path) -> Path:
     """Copy a bundled sample next to the user under a free name (samples themselves are never written)."""
+    from .safefile import DiskError, write_file
+
+    data = read_bytes(sample)
     target = folder / sample.name
     n = 2
-    while target.exists():
+    while True:
+        if not os.path.lexists(target):  # a dangling symlink counts as taken: it is never written through
+            try:
+                return write_file(target, data, new=True)
+            except DiskError:
+                if not os.path.lexists(target):
+                    raise  # not a race with another file appearing: a real problem (read-only, full...)
         target = folder / f"{sample.stem}-{n}{sample.suffix}"
         n += 1
-    shutil.copyfile(sample, target)
-    return target

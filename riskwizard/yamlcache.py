@@ -10,13 +10,14 @@ entry. Any problem reading or writing the cache falls back to parsing the file; 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from .safefile import make_folder, suppress_disk_errors, write_file
 
 FORMAT = 1
 
@@ -67,8 +68,6 @@ def put(file_sha256: str, data: Any) -> None:
     except (TypeError, ValueError):
         return
     target = _entry(file_sha256)
-    with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
+    with suppress_disk_errors():
+        make_folder(target.parent)
+        write_file(target, text)

@@ -121,27 +121,14 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """A file's bytes; a missing file, a folder or an oversized file is a YamlError."""
-    shown = display_path(path)
+    """A file's bytes; a missing, unreadable, oversized or non-regular file (FIFO, device, folder) is a
+    YamlError naming the path and the reason. Never blocks on a FIFO or device."""
+    from .safefile import DiskError, read_input
+
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise YamlError("file not found", Location(shown), "check the path") from None
-    except OSError as exc:
-        raise YamlError(f"cannot read file: {exc.strerror}", Location(shown)) from None
-    if path.is_dir():
-        raise YamlError("this is a folder, not a file", Location(shown), "name a .yaml file")
-    if size > max_bytes:
-        raise YamlError(
-            f"file is {size:,} bytes; the limit is {max_bytes:,}",
-            Location(shown),
-            "split the file or remove generated content",
-        )
-    with path.open("rb") as handle:
-        raw = handle.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise YamlError(f"file is larger than {max_bytes:,} bytes", Location(shown))
-    return raw
+        return read_input(path, max_bytes)
+    except DiskError as exc:
+        raise YamlError(exc.message, exc.location, exc.fix) from None
 
 
 def decode_utf8(raw: bytes, shown: str) -> str:

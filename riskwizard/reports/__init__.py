@@ -17,6 +17,7 @@ from pathlib import Path
 from ..answers import AnswersDoc, file_sha256
 from ..errors import AnswersError, RiskwizardError
 from ..loader import Spec
+from ..safefile import make_folder, write_file
 
 FORMATS = ("pdf", "html", "md", "tex", "json")
 EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "tex": ".tex", "json": ".json"}
@@ -77,14 +78,8 @@ def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, templa
     assessment = open_assessment(path, search, strict=True)  # like `score`: a bad answer is an error, never dropped
     data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path))
     out = Path(out_path)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except OSError as exc:
-        raise ExportError(f"cannot write {out}: {exc.strerror or exc}", None,
-                          "check that the folder exists and is writable") from None
+    make_folder(out.parent)
+    write_file(out, data)
     return ExportReport(out, [*assessment.notices, *warnings])
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RiskwizardError
+from ..safefile import make_folder
 
 _FORMAT_LINE = re.compile(rb"^format:\s*[\"']?riskwizard-answers/1", re.MULTILINE)
 
@@ -74,7 +75,7 @@ def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: i
         raise ExportError(f"no answers files in {src}", None,
                           "answers files start with `format: riskwizard-answers/1`")
     dest = Path(out_dir)
-    dest.mkdir(parents=True, exist_ok=True)
+    make_folder(dest)
     jobs = [(str(p), fmt, str(dest / (p.stem + EXTENSIONS[fmt])), str(template_dir) if template_dir else None)
             for p in files]
     results: dict[str, BatchItem] = {}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from pathlib import Path
+
+from ..safefile import make_folder, suppress_disk_errors, write_file
 
 MAX_RECENT = 10
 
@@ -41,8 +42,6 @@ def add_recent(path: Path, title: str, opened: str) -> None:
     entries = [e for e in load_recent() if e["path"] != resolved]
     entries.insert(0, {"path": resolved, "title": title, "opened": opened})
     target = recent_path()
-    with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(entries[:MAX_RECENT], indent=1), encoding="utf-8")
-        os.replace(tmp, target)
+    with suppress_disk_errors():
+        make_folder(target.parent)
+        write_file(target, json.dumps(entries[:MAX_RECENT], indent=1), mode=0o600)
