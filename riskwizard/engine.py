@@ -207,10 +207,13 @@ class AnswerView:
             self._derived = {}
             for d in self.spec.model.derived:
                 inputs = {}
+                unknown = set()  # "don't know" never becomes a default inside a calculator
                 for key, qid in d.inputs.items():
                     status, value = self.status(qid)
                     inputs[key] = value if status == ANSWERED else None
-                outputs = run_calculator(d.fn, inputs)
+                    if status == UNKNOWN:
+                        unknown.add(key)
+                outputs = run_calculator(d.fn, inputs, frozenset(unknown))
                 for k, v in (outputs or {}).items():
                     self._derived[f"{d.id}.{k}"] = v
         return self._derived

@@ -113,7 +113,7 @@ def test_model_card_required_ids(card) -> None:
 
 
 def test_energy_example_100_gpu_hours_a100(nbi) -> None:
-    r = evaluate(nbi, {"gpu_type": A("a100_sxm4"), "gpu_hours": A(100), "grid_region": A("world")})
+    r = evaluate(nbi, {"gpu_type": A("a100_sxm4"), "gpu_count": A(1), "gpu_hours": A(100), "grid_region": A("world")})
     assert r.derived["co2.kwh"] == pytest.approx(40.0)
     assert r.derived["co2.co2_kg"] == pytest.approx(17.28)
     assert "emissions_estimated" in finding_ids(r)
@@ -137,13 +137,15 @@ def test_gpu_watts_only_for_other(nbi) -> None:
     r = evaluate(nbi, {"gpu_type": A("other"), "gpu_hours": A(10), "grid_region": A("france")})
     assert "co2.kwh" not in r.derived
     assert "environment_missing" in finding_ids(r)
-    r = evaluate(nbi, {"gpu_type": A("other"), "gpu_watts": A(300), "gpu_hours": A(10), "grid_region": A("france")})
+    r = evaluate(nbi, {"gpu_type": A("other"), "gpu_watts": A(300), "gpu_count": A(1), "gpu_hours": A(10),
+                       "grid_region": A("france")})
     assert r.derived["co2.kwh"] == pytest.approx(3.0)
     assert "environment_missing" not in finding_ids(r)
 
 
 def test_hidden_gpu_watts_is_ignored(nbi) -> None:
-    r = evaluate(nbi, {"gpu_type": A("t4"), "gpu_watts": A(5000), "gpu_hours": A(1000), "grid_region": A("world")})
+    r = evaluate(nbi, {"gpu_type": A("t4"), "gpu_watts": A(5000), "gpu_count": A(1), "gpu_hours": A(1000),
+                       "grid_region": A("world")})
     assert r.derived["co2.watts"] == 70
     assert r.derived["co2.kwh"] == pytest.approx(70.0)
 

@@ -185,7 +185,13 @@ async def test_calculator_prefilled_from_answers(answers_path: Path) -> None:
         app.screen.query_one("#calc-cost_fn", Input).focus()
         await pilot.press(*"100")
         await pilot.pause()
-        assert "Total harm: 1,000" in str(app.screen.query_one("#calc-result").render())
+        body = str(app.screen.query_one("#calc-result").render())
+        # 10 FN x 100 = 1,000; with the FP cost unknown there is no total harm to show
+        assert "1,000" in body and "Total harm: needs both costs" in body
+        app.screen.query_one("#calc-cost_fp", Input).focus()
+        await pilot.press(*"2")
+        await pilot.pause()
+        assert "Total harm: 1,380" in str(app.screen.query_one("#calc-result").render())  # 190 x 2 + 1,000
         await pilot.press("escape")
         assert isinstance(app.screen, WizardScreen)
 

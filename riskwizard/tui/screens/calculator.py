@@ -12,7 +12,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, RadioSet, Static
 
-from ...calc import MissingInput, expected_errors
+from ...calc import InconsistentInputs, MissingInput, expected_errors
 from ..session import Session
 from ..widgets.editors import parse_number
 from ..widgets.toggles import Radio
@@ -80,6 +80,9 @@ def result_text(values: dict[str, Any], width: int = 40) -> Text:
     except MissingInput:
         out.append("Enter both error rates (FPR and FNR), or both precision and recall.", style="dim")
         return out
+    except InconsistentInputs as exc:
+        out.append(f"These numbers cannot all hold: {exc}.", style="red")
+        return out
     except (ZeroDivisionError, ValueError, TypeError):
         out.append("These numbers do not make sense together.", style="red")
         return out
@@ -89,19 +92,24 @@ def result_text(values: dict[str, Any], width: int = 40) -> Text:
     errors_top = max(r["fp"], r["fn"], 1.0)
     for label, value, style in rows:
         out.append(f"{label:<16} {value:>14,.0f}\n", style=style if label.startswith("False") else "")
+    right = f"{r['precision']:.3g}% are right" if "precision" in r else "none are right or wrong"
     out.append(f"\nErrors: {r['errors']:,.0f} ({r['error_rate']:.3g}% of cases); "
-               f"of {r['flagged']:,.0f} flagged, {r['precision']:.3g}% are right.\n")
+               f"of {r['flagged']:,.0f} flagged, {right}.\n")
     if r["flagged"] and r["fp"] > r["tp"]:
         out.append("Most people flagged are false alarms (base-rate effect).\n", style="bold red")
     out.append("\nErrors\n", style="bold underline")
     out.append(f"{'FP':<3}{hbar(r['fp'], errors_top, width)} {r['fp']:,.0f}\n", style="red")
     out.append(f"{'FN':<3}{hbar(r['fn'], errors_top, width)} {r['fn']:,.0f}\n", style="yellow")
-    if values.get("cost_fp") is not None or values.get("cost_fn") is not None:
-        harm_top = max(r["harm_fp"], r["harm_fn"], 1.0)
+    if "harm_fp" in r or "harm_fn" in r:  # a harm only for each cost given; the total only with both
+        harm_top = max(r.get("harm_fp", 0.0), r.get("harm_fn", 0.0), 1.0)
         out.append("\nHarm (errors × cost)\n", style="bold underline")
-        out.append(f"{'FP':<3}{hbar(r['harm_fp'], harm_top, width)} {r['harm_fp']:,.0f}\n", style="red")
-        out.append(f"{'FN':<3}{hbar(r['harm_fn'], harm_top, width)} {r['harm_fn']:,.0f}\n", style="yellow")
-        out.append(f"Total harm: {r['harm']:,.0f}\n", style="bold")
+        for key, label, style in (("harm_fp", "FP", "red"), ("harm_fn", "FN", "yellow")):
+            if key in r:
+                out.append(f"{label:<3}{hbar(r[key], harm_top, width)} {r[key]:,.0f}\n", style=style)
+        if "harm" in r:
+            out.append(f"Total harm: {r['harm']:,.0f}\n", style="bold")
+        else:
+            out.append("Total harm: needs both costs\n", style="dim")
     return out
 
 
