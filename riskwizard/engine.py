@@ -12,8 +12,10 @@ from typing import Any
 from .answers import Answer, AnswersDoc
 from .calc import run_calculator
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
+from .explain import Held, held
 from .loader import Spec, candidate_answers
 from .models import SEVERITY_ORDER, Severity
+from .numbers import plain
 
 
 @dataclass
@@ -50,6 +52,7 @@ class TierResult:
     reason: str
     rule_id: str | None
     label: str = "Tier"
+    because: list[Held] = field(default_factory=list)  # the comparisons that made the tier rule fire, in words
 
 
 @dataclass
@@ -245,7 +248,7 @@ def format_raw(question: Any, value: Any) -> str:
         return "Yes" if value == "yes" else "No"
     if qtype in ("number", "percent"):
         unit = question.unit
-        number = f"{value:,.6g}" if isinstance(value, float) else f"{value:,}"
+        number = plain(value) if isinstance(value, float) else f"{value:,}"
         return f"{number}%" if qtype == "percent" else (f"{number} {unit}" if unit else number)
     if qtype == "group":
         return f"{len(value)} {question.row_label}{'s' if len(value) != 1 else ''}"
@@ -288,6 +291,8 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
         trace.append(TraceEntry(rule.id, rule.description, _effects(rule),
                                 _evidence(spec, view, spec.rule_when[rule.id])))
     tier = _tier(spec, tier_rules)
+    if tier is not None and tier.rule_id:
+        tier.because = held(spec, view, spec.rule_when[tier.rule_id])
     findings.sort(key=lambda f: -Severity(f.severity).rank)
     obligations = _obligations(spec, view, tier, flags)
     visible = view.visible_questions()
@@ -364,7 +369,7 @@ def _evidence(spec: Spec, view: AnswerView, cond: Condition) -> list[Evidence]:
             out.append(Evidence(leaf.ref, "q", format_value(question, answer)))
         elif leaf.kind == "derived":
             value = view.derived(leaf.ref)
-            out.append(Evidence(leaf.ref, "derived", "unknown" if value is None else f"{value:,.6g}"))
+            out.append(Evidence(leaf.ref, "derived", "unknown" if value is None else plain(value)))
         else:
             out.append(Evidence(leaf.ref, "score", f"{view.score(leaf.ref):g}"))
     return out
