@@ -34,18 +34,20 @@ class ExportReport:
 
 
 def render(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Path | None = None,
-           answers_sha256: str | None = None) -> bytes:
-    """Render an assessment; returns the document's bytes."""
-    return render_with_warnings(doc, specs, fmt, template_dir, answers_sha256)[0]
+           answers_sha256: str | None = None, appendix: str = "compact") -> bytes:
+    """Render an assessment; returns the document's bytes. ``appendix``: "compact" or "full"."""
+    return render_with_warnings(doc, specs, fmt, template_dir, answers_sha256, appendix)[0]
 
 
 def render_with_warnings(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Path | None = None,
-                         answers_sha256: str | None = None) -> tuple[bytes, list[str]]:
-    from .model import build_model
+                         answers_sha256: str | None = None, appendix: str = "compact") -> tuple[bytes, list[str]]:
+    from .model import APPENDIX_MODES, build_model
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown report format `{fmt}`", None, f"use one of: {', '.join(FORMATS)}")
-    model = build_model(doc, specs, answers_sha256)
+    if appendix not in APPENDIX_MODES:
+        raise ExportError(f"unknown appendix mode `{appendix}`", None, f"use one of: {', '.join(APPENDIX_MODES)}")
+    model = build_model(doc, specs, answers_sha256, appendix=appendix)
     if fmt == "json":
         text = json.dumps(model, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         return text.encode("utf-8"), []
@@ -68,7 +70,7 @@ def render_with_warnings(doc: AnswersDoc, specs: list[Spec], fmt: str, template_
 
 
 def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, template_dir: str | Path | None = None,
-                search: list[Path] | None = None) -> ExportReport:
+                search: list[Path] | None = None, appendix: str = "compact") -> ExportReport:
     """Load an answers file with its questionnaires and write one report."""
     from ..assessment import open_assessment
 
@@ -76,7 +78,8 @@ def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, templa
     if not path.is_file():
         raise AnswersError(f"{path}: no such answers file", None, "give the path of an answers .yaml file")
     assessment = open_assessment(path, search, strict=True)  # like `score`: a bad answer is an error, never dropped
-    data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path))
+    data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path),
+                                          appendix)
     out = Path(out_path)
     make_folder(out.parent)
     write_file(out, data)

@@ -43,12 +43,12 @@ def answers_files(folder: Path) -> list[Path]:
     return found
 
 
-def _one(args: tuple[str, str, str, str | None]) -> BatchItem:
+def _one(args: tuple[str, str, str, str | None, str]) -> BatchItem:
     from . import export_file
 
-    source, fmt, out, template_dir = args
+    source, fmt, out, template_dir, appendix = args
     try:
-        report = export_file(source, fmt, out, template_dir)
+        report = export_file(source, fmt, out, template_dir, appendix=appendix)
         return BatchItem(Path(source), report.path, report.warnings)
     except RiskwizardError as exc:
         return BatchItem(Path(source), None, [], str(exc))
@@ -57,7 +57,8 @@ def _one(args: tuple[str, str, str, str | None]) -> BatchItem:
 
 
 def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: int = 2,
-                 progress: Progress | None = None, template_dir: str | Path | None = None) -> list[BatchItem]:
+                 progress: Progress | None = None, template_dir: str | Path | None = None,
+                 appendix: str = "compact") -> list[BatchItem]:
     """Export each answers file of ``folder`` to ``out_dir/<stem>.<ext>``; one failure never stops the rest.
 
     ``progress(done, total, item)`` is called in this process as each file finishes. Results are
@@ -76,8 +77,8 @@ def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: i
                           "answers files start with `format: riskwizard-answers/1`")
     dest = Path(out_dir)
     make_folder(dest)
-    jobs = [(str(p), fmt, str(dest / (p.stem + EXTENSIONS[fmt])), str(template_dir) if template_dir else None)
-            for p in files]
+    jobs = [(str(p), fmt, str(dest / (p.stem + EXTENSIONS[fmt])), str(template_dir) if template_dir else None,
+             appendix) for p in files]
     results: dict[str, BatchItem] = {}
     total = len(jobs)
     if processes <= 1 or total == 1:

@@ -24,32 +24,36 @@ from . import EXTENSIONS, FORMATS
               help="Folder of templates overriding the bundled ones by name (e.g. report.css, cover.html.j2).")
 @click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes when exporting a folder.")
-def export(source: Path, fmt: str, out: Path | None, template_dir: Path | None, processes: int) -> None:
+@click.option("--appendix", type=click.Choice(["compact", "full"]), default="compact", show_default=True,
+              help="Appendices: compact (shortened answers, trace without evidence) or full.")
+def export(source: Path, fmt: str, out: Path | None, template_dir: Path | None, processes: int,
+           appendix: str) -> None:
     """Export SOURCE (an answers file or a folder of them) as pdf, html, md, tex or json."""
     try:
         if source.is_dir():
-            _export_folder(source, fmt, out or source / "reports", template_dir, processes)
+            _export_folder(source, fmt, out or source / "reports", template_dir, processes, appendix)
         else:
-            _export_one(source, fmt, out or source.with_suffix(EXTENSIONS[fmt]), template_dir)
+            _export_one(source, fmt, out or source.with_suffix(EXTENSIONS[fmt]), template_dir, appendix)
     except RiskwizardError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
 
 
-def _export_one(source: Path, fmt: str, out: Path, template_dir: Path | None) -> None:
+def _export_one(source: Path, fmt: str, out: Path, template_dir: Path | None, appendix: str) -> None:
     from . import export_file
 
     if not source.exists():
         raise click.UsageError(f"{source}: no such file or folder")
     if out.is_dir():
         out = out / (source.stem + EXTENSIONS[fmt])
-    report = export_file(source, fmt, out, template_dir)
+    report = export_file(source, fmt, out, template_dir, appendix=appendix)
     for warning in report.warnings:
         click.echo(f"{source}: warning: {warning}", err=True)
     click.echo(f"wrote {report.path}")
 
 
-def _export_folder(source: Path, fmt: str, out: Path, template_dir: Path | None, processes: int) -> None:
+def _export_folder(source: Path, fmt: str, out: Path, template_dir: Path | None, processes: int,
+                   appendix: str) -> None:
     from .batch import answers_files, batch_export
 
     total = len(answers_files(source))
@@ -58,7 +62,8 @@ def _export_folder(source: Path, fmt: str, out: Path, template_dir: Path | None,
         def progress(done: int, _total: int, _item: object) -> None:
             bar.update(1)
 
-        items = batch_export(source, fmt, out, processes=processes, progress=progress, template_dir=template_dir)
+        items = batch_export(source, fmt, out, processes=processes, progress=progress, template_dir=template_dir,
+                             appendix=appendix)
     failed = 0
     for item in items:
         if item.error:

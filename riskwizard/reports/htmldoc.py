@@ -80,6 +80,15 @@ def user_asset(template_dir: str | Path | None) -> Any:
     return asset
 
 
+def _band_caption(q: dict[str, Any]) -> str:
+    """The result and the scale of bands in words: "Result: Severe (bands, most serious first: ...)"."""
+    if not q.get("tier"):
+        return ""
+    levels = ", ".join(lvl["title"] for lvl in q.get("levels", []))
+    tier = q["tier"]
+    return f"{tier['label']}: {tier['title']}. {tier['because_text']} Bands, most serious first: {levels}."
+
+
 def render_html(model: dict[str, Any], template_dir: str | Path | None = None, for_pdf: bool = False) -> str:
     env = make_env(template_dir)
     context = {
@@ -88,7 +97,8 @@ def render_html(model: dict[str, Any], template_dir: str | Path | None = None, f
         "generator": f"riskwizard {__version__}",
         "user_asset": user_asset(template_dir),
         "risk_charts": [
-            {"id": q["id"], "title": q["title"], "svg": charts.risk_profile(q["scores"], q["title"])}
+            {"id": q["id"], "title": q["title"], "svg": charts.risk_profile(q["scores"], q["title"]),
+             "caption": _band_caption(q)}
             for q in model["questionnaires"] if q["scores"]
         ],
         "error_chart": charts.error_chart(model["error_costs"]) if model.get("error_costs") else None,

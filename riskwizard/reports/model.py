@@ -2,7 +2,8 @@
 
 Every output format (HTML/PDF, Markdown, LaTeX, JSON) is rendered from this one dictionary, so
 the formats cannot disagree. Nothing here is markup: values are plain text, escaped by each
-renderer for its own format.
+renderer for its own format. Answers are read only through :class:`~.source.ReportAnswers`.
+``riskwizard schema --report`` prints the JSON Schema of this dictionary (:mod:`.report_schema`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,23 @@ from typing import Any
 from ..answers import AnswersDoc, answers_fingerprint
 from ..engine import AnswerView, AssessmentResult, evaluate_assessment, format_raw, format_value
 from ..loader import Spec
+from .errors import error_costs
 from .impact import broader_impact, checklist
+from .references import references
+from .source import ReportAnswers
+from .summary import (
+    because_items,
+    because_sentence,
+    deadlines,
+    decision_words,
+    open_summary,
+    short_prompt,
+    themes,
+    what_to_decide,
+)
 
-REPORT_FORMAT = "riskwizard-report/1"
+REPORT_FORMAT = "riskwizard-report/2"
+APPENDIX_MODES = ("compact", "full")
 STAGES = {"design": "Design", "development": "Development", "deployment": "Deployment", "": "Not stated"}
 DECISIONS = {
     "": "No decision recorded",
@@ -24,9 +39,10 @@ DECISIONS = {
     "rejected": "Rejected",
 }
 SEVERITY_WORDS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low", "info": "Information"}
-ERROR_COSTS = "error-costs"
 MODEL_CARD = "model-card"
 NEURIPS = "neurips-broader-impact"
+EU_AI_ACT = "eu-ai-act"
+GPAI_FLAGS = ("gpai", "gpai_systemic_risk")
 MODEL_CARD_FIELDS = [
     ("mc_intended_use", "Intended use"),
     ("mc_out_of_scope", "Out-of-scope uses"),
@@ -34,31 +50,51 @@ MODEL_CARD_FIELDS = [
     ("mc_metrics", "Metrics"),
     ("mc_caveats", "Caveats and recommendations"),
 ]
-ERROR_FIELDS = [  # (derived key, label, kind)
-    ("population", "People assessed", "input"),
-    ("base_rate", "Base rate (true positives)", "input"),
-    ("tp", "True positives (correctly flagged)", "count"),
-    ("fp", "False positives (wrongly flagged)", "count"),
-    ("fn", "False negatives (missed)", "count"),
-    ("tn", "True negatives (correctly not flagged)", "count"),
-    ("errors", "Errors in total", "count"),
-    ("harm", "Expected harm (cost units)", "count"),
-]
-TOP_FINDINGS = 5
+COMPACT_TEXT = 100
+COMPACT_PROMPT = 90  # characters of a text answer shown in the compact Appendix A
+CURRENCY_NOTES = {
+    "changed": "The answers have changed since this decision was recorded, so it may not cover this version.",
+    "unrecorded": "The decision does not record which answers it was taken on; check that it covers this version.",
+}
+DATE_CAVEAT = ("Application dates are those of the original text of Regulation (EU) 2024/1689 (Art 113). "
+               "Postponements reported in 2026 (the Digital Omnibus on AI) are not verified here; confirm every date "
+               "in the Official Journal before relying on it.")
 
 
 def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None = None,
-                result: AssessmentResult | None = None) -> dict[str, Any]:
-    """Evaluate the assessment and collect everything the reports show."""
+                result: AssessmentResult | None = None, appendix: str = "compact") -> dict[str, Any]:
+    """Evaluate the assessment and collect everything the reports show.
+
+    ``appendix`` ("compact" or "full") tells the renderers how much of the appendices to print; the
+    model itself always holds everything.
+    """
+    if appendix not in APPENDIX_MODES:
+        raise ValueError(f"appendix must be one of {APPENDIX_MODES}")
+    source = ReportAnswers(doc)
     result = result or evaluate_assessment(doc, specs)
-    overall = result.overall_tier
-    questionnaires = [_questionnaire(doc, spec, result) for spec in specs]
+    questionnaires = [_questionnaire(source, spec, result) for spec in specs]
     obligations = [dict(o, questionnaire=q["title"]) for q in questionnaires for o in q["obligations"]]
     obligations.sort(key=lambda o: (o["applies_from"] is None, o["applies_from"] or "", o["title"]))
+    notes = _date_notes(obligations)
     open_questions = [dict(o, questionnaire=q["title"]) for q in questionnaires for o in q["open_questions"]]
-    findings = [_finding(f, _title(specs, f.questionnaire)) for f in result.findings]
+    findings = [f for q in questionnaires for f in q["findings"]]
+    findings.sort(key=lambda f: SEVERITY_ORDER.index(f["severity"]))
+    date = (doc.updated or doc.created)[:10]
+    currency = _decision_currency(doc)
+    review = {
+        "comments": [c.model_dump() for c in doc.review.comments],
+        "decision": doc.review.decision,
+        "decision_label": DECISIONS.get(doc.review.decision, doc.review.decision),
+        "decided": doc.review.decided,
+        "currency": currency,
+        "currency_note": CURRENCY_NOTES.get(currency, ""),
+        "conditions": doc.review.conditions,
+    }
+    review["words"] = decision_words(review)
+    overall = _overall(specs, result, questionnaires)
     model: dict[str, Any] = {
         "format": REPORT_FORMAT,
+        "appendix": appendix,
         "system": {
             "name": doc.system.name or "Unnamed system",
             "description": doc.system.description,
@@ -70,34 +106,36 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
         "stage_label": STAGES.get(doc.stage, doc.stage),
         "created": doc.created,
         "updated": doc.updated,
-        "date": (doc.updated or doc.created)[:10],
-        "overall": _overall(overall, result.overall_result),
-        "highest_severity": result.highest_severity,
+        "date": date,
+        "overall": overall,
+        "highest_severity": findings[0]["severity"] if findings else None,
         "summary": {
+            "decide": [],
+            "results": [_result_row(q, overall) for q in questionnaires if q["tier"]],
             "findings_total": len(findings),
             "findings_by_severity": _count_by_severity(findings),
-            "top_findings": findings[:TOP_FINDINGS],
+            "themes": themes(findings, questionnaires),
+            # Contradictions between answers of different questionnaires: filled by the consistency rules
+            # of issue #12 (pending); the summary shows them only when there are any.
+            "contradictions": [],
             "open_questions": open_questions,
-            "unknown_count": sum(1 for o in open_questions if o["status"] == "unknown"),
-            "obligations": obligations,
+            "open": open_summary(open_questions, questionnaires),
+            "deadlines": deadlines(obligations, date, [dict(k.model_dump(), questionnaire=s.model.title)
+                                                       for s in specs for k in s.model.key_dates]),
             "answered": sum(q["answered"] for q in questionnaires),
             "visible": sum(q["visible"] for q in questionnaires),
         },
         "findings": findings,
+        "obligations": {"rows": obligations, "notes": notes, "caveat": DATE_CAVEAT if obligations else ""},
         "questionnaires": questionnaires,
-        "error_costs": _error_costs(doc, specs, result),
+        "error_costs": error_costs(source, specs, result),
         "broader_impact": None,
         "checklist": None,
-        "model_card": _model_card(doc, specs),
-        "review": {
-            "comments": [c.model_dump() for c in doc.review.comments],
-            "decision": doc.review.decision,
-            "decision_label": DECISIONS.get(doc.review.decision, doc.review.decision),
-            "decided": doc.review.decided,
-            "currency": _decision_currency(doc),
-            "currency_note": CURRENCY_NOTES.get(_decision_currency(doc), ""),
-            "conditions": doc.review.conditions,
-        },
+        "checklist_shown": False,
+        "checklist_note": "",
+        "model_card": _model_card(source, specs),
+        "review": review,
+        "references": references(questionnaires),
         "provenance": {
             "answers_sha256": answers_sha256 or "",
             "questionnaires": [{"id": s.id, "version": s.version, "sha256": s.sha256, "title": s.model.title}
@@ -106,20 +144,45 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
     }
     neurips = next((s for s in specs if s.id == NEURIPS), None)
     if neurips is not None:
-        answers = doc.answers.get(NEURIPS, {})
-        model["broader_impact"] = broader_impact(neurips, answers, result.result(NEURIPS))
-        model["checklist"] = checklist(neurips, answers)
+        model["broader_impact"] = broader_impact(neurips, source, result, specs)
+        _mark_quoted(questionnaires, NEURIPS, model["broader_impact"]["quoted"], "impact")
+        model["checklist"] = checklist(neurips, source)
+        model["checklist_shown"] = doc.stage != "deployment"
+        if not model["checklist_shown"]:
+            model["checklist_note"] = ("The NeurIPS paper checklist is left out: this is an assessment of a deployed "
+                                       "system, not a paper. Its answers are listed in Appendix A.")
+    if model["model_card"] is not None:
+        _mark_quoted(questionnaires, MODEL_CARD, [c["id"] for c in model["model_card"] if c["status"] == "answered"],
+                     "model-card")
+    model["sections"] = _sections(model)
+    model["numbers"] = {sec["id"]: sec["number"] for sec in model["sections"]}
+    for q in questionnaires:
+        q["compact"] = _compact(q["sections"], {k: model["numbers"].get(v, "") for k, v in q["quoted"].items()})
+    model["summary"]["decide"] = what_to_decide(model)
     return model
 
 
-def _title(specs: list[Spec], qid: str) -> str:
-    return next((s.model.title for s in specs if s.id == qid), qid)
+def _sections(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's numbered chapters and lettered appendices, in order (every format uses this list)."""
+    body = [("summary", "Executive summary", True),
+            ("findings", "Findings and recommendations", bool(model["findings"])),
+            ("obligations", "Obligations and deadlines", bool(model["obligations"]["rows"])),
+            ("profile", "Risk profile", any(q["scores"] for q in model["questionnaires"])),
+            ("errors", "False positives and false negatives", model["error_costs"] is not None),
+            ("impact", "Broader impact statement", model["broader_impact"] is not None),
+            ("checklist", "NeurIPS paper checklist", model["checklist_shown"]),
+            ("model-card", "Model card summary", model["model_card"] is not None),
+            ("committee", "Ethics committee review", True)]
+    appendices = [("answers", "Every answer"), ("trace", "Rule trace"), ("sources", "Sources"),
+                  ("provenance", "Versions and checksums")]
+    out = [{"id": sid, "number": str(i), "title": title, "appendix": False}
+           for i, (sid, title, _) in enumerate([b for b in body if b[2]], 1)]
+    out += [{"id": sid, "number": letter, "title": title, "appendix": True}
+            for letter, (sid, title) in zip("ABCD", appendices, strict=True)]
+    return out
 
 
-CURRENCY_NOTES = {
-    "changed": "The answers have changed since this decision was recorded, so it may not cover this version.",
-    "unrecorded": "The decision does not record which answers it was taken on; check that it covers this version.",
-}
+SEVERITY_ORDER = list(SEVERITY_WORDS)
 
 
 def _decision_currency(doc: AnswersDoc) -> str:
@@ -132,20 +195,44 @@ def _decision_currency(doc: AnswersDoc) -> str:
     return "current" if review.answers_fingerprint == answers_fingerprint(doc) else "changed"
 
 
-def _overall(tier: Any, holder: Any = None) -> dict[str, Any] | None:
+def _tier(tier: Any, holder: Any, findings: list[dict[str, Any]], default_reason: str) -> dict[str, Any] | None:
     if tier is None:
         return None
     provisional = bool(holder is not None and holder.provisional)
-    caveat = (f"Provisional: {holder.unanswered} of {holder.visible} questions are unanswered, so this tier "
+    caveat = (f"Provisional: {holder.unanswered} of {holder.visible} questions are unanswered, so this result "
               "may change when they are answered.") if provisional else ""
+    items = because_items(tier.because)
+    basis = next((f["citation"] for f in findings if f["rule_id"] == tier.rule_id), "")
     plain = f"{tier.label}: {tier.title}."
     if tier.description:
         plain += f" {tier.description}"
     if caveat:
         plain += f" {caveat}"
     return {"id": tier.id, "label": tier.label, "title": tier.title, "description": tier.description,
-            "reason": tier.reason, "rule_id": tier.rule_id, "plain": plain,
-            "provisional": provisional, "caveat": caveat}
+            "reason": tier.reason, "rule_id": tier.rule_id, "plain": plain, "provisional": provisional,
+            "caveat": caveat, "because": items,
+            "because_text": because_sentence(items, tier.reason if tier.rule_id is None else default_reason),
+            "legal_basis": basis}
+
+
+def _overall(specs: list[Spec], result: AssessmentResult, questionnaires: list[dict[str, Any]]) -> Any:
+    holder = result.overall_result
+    if holder is None:
+        return None
+    q = next(q for q in questionnaires if q["id"] == holder.questionnaire_id)
+    overall = dict(q["tier"], questionnaire=q["id"], questionnaire_title=q["title"])
+    spec = next(s for s in specs if s.id == holder.questionnaire_id)
+    gpai_ids = {ob.id for ob in spec.model.obligations if any(f in GPAI_FLAGS for f in ob.flags)}
+    overall["gpai"] = [o for o in q["obligations"] if o["id"] in gpai_ids]
+    overall["gpai_flags"] = [f for f in q["flags"] if f in GPAI_FLAGS]
+    return overall
+
+
+def _result_row(q: dict[str, Any], overall: dict[str, Any] | None) -> dict[str, Any]:
+    tier = q["tier"]
+    return {"id": q["id"], "questionnaire": q["title"], "label": tier["label"], "result": tier["title"],
+            "because": tier["because_text"], "provisional": tier["provisional"],
+            "is_overall": bool(overall and overall["questionnaire"] == q["id"])}
 
 
 def _finding(f: Any, questionnaire_title: str) -> dict[str, Any]:
@@ -161,21 +248,40 @@ def _count_by_severity(findings: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def _questionnaire(doc: AnswersDoc, spec: Spec, result: AssessmentResult) -> dict[str, Any]:
+def _date_notes(obligations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each distinct date source once, numbered; obligations refer to it by number (caveats stated once)."""
+    notes: list[dict[str, Any]] = []
+    for o in obligations:
+        if not o["date_source"]:
+            o["note"] = None
+            continue
+        found = next((n for n in notes if n["text"] == o["date_source"]), None)
+        if found is None:
+            found = {"number": len(notes) + 1, "text": o["date_source"]}
+            notes.append(found)
+        o["note"] = found["number"]
+    return notes
+
+
+def _questionnaire(source: ReportAnswers, spec: Spec, result: AssessmentResult) -> dict[str, Any]:
     r = result.result(spec.id)
     assert r is not None
-    answers = doc.answers.get(spec.id, {})
+    answers = source.of(spec.id)
     view = AnswerView(spec, answers)
+    findings = [_finding(f, spec.model.title) for f in r.findings]
     sections = []
     for section in spec.model.sections:
         items = [_item(q, answers.get(q.id), view.is_visible(q.id)) for q in section.questions]
         sections.append({"id": section.id, "title": section.title, "items": items,
                          "visible": any(i["visible"] for i in items)})
     orphaned = [{"id": k, "value": _plain(o.value), "unknown": o.unknown, "reason": o.reason}
-                for k, o in doc.orphaned.get(spec.id, {}).items()]
+                for k, o in source.orphaned(spec.id).items()]
     dims = {d.id: d for d in spec.model.dimensions}
     scores = [{"id": k, "title": r.dimension_titles.get(k, k), "value": v,
-               "max": dims[k].max if k in dims else None} for k, v in r.scores.items()]
+               "max": dims[k].max if k in dims else None,
+               "description": dims[k].description if k in dims else ""} for k, v in r.scores.items()]
+    outcome = spec.model.outcome
+    default_reason = outcome.default_reason if outcome is not None else ""
     return {
         "id": spec.id,
         "version": spec.version,
@@ -183,10 +289,11 @@ def _questionnaire(doc: AnswersDoc, spec: Spec, result: AssessmentResult) -> dic
         "title": spec.model.title,
         "description": spec.model.description,
         "as_of": spec.model.as_of,
-        "tier": _overall(r.tier),
+        "tier": _tier(r.tier, r, findings, default_reason),
+        "levels": [{"id": lvl.id, "title": lvl.title} for lvl in outcome.levels] if outcome is not None else [],
         "scores": scores,
         "flags": list(r.flags),
-        "findings": [_finding(f, spec.model.title) for f in r.findings],
+        "findings": findings,
         "obligations": [{"id": o.id, "title": o.title, "text": o.text, "citation": o.citation,
                          "applies_from": o.applies_from, "date_source": o.date_source} for o in r.obligations],
         "open_questions": [{"id": o.id, "prompt": o.prompt, "section": o.section, "status": o.status}
@@ -195,10 +302,13 @@ def _questionnaire(doc: AnswersDoc, spec: Spec, result: AssessmentResult) -> dic
                    "sets_tier": bool(r.tier and r.tier.rule_id == t.rule_id),
                    "evidence": [{"ref": e.ref, "kind": e.kind, "shown": e.shown} for e in t.evidence]}
                   for t in r.trace],
-        "derived": {k: _round(v) for k, v in sorted(r.derived.items())},
+        "derived": {k: round(float(v), 6) for k, v in sorted(r.derived.items())},
         "answered": r.answered,
         "visible": r.visible,
+        "hidden": sum(1 for s in sections for i in s["items"] if not i["visible"]),
         "sections": sections,
+        "quoted": {},  # question id -> the section (id) that quotes the answer whole
+        "compact": [],
         "orphaned": orphaned,
         "sources": [{"id": s.id, "citation": s.citation, "url": s.url} for s in spec.model.sources],
     }
@@ -210,9 +320,10 @@ def _item(q: Any, answer: Any, visible: bool) -> dict[str, Any]:
         status = "unknown"
     elif answer is not None and answer.value is not None:
         status = "answered"
+    text = format_value(q, answer) if visible else "not applicable (hidden by an earlier answer)"
     item: dict[str, Any] = {
         "id": q.id, "prompt": q.prompt, "type": q.type, "visible": visible, "status": status,
-        "text": format_value(q, answer) if visible else "not applicable (hidden by an earlier answer)",
+        "text": text, "short": _shorten(text, COMPACT_TEXT),
         "note": answer.note if answer is not None else "",
         "updated": answer.updated if answer is not None else "",
         "rows": None, "columns": None,
@@ -224,56 +335,86 @@ def _item(q: Any, answer: Any, visible: bool) -> dict[str, Any]:
     return item
 
 
+def _mark_quoted(questionnaires: list[dict[str, Any]], qid: str, ids: list[str], section: str) -> None:
+    q = next((q for q in questionnaires if q["id"] == qid), None)
+    if q is not None:
+        q["quoted"].update({i: section for i in ids})
+
+
+def _item_title(prompt: str) -> str:
+    """A checklist-style prompt "4. Reproducibility: Does the paper ..." -> "4. Reproducibility"."""
+    head = prompt.split(":", 1)[0]
+    return head if head != prompt and len(head) <= 60 else prompt
+
+
+def _compact(sections: list[dict[str, Any]], quoted: dict[str, str]) -> list[dict[str, Any]]:
+    """The visible answers, section by section, shortened.
+
+    A justification joins the answer it justifies; an answer the body quotes whole points to its
+    section; three or more questions of a section with the same answer are listed once.
+    """
+    out = []
+    for section in sections:
+        rows: list[dict[str, Any]] = []
+        for it in section["items"]:
+            if not it["visible"]:
+                continue
+            answer = it["short"] if it["status"] == "answered" else (
+                "don't know" if it["status"] == "unknown" else "unanswered")
+            if it["rows"]:
+                answer = _shorten("; ".join(" · ".join(row) for row in it["rows"]), 2 * COMPACT_TEXT)
+            if it["status"] == "answered" and quoted.get(it["id"]):
+                answer = f"quoted in section {quoted[it['id']]}"
+            if rows and it["id"] == f"{rows[-1]['id']}_just":
+                if it["status"] == "answered":
+                    rows[-1]["answer"] = _shorten(f"{rows[-1]['answer']}: {it['text']}", COMPACT_TEXT)
+                continue
+            rows.append({"id": it["id"], "prompt": _shorten(short_prompt(it["prompt"]), COMPACT_PROMPT),
+                         "answer": answer, "status": it["status"], "ids": [it["id"]]})
+        if rows:
+            out.append({"title": section["title"], "rows": _same_answers_once(rows)})
+    return out
+
+
+def _same_answers_once(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows sharing one answer three or more times become one row naming the questions."""
+    by_answer: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_answer.setdefault(row["answer"], []).append(row)
+    out, done = [], set()
+    for row in rows:
+        same = by_answer[row["answer"]]
+        if len(same) < 3 or row["status"] != "answered" or len(row["answer"]) < 20:
+            out.append(row)
+        elif row["answer"] not in done:
+            done.add(row["answer"])
+            out.append({"id": same[0]["id"], "prompt": "; ".join(_item_title(r["prompt"]) for r in same),
+                        "answer": row["answer"], "status": "answered", "ids": [r["id"] for r in same]})
+    return out
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word, with an ellipsis when cut."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + " …"
+
+
 def _plain(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool | list | dict) or value is None else str(value)
 
 
-def _round(value: float) -> float:
-    return round(float(value), 6)
-
-
-def _error_costs(doc: AnswersDoc, specs: list[Spec], result: AssessmentResult) -> dict[str, Any] | None:
-    spec = next((s for s in specs if s.id == ERROR_COSTS), None)
-    r = result.result(ERROR_COSTS)
-    if spec is None or r is None:
-        return None
-    derived = r.derived
-    prefix = next((k.split(".")[0] + "." for k in derived if k.endswith(".fp")), None)
-    if prefix is None:
-        return {"available": False, "rows": [], "values": {}}
-    values = {k.removeprefix(prefix): v for k, v in derived.items() if k.startswith(prefix)}
-    err = next(d for d in spec.model.derived if f"{d.id}." == prefix)
-    answers = doc.answers.get(ERROR_COSTS, {})
-    inputs: dict[str, float] = {}
-    for name, qid in err.inputs.items():
-        a = answers.get(qid)
-        if a is not None and a.is_answered and isinstance(a.value, int | float):
-            inputs[name] = float(a.value)
-    values["population"] = inputs.get("population", values.get("positives", 0) + values.get("negatives", 0))
-    values["base_rate"] = inputs.get("base_rate", 0.0)
-    rows = []
-    for key, label, kind in ERROR_FIELDS:
-        if key not in values:
-            continue
-        if key == "harm" and not (inputs.get("cost_fp") or inputs.get("cost_fn")):
-            continue
-        v = values[key]
-        shown = f"{v:g}%" if key == "base_rate" else f"{round(v):,}"
-        rows.append({"key": key, "label": label, "value": _round(v), "shown": shown, "kind": kind})
-    return {"available": True, "rows": rows, "values": {k: _round(v) for k, v in sorted(values.items())},
-            "cost_fp": inputs.get("cost_fp"), "cost_fn": inputs.get("cost_fn")}
-
-
-def _model_card(doc: AnswersDoc, specs: list[Spec]) -> list[dict[str, Any]] | None:
+def _model_card(source: ReportAnswers, specs: list[Spec]) -> list[dict[str, Any]] | None:
     spec = next((s for s in specs if s.id == MODEL_CARD), None)
     if spec is None:
         return None
-    answers = doc.answers.get(MODEL_CARD, {})
     known = {q.id: q for q in spec.questions()}
     out = []
     for qid, label in MODEL_CARD_FIELDS:
         q = known.get(qid)
-        a = answers.get(qid)
+        a = source.get(MODEL_CARD, qid)
         if q is None:
             continue
         status = "unknown" if a is not None and a.unknown else ("answered" if a is not None and a.is_answered

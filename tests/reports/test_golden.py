@@ -50,7 +50,7 @@ def _check_content(answers: Path, fmt: str, text: str) -> None:
     ids = [s.id for s in a.specs]
     if fmt == "json":
         data = json.loads(text)
-        assert data["format"] == "riskwizard-report/1"
+        assert data["format"] == "riskwizard-report/2"
         assert data["system"]["name"] == (doc.system.name or "Unnamed system")
         assert [q["id"] for q in data["questionnaires"]] == ids
         assert (data["overall"] or {}).get("title") == (tier.title if tier else None)

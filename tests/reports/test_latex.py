@@ -79,7 +79,7 @@ def test_statement_is_escaped_and_braces_balance() -> None:
 
 def test_benefits_harms_and_gaps_are_stated() -> None:
     tex = _tex("full.yaml")
-    assert r"\paragraph{Benefits.}" in tex and r"\paragraph{Risks and harms.}" in tex
+    assert r"\paragraph{Benefits and harms.}" in tex and r"\paragraph{Who is affected.}" in tex
     assert "Left unanswered" in tex and "privacy considerations" in tex
     assert "don't know" in tex and "fairness considerations" in tex
     assert "480 kWh" in tex and "183 kg CO2eq" in tex
@@ -92,11 +92,13 @@ def test_all_unanswered_checklist_is_todo() -> None:
 
 
 def test_checklist_questions_do_not_repeat_number_and_title() -> None:
+    from riskwizard.answers import AnswersDoc
     from riskwizard.loader import find_questionnaire, samples_dir
     from riskwizard.reports.impact import checklist
+    from riskwizard.reports.source import ReportAnswers
 
     spec = find_questionnaire("neurips-broader-impact", [])
-    items = checklist(spec, {})
+    items = checklist(spec, ReportAnswers(AnswersDoc()))
     assert len(items) == 16
     for item in items:
         prompt = spec.question(item["id"]).prompt

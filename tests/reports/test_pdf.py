@@ -12,9 +12,9 @@ from riskwizard.reports import export_file, render
 from .conftest import FIXTURES, answers_files, case_id
 from .pdfcheck import embedded_problems, reader, text
 
-SECTIONS = ["Contents", "Executive summary", "Risk profile", "False positives and false negatives",
+SECTIONS = ["Contents", "1 Executive summary", "Risk profile", "False positives and false negatives",
             "Broader impact statement", "NeurIPS paper checklist", "Model card summary", "Ethics committee review",
-            "Appendix A: Every answer", "Appendix B: Rule trace", "Appendix C: Questionnaire versions"]
+            "Appendix A Every answer", "Appendix B Rule trace", "Appendix C Sources", "Appendix D Versions and checksums"]
 
 
 def _flat(s: str) -> str:
@@ -35,7 +35,7 @@ def test_full_fixture_sections_and_content(full_pdf: tuple[bytes, list[str]]) ->
     assert "Approved with conditions" in body
     assert "Left unanswered, so this statement says nothing about: privacy considerations" in body
     assert "Page 3 of" in body  # page numbers
-    assert len(reader(data).pages) > 12
+    assert len(reader(data).pages) >= 8
 
 
 def test_table_of_contents_has_page_numbers(full_pdf: tuple[bytes, list[str]]) -> None:
@@ -87,7 +87,7 @@ def test_sample_pdfs(answers: Path, tmp_path: Path) -> None:
     export_file(answers, "pdf", out)
     data = out.read_bytes()
     body = _flat(text(data))
-    for heading in ("Executive summary", "Ethics committee review", "Appendix A: Every answer"):
+    for heading in ("1 Executive summary", "Ethics committee review", "Appendix A Every answer"):
         assert heading in body
     result = open_assessment(answers, strict=False).evaluate()
     if result.overall_tier:

@@ -1,0 +1,202 @@
+"""The executive summary: what the committee must decide, the result and why, findings by theme,
+open questions and the next deadlines, each in a few lines.
+
+Nothing here is markup; every sentence is built from the results and the answers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+SEVERITIES = ["critical", "high", "medium", "low", "info"]
+THEMES = {  # questionnaire id -> the theme its findings belong to
+    "eu-ai-act": "Legal classification (EU AI Act)",
+    "harms": "Harms to people and groups",
+    "bias-sources": "Bias in data, labels and evaluation",
+    "error-costs": "Costs of wrong outputs",
+    "neurips-broader-impact": "Broader impact statement",
+    "research-ethics": "Research ethics",
+    "model-card": "Model documentation",
+}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+OPEN_LISTED = 8  # open questions listed by name in the summary; the rest are in Appendix A
+NEXT_KEY_DATES = 4  # key dates of the law after the report's date, shown in the summary
+
+
+_INSTRUCTION = re.compile(r"\s*\((?:choose [^)]*|e\.g\.[^)]*|i\.e\.[^)]*|if known)\)", re.IGNORECASE)
+
+
+def short_prompt(prompt: str) -> str:
+    """A prompt without its answering instructions ("(Choose all that apply.)", "(e.g. …)")."""
+    return " ".join(_INSTRUCTION.sub("", prompt).split())
+
+
+def long_date(iso: str) -> str:
+    """2026-08-02 -> 2 August 2026 (anything else is returned as it is)."""
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def because_items(because: list[Any]) -> list[dict[str, str]]:
+    """The comparisons that set a tier, each as one line of words."""
+    out = []
+    for h in because:
+        h = type(h)(h.kind, h.ref, short_prompt(h.label), h.shown, h.test)
+        if h.kind in ("score", "derived") and h.test:
+            text = f"{h.label}: {h.shown} ({h.test})"
+        elif h.kind == "rows":
+            text = f"{h.label}: {h.shown}"
+        elif h.test == "includes":
+            text = f"“{h.label.rstrip()}” — includes {h.shown}"
+        elif h.test:
+            text = f"“{h.label.rstrip()}” — {h.shown} ({h.test})"
+        else:
+            text = f"“{h.label.rstrip()}” — {h.shown}"
+        out.append({"kind": h.kind, "ref": h.ref, "label": h.label, "shown": h.shown, "test": h.test, "text": text})
+    return out
+
+
+def because_sentence(items: list[dict[str, str]], default_reason: str) -> str:
+    """A short sentence for a band set by scores ("Allocation harm score 35, at or above 24"), or the default."""
+    if not items:
+        return default_reason
+    parts = []
+    for item in items:
+        if item["kind"] in ("score", "derived") and item["test"]:
+            parts.append(f"{item['label']} {item['shown']}, {item['test']}")
+        else:
+            parts.append(f"{item['label'].rstrip('?')}: {item['shown']}")
+    return "; ".join(parts) + "."
+
+
+def themes(findings: list[dict[str, Any]], questionnaires: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings counted per theme and severity, in questionnaire order, with the most serious one named."""
+    out = []
+    for q in questionnaires:
+        own = [f for f in findings if f["questionnaire"] == q["id"]]
+        if not own:
+            continue
+        counts = {s: sum(1 for f in own if f["severity"] == s) for s in SEVERITIES}
+        out.append({"id": q["id"], "title": THEMES.get(q["id"], q["title"]), "questionnaire": q["title"],
+                    "total": len(own), "counts": counts, "top": own[0]["title"],
+                    "top_severity": own[0]["severity"]})
+    return out
+
+
+def deadlines(obligations: list[dict[str, Any]], today: str, key_dates: list[dict[str, Any]]) -> dict[str, Any]:
+    """Obligations grouped by the date they apply from (in force already, or coming), and the next key
+    dates of the law after the report's date (reported, unverified dates say so in their source)."""
+    by_date: dict[str, list[str]] = {}
+    undated: list[str] = []
+    for o in obligations:
+        if o["applies_from"]:
+            by_date.setdefault(o["applies_from"], []).append(o["title"])
+        else:
+            undated.append(o["title"])
+    dates = sorted(by_date)
+    past = [d for d in dates if today and d <= today]
+    future = [d for d in dates if not (today and d <= today)]
+    later = [dict(k, label=long_date(k["date"])) for k in sorted(key_dates, key=lambda k: k["date"])
+             if not today or k["date"] > today][:NEXT_KEY_DATES]
+    return {
+        "in_force": [{"date": d, "label": long_date(d), "items": by_date[d]} for d in past],
+        "coming": [{"date": d, "label": long_date(d), "items": by_date[d]} for d in future],
+        "undated": undated,
+        "next": {"date": future[0], "label": long_date(future[0])} if future else None,
+        "key_dates": later,
+    }
+
+
+def open_summary(open_questions: list[dict[str, Any]], questionnaires: list[dict[str, Any]]) -> dict[str, Any]:
+    per = []
+    for q in questionnaires:
+        own = [o for o in open_questions if o["questionnaire"] == q["title"]]
+        if own:
+            per.append({"title": q["title"], "open": len(own),
+                        "unknown": sum(1 for o in own if o["status"] == "unknown")})
+    return {"total": len(open_questions), "unknown": sum(1 for o in open_questions if o["status"] == "unknown"),
+            "by_questionnaire": per, "listed": open_questions[:OPEN_LISTED],
+            "more": max(0, len(open_questions) - OPEN_LISTED)}
+
+
+def decision_words(review: dict[str, Any]) -> dict[str, Any]:
+    """Whether the recorded decision covers these answers, in plain words."""
+    label, decided, currency = review["decision_label"], review["decided"], review["currency"]
+    when = f" on {long_date(decided)}" if decided else ""
+    if not review["decision"]:
+        return {"covers": None, "headline": "No decision has been recorded yet.",
+                "detail": "The committee's decision can be recorded with `riskwizard decide`; it is then tied to "
+                          "a fingerprint of these answers."}
+    if currency == "current":
+        return {"covers": True, "headline": f"The recorded decision ({label}{when}) covers these answers.",
+                "detail": "The fingerprint of the answers in this report matches the one recorded with the "
+                          "decision: nothing has changed since it was taken."}
+    if currency == "changed":
+        return {"covers": False,
+                "headline": f"The recorded decision ({label}{when}) does not cover these answers.",
+                "detail": "The answers have changed since the decision was taken (their fingerprint differs from "
+                          "the one recorded with it), so the committee needs to look at them again."}
+    return {"covers": None, "headline": f"It is not known whether the recorded decision ({label}{when}) covers "
+                                        "these answers.",
+            "detail": "The decision was recorded without a fingerprint of the answers it was taken on."}
+
+
+def what_to_decide(model: dict[str, Any]) -> list[str]:
+    """The questions in front of the committee, from the decision state, tier, findings and open points."""
+    out = []
+    name = model["system"]["name"]
+    stage = model["stage"]
+    decision = model["review"]["words"]
+    if decision["covers"] is True:
+        out.append(f"The committee has decided ({model['review']['decision_label'].lower()}); this report documents "
+                   "the answers that decision was taken on. A new decision is needed only if they change.")
+    else:
+        where = f" at the {stage} stage" if stage else ""
+        again = " again" if decision["covers"] is False else ""
+        out.append(f"Decide{again} whether {name} may proceed{where}: approve, approve with conditions, ask for a "
+                   "revision, or reject.")
+    overall = model["overall"]
+    if overall:
+        tier = overall["id"]
+        if tier == "prohibited":
+            out.append("The answers describe a prohibited practice: the system may not be placed on the market, put "
+                       "into service or used in the EU in this form. The question is whether it can be redesigned, "
+                       "not under which conditions it may run.")
+        elif tier == "high":
+            dl = model["summary"]["deadlines"]
+            if dl["in_force"]:
+                since = dl["in_force"][-1]["label"]
+                when = f"Obligations for high-risk AI systems apply already (the latest since {since})"
+            elif dl["next"]:
+                when = f"Obligations for high-risk AI systems apply from {dl['next']['label']}"
+            else:
+                when = "Obligations for high-risk AI systems apply"
+            out.append(f"{when}: decide whether each one listed in section {model['numbers']['obligations']} is "
+                       "planned and owned.")
+        elif tier == "limited":
+            out.append("Transparency duties apply (Art 50): decide whether the disclosures are built in.")
+        if overall["gpai"]:
+            out.append("The general-purpose AI model duties (Chapter V) apply as well; check who carries them.")
+        if overall["provisional"]:
+            out.append(overall["caveat"])
+    counts = model["summary"]["findings_by_severity"]
+    serious = [f"{counts[s]} {s}" for s in ("critical", "high") if counts.get(s)]
+    if serious:
+        plural = "s" if sum(counts.get(s, 0) for s in ("critical", "high")) > 1 else ""
+        out.append(f"Respond to the {' and '.join(serious)} finding{plural}: accept each with a condition, or "
+                   "require a change before approval.")
+    oq = model["summary"]["open"]
+    if oq["total"]:
+        dk = f", {oq['unknown']} of them answered “don't know”" if oq["unknown"] else ""
+        out.append(f"{oq['total']} question{'s are' if oq['total'] != 1 else ' is'} still open{dk}: decide whether "
+                   "they must be answered before a decision.")
+    if model["summary"]["contradictions"]:
+        n = len(model["summary"]["contradictions"])
+        out.append(f"{n} pair{'s' if n != 1 else ''} of answers contradict each other: ask which one holds.")
+    return out
