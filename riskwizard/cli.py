@@ -247,10 +247,18 @@ def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--answers", is_flag=True, help="Print the schema of answers files instead.")
-def schema(answers: bool) -> None:
+@click.option("--report", is_flag=True, help="Print the schema of JSON reports (`export -f json`) instead.")
+def schema(answers: bool, report: bool) -> None:
     """Print the JSON Schema of the questionnaire format (for yaml-language-server)."""
     from .schema import answers_schema, questionnaire_schema
 
+    if answers and report:
+        raise click.UsageError("give --answers or --report, not both")
+    if report:
+        from .reports.report_schema import report_schema
+
+        click.echo(json.dumps(report_schema(), indent=2))
+        return
     click.echo(json.dumps(answers_schema() if answers else questionnaire_schema(), indent=2))
 
 

@@ -94,6 +94,9 @@ class _Reader:
         self.unanswered: list[dict[str, str]] = []
         self.unknown: list[dict[str, str]] = []
         self.quoted: list[str] = []  # text answers the statement quotes whole
+        stack = self.answers.get("impact_stack")
+        # who speaks in the statement: a paper has authors; a deployed system has assessors
+        self.who = "The assessors" if stack is not None and stack.value == "deployment" else "The authors"
 
     def question(self, qid: str) -> Any:
         return self.known.get(qid)
@@ -194,7 +197,7 @@ def broader_impact(spec: Any, source: ReportAnswers, result: Any = None,
     if no_consequence == "yes":
         argument = r.text("no_consequence_argument")
         add("No foreseeable societal consequence", [
-            "The authors state that the work has no foreseeable societal consequence"
+            f"{r.who} state that the work has no foreseeable societal consequence"
             + (f", and argue as follows. {sentence(argument)}" if argument
                else ", but give no argument for this claim, so reviewers cannot check it."),
         ])
@@ -226,18 +229,18 @@ def _contribution(r: _Reader) -> str | None:
     stack_q = r.question("impact_stack")
     if stack is not None and stack_q is not None:
         parts.append(STACK_SENTENCES.get(stack)
-                     or f"The authors place the work as {lower_first(format_raw(stack_q, stack))}.")
+                     or f"{r.who} place the work as {lower_first(format_raw(stack_q, stack))}.")
     apps = r.text("applications")
     if apps:
-        parts.append(weave("The authors name these applications", apps))
+        parts.append(weave(f"{r.who} name these applications", apps))
     return " ".join(parts) or None
 
 
 def _benefits(r: _Reader) -> str:
     positive = r.text("positive_impacts")
     if not positive:
-        return "The authors describe no positive impact, so the statement cannot weigh benefits against harms."
-    return weave("The authors expect these benefits", positive)
+        return f"{r.who} describe no positive impact, so the statement cannot weigh benefits against harms."
+    return weave(f"{r.who} expect these benefits", positive)
 
 
 def _harms(r: _Reader) -> str:
@@ -246,7 +249,7 @@ def _harms(r: _Reader) -> str:
     if negative:
         parts.append(weave("Against them stand the harms they foresee", negative))
     else:
-        parts.append("The authors describe no negative impact, which reviewers will read as a gap.")
+        parts.append(f"{r.who} describe no negative impact, which reviewers will read as a gap.")
     specificity = r.get("negative_specificity", record=False)
     if specificity == "generic":
         parts.append("They describe the harms only in general terms, without saying who is affected or how badly.")
@@ -278,7 +281,7 @@ def _misuse(r: _Reader) -> str | None:
     parts = []
     misuse = r.text("misuse")
     if misuse:
-        parts.append(weave("The authors see these ways to misuse the work", misuse))
+        parts.append(weave(f"{r.who} see these ways to misuse the work", misuse))
     actors = r.text("misuse_actors")
     if actors:
         parts.append(weave("They name who might do so, and with what resources", actors))
@@ -287,7 +290,8 @@ def _misuse(r: _Reader) -> str | None:
         parts.append(f"They judge the risk of misuse to be {LIKELIHOOD_WORDS[likelihood]}.")
     release = r.get("release_type", record=False)
     if release in RELEASE_WORDS:
-        parts.append(f"With the paper, {RELEASE_WORDS[release]}.")
+        words = RELEASE_WORDS[release]
+        parts.append(f"With the paper, {words}." if r.who == "The authors" else f"{words[0].upper()}{words[1:]}.")
     return " ".join(parts) or None
 
 
@@ -376,14 +380,14 @@ def _mitigations(r: _Reader) -> str | None:
     if not sentences:
         return None
     n = len(sentences)
-    return f"The authors list {'one mitigation' if n == 1 else f'{n} mitigations'}. " + " ".join(sentences)
+    return f"{r.who} list {'one mitigation' if n == 1 else f'{n} mitigations'}. " + " ".join(sentences)
 
 
 def _limitations(r: _Reader) -> str:
     parts = []
     limitations = r.text("limitations")
     if limitations:
-        parts.append(weave("The authors name these limitations", limitations))
+        parts.append(weave(f"{r.who} name these limitations", limitations))
     parts.append("This statement is assembled from the assessment's answers by fixed templates: it adds no claim "
                  "of its own, and it is only as complete as those answers.")
     if r.unanswered or r.unknown:
@@ -448,8 +452,8 @@ def _energy(r: _Reader, result: Any) -> dict[str, Any] | None:
         grid = f"{plain(intensity)} kg CO2eq per kWh, the {grid_source('world')}, as the location is not known"
     else:
         grid = f"{plain(intensity)} kg CO2eq per kWh for {format_raw(region_q, region)} ({grid_source(region)})"
-    pue_text = (f"a power usage effectiveness (PUE) of {plain(pue)}" if not derived.get("co2.pue_assumed")
-                else f"a PUE of {plain(ASSUMED_PUE)}, assumed because none was given (the accelerators' own power "
+    pue_text = (f"a power usage effectiveness (PUE) of {_pue(pue)}" if not derived.get("co2.pue_assumed")
+                else f"a PUE of {_pue(ASSUMED_PUE)}, assumed because none was given (the accelerators' own power "
                      "only; cooling and power delivery would add to it)")
     text = (f"{compute} At {power} and {pue_text}, this comes to an estimated {kwh(derived['co2.kwh'])} of "
             f"electricity. At {grid}, that is about {co2(derived['co2.co2_kg'])}.")
@@ -469,13 +473,19 @@ def _energy(r: _Reader, result: Any) -> dict[str, Any] | None:
                       "device_hours": sig(device_hours, 6)}}
 
 
+def _pue(x: float) -> str:
+    """A PUE with at least one decimal: 1.0, 1.2, 1.25."""
+    text = plain(x)
+    return text if "." in text else f"{text}.0"
+
+
 def _gaps(r: _Reader) -> list[str]:
     gaps = []
     if r.unanswered:
         gaps.append("Left unanswered, so this statement says nothing about: "
                     + "; ".join(lower_first(q["prompt"]).rstrip("?.") for q in r.unanswered) + ".")
     if r.unknown:
-        gaps.append("The authors answered \"don't know\" to: "
+        gaps.append(f"{r.who} answered \"don't know\" to: "
                     + "; ".join(lower_first(q["prompt"]).rstrip("?.") for q in r.unknown) + ".")
     return gaps
 

@@ -62,15 +62,17 @@ DATE_CAVEAT = ("Application dates are those of the original text of Regulation (
 
 
 def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None = None,
-                result: AssessmentResult | None = None, appendix: str = "compact") -> dict[str, Any]:
+                result: AssessmentResult | None = None, appendix: str = "compact",
+                source: ReportAnswers | None = None) -> dict[str, Any]:
     """Evaluate the assessment and collect everything the reports show.
 
     ``appendix`` ("compact" or "full") tells the renderers how much of the appendices to print; the
-    model itself always holds everything.
+    model itself always holds everything. ``source`` is where answers are read from (default: the
+    answers file's own answers).
     """
     if appendix not in APPENDIX_MODES:
         raise ValueError(f"appendix must be one of {APPENDIX_MODES}")
-    source = ReportAnswers(doc)
+    source = source or ReportAnswers(doc)
     result = result or evaluate_assessment(doc, specs)
     questionnaires = [_questionnaire(source, spec, result) for spec in specs]
     obligations = [dict(o, questionnaire=q["title"]) for q in questionnaires for o in q["obligations"]]

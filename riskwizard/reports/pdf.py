@@ -59,7 +59,7 @@ def html_to_pdf(html: str, template_dir: str | Path | None = None) -> tuple[byte
             document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render()
             _strip_attachments(document)
             identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-            pdf = document.write_pdf(pdf_identifier=identifier)
+            pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
         finally:
             logger.removeHandler(handler)
             if saved_epoch is None:

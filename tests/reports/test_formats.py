@@ -123,3 +123,24 @@ def test_every_impact_stack_option_has_its_own_sentence() -> None:
     spec = find_questionnaire("neurips-broader-impact", [])
     options = {o.value for o in spec.question("impact_stack").options}
     assert options == set(STACK_SENTENCES)
+
+
+def test_html_export_is_standalone(tmp_path: Path) -> None:
+    """The HTML file references nothing beside it: no font files, stylesheets, scripts or images."""
+    out = tmp_path / "r.html"
+    export_file(FIXTURES / "full.yaml", "html", out)
+    page = out.read_text(encoding="utf-8")
+    assert "@font-face" not in page and "url(" not in page and "@import" not in page
+    assert not re.search(r"<(link|script|img|iframe|object)\b", page, re.I)
+    assert not re.search(r"\b(src|href)=\"(?!#)", page)  # only links within the document
+    assert '<html lang="en">' in page and "<title>Impact statement: TriageNet" in page
+    pdf_html = render_html_for_pdf(FIXTURES / "full.yaml")
+    assert "@font-face" in pdf_html  # the PDF embeds the bundled fonts instead
+
+
+def render_html_for_pdf(path: Path) -> str:
+    from riskwizard.reports.htmldoc import render_html
+    from riskwizard.reports.model import build_model
+
+    a = open_assessment(path, strict=False)
+    return render_html(build_model(a.doc, a.specs), for_pdf=True)

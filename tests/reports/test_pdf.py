@@ -14,7 +14,8 @@ from .pdfcheck import embedded_problems, reader, text
 
 SECTIONS = ["Contents", "1 Executive summary", "Risk profile", "False positives and false negatives",
             "Broader impact statement", "NeurIPS paper checklist", "Model card summary", "Ethics committee review",
-            "Appendix A Every answer", "Appendix B Rule trace", "Appendix C Sources", "Appendix D Versions and checksums"]
+            "Appendix A Every answer", "Appendix B Rule trace", "Appendix C Sources",
+            "Appendix D Versions and checksums"]
 
 
 def _flat(s: str) -> str:
@@ -94,3 +95,53 @@ def test_sample_pdfs(answers: Path, tmp_path: Path) -> None:
         assert _flat(result.overall_tier.title) in body
     assert embedded_problems(data) == []
     assert len(reader(data).pages) > 5
+
+
+def _structure(data: bytes) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """The structure tree read back: (tag, alt text) of figures, and how often each tag occurs."""
+    from collections import Counter
+
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    counts: Counter[str] = Counter()
+    figures: list[tuple[str, str]] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid)
+            return
+        if not isinstance(node, DictionaryObject):
+            return
+        tag = node.get("/S")
+        if tag is not None:
+            counts[str(tag)] += 1
+            if tag == "/Figure":
+                figures.append((str(tag), str(node.get("/Alt", ""))))
+        if "/K" in node:
+            walk(node["/K"])
+
+    root = reader(data).trailer["/Root"]
+    walk(root["/StructTreeRoot"].get_object()["/K"])
+    return figures, dict(counts)
+
+
+@pytest.mark.parametrize("answers", SAMPLES[:1] + [FIXTURES / "full.yaml"], ids=["sample", "fixture-full"])
+def test_pdf_ua_structure_tree_language_and_title(answers: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ua.pdf"
+    export_file(answers, "pdf", out)
+    data = out.read_bytes()
+    r = reader(data)
+    root = r.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"]) is True  # a pypdf BooleanObject
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    assert (r.metadata or {}).get("/Title", "").startswith("Impact statement:")
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfuaid:part="1"' in xmp and "<dc:title>" in xmp
+    figures, counts = _structure(data)
+    assert counts.get("/H1", 0) >= 6 and counts.get("/H2", 0) >= 6  # chapters and their sections are headings
+    for tag in ("/Table", "/THead", "/TR", "/TH", "/TD", "/P", "/L", "/LI"):
+        assert counts.get(tag, 0) > 0, tag
+    assert figures and all(alt.strip() for _, alt in figures), figures  # every chart has a text alternative
