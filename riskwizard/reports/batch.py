@@ -56,6 +56,13 @@ def _one(args: tuple[str, str, str, str | None, str]) -> BatchItem:
         return BatchItem(Path(source), None, [], "error: input is nested too deeply to process")
 
 
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
 def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: int = 2,
                  progress: Progress | None = None, template_dir: str | Path | None = None,
                  appendix: str = "compact") -> list[BatchItem]:
@@ -88,10 +95,13 @@ def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: i
             if progress:
                 progress(len(results), total, item)
     else:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                              else "spawn")
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if fork and fmt == "pdf":
+            import weasyprint  # noqa: F401  (imported once here: the forked workers inherit it)
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        largest_first = sorted(jobs, key=lambda job: -_size(job[0]))  # long exports first: workers finish together
         with ProcessPoolExecutor(max_workers=min(processes, total), mp_context=context) as pool:
-            futures = {pool.submit(_one, job): job[0] for job in jobs}
+            futures = {pool.submit(_one, job): job[0] for job in largest_first}
             for future in as_completed(futures):
                 item = future.result()
                 results[futures[future]] = item

@@ -12,7 +12,7 @@ from ..calc import evaluate_calculator
 from ..conditions import ANSWERED, UNKNOWN
 from ..engine import AnswerView, AssessmentResult, format_raw
 from ..loader import Spec
-from ..numbers import count, percent, sig
+from ..numbers import count, percent, plain
 from .source import ReportAnswers
 
 ERROR_COSTS = "error-costs"
@@ -61,11 +61,11 @@ def error_costs(source: ReportAnswers, specs: list[Spec], result: AssessmentResu
                              ("harm_fn", "Harm from false negatives", cost_fn)):
         if key in values:
             out["harm_rows"].append({"key": key, "label": label, "value": round(values[key], 6),
-                                     "shown": sig(values[key]), "cost": cost,
-                                     "formula": f"{count(values[key[5:]])} x {sig(cost)}"})
+                                     "shown": count(values[key]), "cost": cost,
+                                     "formula": f"{count(values[key[5:]])} x {plain(cost)}"})
     if "harm" in values:
         out["harm_rows"].append({"key": "harm", "label": "Expected harm in total", "value": round(values["harm"], 6),
-                                 "shown": sig(values["harm"]), "cost": None, "formula": ""})
+                                 "shown": count(values["harm"]), "cost": None, "formula": ""})
     else:
         missing = [words for key, words in (("cost_fp", "a false positive"), ("cost_fn", "a false negative"))
                    if inputs.get(key) is None]

@@ -342,7 +342,7 @@ def _fairness(r: _Reader) -> str | None:
     parts = []
     fairness = r.text("fairness")
     if fairness:
-        parts.append(weave("On fairness, the authors report the following", fairness))
+        parts.append(weave(f"On fairness, {r.who.lower()} report the following", fairness))
     definition = r.get("bias_definition", record=False)
     if definition in FAIRNESS_WORDS:
         parts.append(FAIRNESS_WORDS[definition])
@@ -407,8 +407,8 @@ def _energy(r: _Reader, result: Any) -> dict[str, Any] | None:
     if not present:
         return None
     if "co2.kwh" not in derived:
-        for qid in present:  # record what is open, for the gaps paragraph
-            if qid != "pue":
+        for qid in (*present, "hours_scope"):  # record what is open, for the gaps paragraph
+            if qid != "pue" or r.is_unknown(qid):
                 r.get(qid)
         unknown = [ENERGY_INPUT_WORDS[q] for q in present if r.is_unknown(q)]
         missing = [ENERGY_INPUT_WORDS[q] for q in present

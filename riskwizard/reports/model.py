@@ -15,7 +15,7 @@ from ..engine import AnswerView, AssessmentResult, evaluate_assessment, format_r
 from ..loader import Spec
 from .errors import error_costs
 from .impact import broader_impact, checklist
-from .references import references
+from .references import mark_cited, references
 from .source import ReportAnswers
 from .summary import (
     because_items,
@@ -50,8 +50,8 @@ MODEL_CARD_FIELDS = [
     ("mc_metrics", "Metrics"),
     ("mc_caveats", "Caveats and recommendations"),
 ]
-COMPACT_TEXT = 100
-COMPACT_PROMPT = 90  # characters of a text answer shown in the compact Appendix A
+COMPACT_TEXT = 80
+COMPACT_PROMPT = 70  # characters of a text answer shown in the compact Appendix A
 CURRENCY_NOTES = {
     "changed": "The answers have changed since this decision was recorded, so it may not cover this version.",
     "unrecorded": "The decision does not record which answers it was taken on; check that it covers this version.",
@@ -149,13 +149,15 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
         model["broader_impact"] = broader_impact(neurips, source, result, specs)
         _mark_quoted(questionnaires, NEURIPS, model["broader_impact"]["quoted"], "impact")
         model["checklist"] = checklist(neurips, source)
-        model["checklist_shown"] = doc.stage != "deployment"
-        if not model["checklist_shown"]:
-            model["checklist_note"] = ("The NeurIPS paper checklist is left out: this is an assessment of a deployed "
-                                       "system, not a paper. Its answers are listed in Appendix A.")
+        deployed = doc.stage == "deployment" or source.value(NEURIPS, "impact_stack") == "deployment"
+        model["checklist_shown"] = not deployed
+        if deployed:
+            model["checklist_note"] = ("The NeurIPS paper checklist is left out: this assesses a system in or near "
+                                       "deployment, not a paper. Its answers are listed in Appendix A.")
     if model["model_card"] is not None:
         _mark_quoted(questionnaires, MODEL_CARD, [c["id"] for c in model["model_card"] if c["status"] == "answered"],
                      "model-card")
+    mark_cited(model["references"], [f["citation"] for f in findings] + [o["citation"] for o in obligations])
     model["sections"] = _sections(model)
     model["numbers"] = {sec["id"]: sec["number"] for sec in model["sections"]}
     for q in questionnaires:
@@ -358,6 +360,7 @@ def _compact(sections: list[dict[str, Any]], quoted: dict[str, str]) -> list[dic
     out = []
     for section in sections:
         rows: list[dict[str, Any]] = []
+        quoted_here: dict[str, list[str]] = {}
         for it in section["items"]:
             if not it["visible"]:
                 continue
@@ -366,15 +369,17 @@ def _compact(sections: list[dict[str, Any]], quoted: dict[str, str]) -> list[dic
             if it["rows"]:
                 answer = _shorten("; ".join(" · ".join(row) for row in it["rows"]), 2 * COMPACT_TEXT)
             if it["status"] == "answered" and quoted.get(it["id"]):
-                answer = f"quoted in section {quoted[it['id']]}"
+                quoted_here.setdefault(quoted[it["id"]], []).append(short_prompt(it["prompt"]))
+                continue
             if rows and it["id"] == f"{rows[-1]['id']}_just":
                 if it["status"] == "answered":
                     rows[-1]["answer"] = _shorten(f"{rows[-1]['answer']}: {it['text']}", COMPACT_TEXT)
                 continue
             rows.append({"id": it["id"], "prompt": _shorten(short_prompt(it["prompt"]), COMPACT_PROMPT),
                          "answer": answer, "status": it["status"], "ids": [it["id"]]})
-        if rows:
-            out.append({"title": section["title"], "rows": _same_answers_once(rows)})
+        if rows or quoted_here:
+            out.append({"title": section["title"], "rows": _same_answers_once(rows),
+                        "quoted": [{"section": k, "count": len(v)} for k, v in quoted_here.items()]})
     return out
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import threading
+import types
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,7 @@ _LOG_LOCK = threading.Lock()
 # PDFs reproducible (a value the user sets is respected).
 FIXED_EPOCH = "946684800"  # 2000-01-01T00:00:00Z
 _FONTTOOLS_NOTE = "Using fontTools instead of HarfBuzz-Subset"
+ZLIB_LEVEL = 6
 
 
 class _Collect(logging.Handler):
@@ -59,7 +64,8 @@ def html_to_pdf(html: str, template_dir: str | Path | None = None) -> tuple[byte
             document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render()
             _strip_attachments(document)
             identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-            pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+            with _zlib_level(ZLIB_LEVEL):
+                pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
         finally:
             logger.removeHandler(handler)
             if saved_epoch is None:
@@ -71,6 +77,32 @@ def html_to_pdf(html: str, template_dir: str | Path | None = None) -> tuple[byte
             warnings.append(note)
     assert isinstance(pdf, bytes)
     return pdf, warnings
+
+
+@contextlib.contextmanager
+def _zlib_level(level: int) -> Iterator[None]:
+    """Compress the PDF's streams at ``level`` instead of pydyf's fixed 9.
+
+    pydyf (WeasyPrint's PDF writer) calls ``zlib.compressobj(level=9)`` for every stream; level 6
+    is zlib's own default, about a quarter faster here for 3% more bytes, and as deterministic.
+    If pydyf stops using a module-level ``zlib``, this does nothing.
+    """
+    import pydyf
+
+    real = getattr(pydyf, "zlib", None)
+    if real is not zlib:
+        yield
+        return
+
+    def compressobj(*args: Any, **kwargs: Any) -> Any:
+        kwargs["level"] = level
+        return zlib.compressobj(*args, **kwargs)
+
+    pydyf.zlib = types.SimpleNamespace(compressobj=compressobj, compress=zlib.compress)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        pydyf.zlib = real  # type: ignore[attr-defined]
 
 
 def _strip_attachments(document: Any) -> None:

@@ -26,7 +26,7 @@ def _work_key(citation: str) -> tuple[str, str, str] | None:
     return surname, year.group(1), " ".join(words)
 
 
-def short_citation(citation: str, limit: int = 150) -> str:
+def short_citation(citation: str, limit: int = 110) -> str:
     """"Surname, A., Other, B., Third, C. (2019). Title. Venue ..." -> "Surname, A. et al. (2019). Title."."""
     year = _YEAR.search(citation)
     if year and "," in citation[: year.start()]:
@@ -75,3 +75,25 @@ def references(questionnaires: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "url": best.get("url") or "", "used_by": group["used_by"]})
     out.sort(key=lambda r: sort_key(r["citation"]))
     return out
+
+
+_INSTRUMENT = re.compile(r"\b\d{4}/\d{2,4}(?:/E[CU])?\b|\b\d+ (?:CFR|U\.S\.C\.) \d+")
+_ACRONYM = re.compile(r"\(([A-Z]{2,}[A-Za-z]*(?: [A-Z][a-z]{1,4})?)[,)]")
+_CITED_AUTHOR = re.compile(r"^([A-Z][^\s,(]+(?:[- ][A-Z][^\s,(]+)?),")
+
+
+def mark_cited(refs: list[dict[str, Any]], citations: list[str]) -> None:
+    """Set ``cited`` on each reference that a finding's citation names (author and year, law or acronym)."""
+    text = " ".join(citations)
+    for ref in refs:
+        citation = ref["citation"]
+        year = _YEAR.search(citation)
+        author = _CITED_AUTHOR.match(citation)
+        cited = False
+        if year and author:
+            cited = bool(re.search(rf"\b{re.escape(author.group(1))}\b[^;]*?\b{year.group(1)}\b", text))
+        if not cited:
+            cited = any(code in text for code in _INSTRUMENT.findall(citation))
+        if not cited:
+            cited = any(re.search(rf"\b{re.escape(a)}\b", text) for a in _ACRONYM.findall(citation))
+        ref["cited"] = cited

@@ -238,9 +238,15 @@ class CompactRow(_M):
     ids: list[str]
 
 
+class QuotedCount(_M):
+    section: str = Field(description="number of the report section that quotes these answers whole")
+    count: int
+
+
 class CompactSection(_M):
     title: str
     rows: list[CompactRow]
+    quoted: list[QuotedCount]
 
 
 class Orphan(_M):
@@ -397,6 +403,7 @@ class Reference(_M):
     short: str
     url: str
     used_by: list[str]
+    cited: bool = Field(description="named in the citation of a finding or obligation of this assessment")
 
 
 class ProvenanceQuestionnaire(_M):

@@ -148,17 +148,21 @@ def decision_words(review: dict[str, Any]) -> dict[str, Any]:
 
 
 def what_to_decide(model: dict[str, Any]) -> list[str]:
-    """The questions in front of the committee, from the decision state, tier, findings and open points."""
+    """The questions in front of the committee, from the decision state, tier, findings and open points.
+
+    When the recorded decision covers these answers, the same points are stated as what it rests on.
+    """
     out = []
     name = model["system"]["name"]
     stage = model["stage"]
-    decision = model["review"]["words"]
-    if decision["covers"] is True:
-        out.append(f"The committee has decided ({model['review']['decision_label'].lower()}); this report documents "
-                   "the answers that decision was taken on. A new decision is needed only if they change.")
+    decided = model["review"]["words"]["covers"] is True
+    sec = model["numbers"]
+    if decided:
+        out.append(f"The committee has decided: {model['review']['decision_label'].lower()}. This report documents "
+                   "the answers that decision was taken on; a new decision is needed only if they change.")
     else:
         where = f" at the {stage} stage" if stage else ""
-        again = " again" if decision["covers"] is False else ""
+        again = " again" if model["review"]["words"]["covers"] is False else ""
         out.append(f"Decide{again} whether {name} may proceed{where}: approve, approve with conditions, ask for a "
                    "revision, or reject.")
     overall = model["overall"]
@@ -168,34 +172,43 @@ def what_to_decide(model: dict[str, Any]) -> list[str]:
             out.append("The answers describe a prohibited practice: the system may not be placed on the market, put "
                        "into service or used in the EU in this form. The question is whether it can be redesigned, "
                        "not under which conditions it may run.")
-        elif tier == "high":
+        elif tier == "high" and "obligations" in sec:
             dl = model["summary"]["deadlines"]
-            if dl["in_force"]:
-                since = dl["in_force"][-1]["label"]
-                when = f"Obligations for high-risk AI systems apply already (the latest since {since})"
-            elif dl["next"]:
-                when = f"Obligations for high-risk AI systems apply from {dl['next']['label']}"
+            n_now = sum(len(x["items"]) for x in dl["in_force"])
+            n_later = sum(len(x["items"]) for x in dl["coming"])
+            total = n_now + n_later
+            if n_later and n_now:
+                when = (f"As a high-risk AI system it has {total} obligations: {n_later} apply from "
+                        f"{dl['coming'][0]['label']}, {n_now} already {'apply' if n_now != 1 else 'applies'}")
+            elif n_later:
+                when = f"As a high-risk AI system it has {total} obligations, applying from {dl['coming'][0]['label']}"
             else:
-                when = "Obligations for high-risk AI systems apply"
-            out.append(f"{when}: decide whether each one listed in section {model['numbers']['obligations']} is "
-                       "planned and owned.")
+                when = f"As a high-risk AI system it has {total} obligations, all of which apply already"
+            tail = (f"section {sec['obligations']} lists them" if decided else
+                    f"decide whether each one in section {sec['obligations']} is planned and owned")
+            out.append(f"{when}: {tail}.")
         elif tier == "limited":
-            out.append("Transparency duties apply (Art 50): decide whether the disclosures are built in.")
+            out.append("Transparency duties apply (Art 50)" + (": the disclosures must be built in." if decided else
+                                                                ": decide whether the disclosures are built in."))
         if overall["gpai"]:
-            out.append("The general-purpose AI model duties (Chapter V) apply as well; check who carries them.")
+            out.append("The general-purpose AI model duties (Chapter V) apply as well"
+                       + ("." if decided else "; check who carries them."))
         if overall["provisional"]:
             out.append(overall["caveat"])
     counts = model["summary"]["findings_by_severity"]
     serious = [f"{counts[s]} {s}" for s in ("critical", "high") if counts.get(s)]
     if serious:
         plural = "s" if sum(counts.get(s, 0) for s in ("critical", "high")) > 1 else ""
-        out.append(f"Respond to the {' and '.join(serious)} finding{plural}: accept each with a condition, or "
-                   "require a change before approval.")
+        if decided:
+            out.append(f"The rules raised {' and '.join(serious)} finding{plural} (section {sec['findings']}).")
+        else:
+            out.append(f"Respond to the {' and '.join(serious)} finding{plural} in section {sec['findings']}: accept "
+                       "each with a condition, or require a change before approval.")
     oq = model["summary"]["open"]
     if oq["total"]:
         dk = f", {oq['unknown']} of them answered “don't know”" if oq["unknown"] else ""
-        out.append(f"{oq['total']} question{'s are' if oq['total'] != 1 else ' is'} still open{dk}: decide whether "
-                   "they must be answered before a decision.")
+        ask = "." if decided else ": decide whether they must be answered before a decision."
+        out.append(f"{oq['total']} question{'s are' if oq['total'] != 1 else ' is'} still open{dk}{ask}")
     if model["summary"]["contradictions"]:
         n = len(model["summary"]["contradictions"])
         out.append(f"{n} pair{'s' if n != 1 else ''} of answers contradict each other: ask which one holds.")
