@@ -245,6 +245,31 @@ def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
         click.echo(line)
 
 
+@cli.command("test")
+@click.argument("questionnaires", nargs=-1, required=True)
+@click.option("--cases", type=click.Path(dir_okay=False, path_type=Path),
+              help="Case file to run (default: tests/<name>.yaml beside the questionnaire; one questionnaire only).")
+@click.option("--all-rules", is_flag=True, help="Also fail when a rule has no case.")
+@click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
+@click.pass_context
+def test_cmd(ctx: click.Context, questionnaires: tuple[str, ...], cases: Path | None, all_rules: bool,
+             verbose: bool) -> None:
+    """Run a questionnaire's example answer sets and check the outcomes they expect (see docs)."""
+    from .loader import find_questionnaire
+    from .qtest import format_suite, run_suite
+
+    if cases is not None and len(questionnaires) != 1:
+        raise click.UsageError("--cases goes with exactly one questionnaire")
+    failed = False
+    for ref in questionnaires:
+        suite = run_suite(find_questionnaire(ref, _search_dirs(ctx)), cases)
+        for line in format_suite(suite, verbose):
+            click.echo(line)
+        failed = failed or bool(suite.failed) or (all_rules and bool(suite.uncovered))
+    if failed:
+        raise SystemExit(1)
+
+
 @cli.command()
 @click.option("--answers", is_flag=True, help="Print the schema of answers files instead.")
 def schema(answers: bool) -> None:

@@ -13,7 +13,7 @@ from riskwizard.yamlsafe import load_yaml_file
 
 REQUIRED = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics",
             "model-card"]
-RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+RULE_FIXTURES = Path(__file__).resolve().parent.parent / "questionnaires" / "tests"  # the shipped test cases
 BUNDLED = bundled_paths()
 
 
