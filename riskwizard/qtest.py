@@ -18,6 +18,7 @@ case id to a case. A case gives answers and what the engine must make of them::
       obligations: [obligation, ...]
       no_obligations: [obligation, ...]
       dates: {obligation: "2026-08-02"}  # the date that applies to a listed obligation
+      act_status: {amendment: published} # run as if an act (under `acts:`) had this status
       denied_by:                         # the rule's finding asserts a fact these answers deny
         - {q: labels_from_decisions, op: eq, value: "no"}
 
@@ -29,6 +30,7 @@ holds must leave the rule's finding unshown. :func:`run_suite` runs every case; 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import random
@@ -41,11 +43,12 @@ from .conditions import ANSWERED, MISSING, Condition, Scope, compile_condition
 from .engine import AnswerView, QuestionnaireResult, evaluate, format_value
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError
 from .loader import Spec, bundled_paths, candidate_answers
+from .models import ACT_STATUSES
 from .yamlsafe import SourcedYaml, load_yaml_file
 
 LIST_KEYS = ("fires", "not_fires", "findings", "no_findings", "flags", "no_flags", "obligations",
              "no_obligations")
-CASE_KEYS = {"description", "answers", "tier", "dates", "denied_by", *LIST_KEYS}
+CASE_KEYS = {"description", "answers", "tier", "dates", "denied_by", "act_status", *LIST_KEYS}
 PAIR_BUDGET = 3000  # answer sets tried in pairs per denial, beyond every single change
 
 
@@ -57,6 +60,7 @@ class Case:
     denials: list[tuple[str, Condition]] = field(default_factory=list)  # (shown condition, compiled)
     description: str = ""
     where: Location | None = None
+    act_status: dict[str, str] = field(default_factory=dict)  # acts assumed in another status for this case
 
 
 @dataclass
@@ -164,11 +168,45 @@ def _case(spec: Spec, src: SourcedYaml, case_id: str, raw: Any) -> Case:
                     bad(f"`dates` names unknown obligation `{ob}`", ("dates", ob), "use an obligation id")
             expect["dates"] = dict(dates)
     denials = _denials(spec, src, case_id, raw.get("denied_by"), rules, bad)
+    act_status = _act_status(spec, raw.get("act_status"), bad)
     if not expect and not denials:
         bad("expects nothing", (), "name the case after a rule, or give tier, fires, findings, flags or obligations")
     if errors:
         raise ErrorGroup(errors)
-    return Case(case_id, answers, expect, denials, str(raw.get("description", "")), src.where(loc))
+    return Case(case_id, answers, expect, denials, str(raw.get("description", "")), src.where(loc), act_status)
+
+
+def _act_status(spec: Spec, raw: Any, bad: Any) -> dict[str, str]:
+    """``act_status: {act_id: published}``: run the case as if an act had that status (e.g. once published)."""
+    if raw is None:
+        return {}
+    acts = {a.id for a in spec.model.acts}
+    if not isinstance(raw, dict):
+        bad("`act_status` must map act ids to a status", ("act_status",), "write act_status: {act_id: published}")
+        return {}
+    out = {}
+    for act, status in raw.items():
+        if act not in acts:
+            bad(f"`act_status` names unknown act `{act}`", ("act_status", act),
+                f"use one of: {', '.join(sorted(acts)) or '(no acts declared)'}")
+        elif status not in ACT_STATUSES:
+            bad(f"`act_status` of `{act}`: unknown status `{status}`", ("act_status", act),
+                f"use one of: {', '.join(ACT_STATUSES)}")
+        else:
+            out[act] = status
+    return out
+
+
+def spec_for_case(spec: Spec, case: Case) -> Spec:
+    """The questionnaire with the case's assumed act statuses (the spec itself when there are none)."""
+    if not case.act_status:
+        return spec
+    acts = []
+    for act in spec.model.acts:
+        status = case.act_status.get(act.id, act.status)
+        reference = (act.oj_reference or "(assumed published by a test case)") if status == "published" else ""
+        acts.append(act.model_copy(update={"status": status, "oj_reference": reference}))
+    return dataclasses.replace(spec, model=spec.model.model_copy(update={"acts": acts}))
 
 
 def _answers(spec: Spec, raw: Any, bad: Any) -> dict[str, Answer]:
@@ -241,6 +279,7 @@ def run_suite(spec: Spec, path: Path | None = None) -> SuiteResult:
 
 
 def run_case(spec: Spec, case: Case) -> CaseResult:
+    spec = spec_for_case(spec, case)
     result = evaluate(spec, case.answers)
     failures = check_expectations(result, case.expect)
     tried = 0
