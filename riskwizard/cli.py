@@ -160,6 +160,8 @@ def _open(ctx: click.Context, path: Path) -> Any:
 @click.pass_context
 def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None:
     """Score ANSWERS: tier, scores, findings and the rule trace."""
+    from .timeline import format_table, pending_note
+
     assessment = _open(ctx, answers)
     result = assessment.evaluate()
     if as_json:
@@ -181,7 +183,12 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
             click.echo(f"  [{f.severity}] {f.title} ({f.citation})")
         for ob in r.obligations:
             when = f" from {ob.applies_from}" if ob.applies_from else ""
-            click.echo(f"  Obligation: {ob.title}{when} ({ob.citation})")
+            click.echo(f"  Obligation: {ob.title}{when}{pending_note(ob.timeline)} ({ob.citation})")
+        for ob in r.pending_obligations:
+            click.echo(f"  Not law yet: {ob.title}{pending_note(ob.timeline)}")
+        spec = next((s for s in assessment.specs if s.id == r.questionnaire_id), None)
+        for line in format_table(spec.model) if spec is not None else []:
+            click.echo(f"  {line}")
         if r.open_questions:
             click.echo(f"  Open questions: {len(r.open_questions)} "
                        f"({sum(1 for q in r.open_questions if q.status == 'unknown')} don't know)")

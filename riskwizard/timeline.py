@@ -57,21 +57,24 @@ class Resolution:
 
     def date_source(self) -> str:
         """The legal basis of the date that applies, then every other date with its status."""
-        parts = []
         applying = next((r for r in self.rows if r.applies), None)
-        if applying is not None:
-            parts.append(f"{applying.basis} ({applying.act_title}, {applying.oj_reference})")
-        else:
-            parts.append("No act in force sets this date yet")
+        text = (f"{applying.basis}, {applying.oj_reference}." if applying is not None
+                else "No act in force sets this date yet.")
+        others = self.other_dates()
+        return f"{text} {others}" if others else text
+
+    def other_dates(self) -> str:
+        """The dates that do not apply, each with its act and status (empty when there are none)."""
+        parts = []
         for row in self.rows:
             if row.applies:
                 continue
             if row.status == "published":
-                parts.append(f"replaced: {row.date} ({row.basis})")
+                parts.append(f"Replaced: {row.date} ({row.basis}).")
             else:
-                parts.append(f"not law: {row.date} under the {row.act_title} ({row.basis}), status: "
-                             f"{STATUS_WORDS[row.status]}")
-        return "; ".join(parts) + "."
+                parts.append(f"Not law: {row.date} under the {row.act_title} ({STATUS_WORDS[row.status]}; "
+                             f"{row.basis}).")
+        return " ".join(parts)
 
 
 def act_in_law(act: Act) -> bool:
@@ -109,21 +112,30 @@ def table(model: Questionnaire) -> list[dict[str, Any]]:
     return out
 
 
+def pending_note(rows: list[dict[str, Any]]) -> str:
+    """`` [not law yet: 2027-12-02, Digital Omnibus on AI adopted]`` for an obligation's other dates, or ""."""
+    others = [f"{d['date']}, {d['act_title']} {d['status']}" for d in rows
+              if not d["applies"] and d["status"] != "published"]
+    return f" [not law yet: {'; '.join(others)}]" if others else ""
+
+
 def format_table(model: Questionnaire) -> list[str]:
     """Plain-text lines: each application date, the date that applies, and the dates not (yet) law."""
-    lines = []
+    if not model.timeline:
+        return []
+    lines = ["Application dates (the date that applies, then dates that are not, or not yet, law):"]
     for row in table(model):
         applying = row["applies_from"] or "not yet law"
         others = [f"{d['date']} ({d['act_title']}: {STATUS_WORDS[d['status']]})"
                   for d in row["dates"] if not d["applies"]]
-        lines.append(f"{row['title']}: {applying}" + (f"  | also: {'; '.join(others)}" if others else ""))
+        lines.append(f"  {row['title']}: {applying}" + (f"  | also: {'; '.join(others)}" if others else ""))
     for act in model.acts:
         reported = [e for e in act.record if not e.verified]
         checked = f", checked {act.checked}" if act.checked else ""
-        lines.append(f"{act.title}: {STATUS_WORDS[act.status]}"
+        lines.append(f"  {act.title}: {STATUS_WORDS[act.status]}"
                      + (f" ({act.oj_reference})" if act.oj_reference else "") + checked)
         for e in reported:
-            lines.append(f"  reported, not verified: {e.claim} ({e.source}, {e.date})")
+            lines.append(f"    reported, not verified: {e.claim} ({e.source}, {e.date})")
     return lines
 
 
