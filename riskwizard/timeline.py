@@ -72,7 +72,7 @@ class Resolution:
             if row.status == "published":
                 parts.append(f"Replaced: {row.date} ({row.basis}).")
             else:
-                parts.append(f"Not law: {row.date} under the {row.act_title} ({STATUS_WORDS[row.status]}; "
+                parts.append(f"Not yet law: {row.date} under the {row.act_title} ({STATUS_WORDS[row.status]}; "
                              f"{row.basis}).")
         return " ".join(parts)
 

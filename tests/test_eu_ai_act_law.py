@@ -288,7 +288,7 @@ def test_the_original_and_the_amended_timeline_side_by_side(spec) -> None:
                                                                        ("2027-12-02", "adopted", False)]
     text = annex_iii.date_source()
     assert text.startswith("AI Act Art 113 second paragraph (general date of application), OJ L, 2024/1689")
-    assert f"Not law: 2027-12-02 under the Digital Omnibus on AI ({STATUS_WORDS['adopted']}" in text
+    assert f"Not yet law: 2027-12-02 under the Digital Omnibus on AI ({STATUS_WORDS['adopted']}" in text
     assert resolve(spec.model, "annex_i_high_risk").applies_from == "2027-08-02"
     ban = resolve(spec.model, "art5_intimate_content_csam")
     assert ban.applies_from is None and not ban.in_law
