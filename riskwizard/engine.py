@@ -264,7 +264,7 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
     scores: dict[str, float] = {d.id: 0.0 for d in model.dimensions}
     late = []
     for position, rule in enumerate(model.rules):
-        if not gate_open(model, rule.law_gate):
+        if rule.law_gate is not None and not gate_open(model, rule.law_gate):
             continue
         if rule.id in spec.late_rules:
             late.append((position, rule))
@@ -274,7 +274,8 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
             for dim, amount in rule.score.items():
                 scores[dim] = scores.get(dim, 0.0) + amount
     view.scores = scores
-    fired_late = [(i, r) for i, r in late if gate_open(model, r.law_gate) and spec.rule_when[r.id].evaluate(view)]
+    fired_late = [(i, r) for i, r in late
+                  if (r.law_gate is None or gate_open(model, r.law_gate)) and spec.rule_when[r.id].evaluate(view)]
     fired = [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])]  # file order
 
     flags: list[str] = []
@@ -349,7 +350,7 @@ def _obligations(spec: Spec, view: AnswerView, tier: TierResult | None,
             out.append(ObligationResult(ob.id, ob.title, ob.text, ob.citation, ob.applies_from, ob.date_source))
             continue
         dates = resolve(spec.model, ob.timeline)
-        result = ObligationResult(ob.id, ob.title, ob.text, ob.citation, dates.applies_from, dates.date_source(),
+        result = ObligationResult(ob.id, ob.title, ob.text, ob.citation, dates.applies_from, dates.source,
                                   [row.to_dict() for row in dates.rows])
         (out if dates.in_law else pending).append(result)
     return out, pending

@@ -11,7 +11,7 @@ makes its dates apply.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Location, RiskwizardError, SchemaError
@@ -40,7 +40,8 @@ class DateRow:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"date": self.date, "basis": self.basis, "act": self.act, "act_title": self.act_title,
+                "status": self.status, "oj_reference": self.oj_reference, "applies": self.applies, "note": self.note}
 
 
 @dataclass
@@ -49,6 +50,14 @@ class Resolution:
     title: str
     applies_from: str | None
     rows: list[DateRow]
+    _source: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def source(self) -> str:
+        """``date_source()``, computed once."""
+        if self._source is None:
+            self._source = self.date_source()
+        return self._source
 
     @property
     def in_law(self) -> bool:
@@ -81,8 +90,27 @@ def act_in_law(act: Act) -> bool:
     return act.status == "published"
 
 
+_RESOLVED: dict[int, tuple[Questionnaire, dict[str, Resolution]]] = {}
+
+
 def resolve(model: Questionnaire, entry_id: str) -> Resolution:
-    """The date that applies for ``entry_id`` and every date of it, with the status of its act."""
+    """The date that applies for ``entry_id`` and every date of it, with the status of its act.
+
+    Models are frozen, so the answer is kept per model (the engine asks for it on every evaluation).
+    """
+    cached = _RESOLVED.get(id(model))
+    if cached is None or cached[0] is not model:
+        if len(_RESOLVED) > 64:
+            _RESOLVED.clear()
+        cached = (model, {})
+        _RESOLVED[id(model)] = cached
+    found = cached[1].get(entry_id)
+    if found is None:
+        found = cached[1][entry_id] = _resolve(model, entry_id)
+    return found
+
+
+def _resolve(model: Questionnaire, entry_id: str) -> Resolution:
     entry = _entry(model, entry_id)
     acts = {a.id: a for a in model.acts}
     applying = None
