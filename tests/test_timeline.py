@@ -109,9 +109,9 @@ def test_obligation_date_source_and_timeline_rows() -> None:
     r = run(load(), risky="yes")
     duties = next(o for o in r.obligations if o.id == "duties")
     assert duties.applies_from == "2026-01-01"
-    assert duties.date_source == ("Act Art 9, OJ L 1. Not yet law: 2027-01-01 under the The Fix (proposed, not adopted; "
-                                  "Fix Art 1). Not yet law: 2028-01-01 under the The Second Fix (proposed, not adopted; "
-                                  "Fix2 Art 1).")
+    assert duties.date_source == (
+        "Act Art 9, OJ L 1. Not yet law: 2027-01-01 under the The Fix (proposed, not adopted; Fix Art 1). "
+        "Not yet law: 2028-01-01 under the The Second Fix (proposed, not adopted; Fix2 Art 1).")
     assert [d["applies"] for d in duties.timeline] == [True, False, False]
     plain = next(o for o in r.obligations if o.id == "plain")  # questionnaires without a timeline keep working
     assert (plain.applies_from, plain.date_source, plain.timeline) == ("2025-01-01", "Act Art 1", [])
