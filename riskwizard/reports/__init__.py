@@ -62,6 +62,8 @@ FORMAT_TABLE: tuple[Format, ...] = (
     Format("md", ".md", "the same report in Markdown", "builtin:markdown"),
     Format("tex", ".tex", "LaTeX broader impact statement and the NeurIPS paper checklist", "latex:render"),
     Format("json", ".json", "the report model as JSON", "builtin:json_model"),
+    Format("hf-card", ".README.md", "Hugging Face model card (README.md with YAML metadata)", "hf_card:render",
+           file_name="README.md", backup=True),
 )
 FORMATS: tuple[str, ...] = tuple(f.name for f in FORMAT_TABLE)
 EXTENSIONS: dict[str, str] = {f.name: f.extension for f in FORMAT_TABLE}
