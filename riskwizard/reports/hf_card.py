@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from . import Rendered, RenderJob
 
 MISSING = "[More Information Needed]"  # the template's words for an empty field
+DONT_KNOW = "Not known (answered \"don't know\" in the assessment)"
 MODEL_CARD = "model-card"
 BIAS = "bias-sources"
 ENERGY_PREFERENCE = ("neurips-broader-impact",)  # where the energy estimate is looked for first
@@ -88,7 +89,7 @@ class _Card:
         if it is None or not it["visible"] or it["status"] == "unanswered":
             return ""
         if it["status"] == "unknown":
-            return "Not known (answered \"don't know\" in the assessment)."
+            return DONT_KNOW + (f": {it['note']}" if it["note"] else ".")
         return it["text"] + (f" ({it['note']})" if it["note"] else "")
 
     def item(self, qid: str) -> dict[str, Any] | None:
