@@ -155,3 +155,17 @@ def test_cli_writes_readme_into_a_folder_and_keeps_a_backup(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["export", str(FIXTURES / "sparse.yaml"), "-f", "hf-card", "-o",
                                       str(tmp_path / "card.md")])
     assert result.exit_code == 0 and "warning:" in result.output  # sparse has no model-card questionnaire
+
+
+def test_hostile_answers_leak_nothing_into_the_card(tmp_path: Path) -> None:
+    """The hostile-input harness's answers (file: URLs, CSS, a local server to catch fetches) against hf-card."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hostile"))
+    try:
+        from faults import leak_check
+    finally:
+        sys.path.pop(0)
+    result = leak_check(tmp_path / "leak", ("hf-card",))
+    assert result.available and result.formats == ["hf-card"], result.errors
+    assert result.canary_bytes == 0 and result.server_hits == 0 and not result.errors
