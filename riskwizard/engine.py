@@ -13,7 +13,7 @@ from .answers import Answer, AnswersDoc
 from .calc import run_calculator
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
 from .loader import Spec, candidate_answers
-from .models import SEVERITY_ORDER, Severity
+from .models import SEVERITY_ORDER, ScoreInput, Severity
 
 
 @dataclass
@@ -159,6 +159,7 @@ class AnswerView:
         self._sections: dict[str, bool] = {}
         self._derived: dict[str, float] | None = None
         self.scores: dict[str, float] = {}
+        self._scores_final = False  # derived values that read scores wait for set_scores()
 
     def raw_status(self, qid: str) -> tuple[str, Any]:
         answer = self.answers.get(qid)
@@ -206,14 +207,30 @@ class AnswerView:
         if self._derived is None:
             self._derived = {}
             for d in self.spec.model.derived:
+                if d.id in self.spec.score_derived and not self._scores_final:
+                    continue
                 inputs = {}
                 for key, qid in d.inputs.items():
+                    if isinstance(qid, ScoreInput):
+                        inputs[key] = self._dimension_input(qid)
+                        continue
                     status, value = self.status(qid)
                     inputs[key] = value if status == ANSWERED else None
                 outputs = run_calculator(d.fn, inputs)
                 for k, v in (outputs or {}).items():
                     self._derived[f"{d.id}.{k}"] = v
         return self._derived
+
+    def _dimension_input(self, ref: ScoreInput) -> float | None:
+        if ref.score is not None:
+            return self.scores.get(ref.score, 0.0)
+        return next((d.max for d in self.spec.model.dimensions if d.id == ref.max), None)
+
+    def set_scores(self, scores: dict[str, float]) -> None:
+        """The summed scores: from now on, derived values that read them are computed too."""
+        self.scores = scores
+        self._scores_final = True
+        self._derived = None
 
     def score(self, dimension: str) -> float:
         return self.scores.get(dimension, 0.0)
@@ -266,7 +283,7 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
             fired_plain.append((position, rule))
             for dim, amount in rule.score.items():
                 scores[dim] = scores.get(dim, 0.0) + amount
-    view.scores = scores
+    view.set_scores(scores)
     fired_late = [(i, r) for i, r in late if spec.rule_when[r.id].evaluate(view)]
     fired = [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])]  # file order
 

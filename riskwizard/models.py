@@ -8,10 +8,11 @@ they refer to.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StringConstraints, model_validator
 
 from .yamlsafe import is_yaml_date
 
@@ -264,12 +265,47 @@ class KeyDate(Strict):
     citation: Text
 
 
+class ScoreInput(Strict):
+    """A calculator input read from a dimension: its summed score or its declared ``max``."""
+
+    score: Slug | None = None
+    max: Slug | None = None
+
+    @property
+    def dimension(self) -> str:
+        return self.score or self.max or ""
+
+
+_SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$")
+
+
+def _derived_input(value: Any) -> str | ScoreInput:
+    """A question id, ``{score: DIMENSION}`` or ``{max: DIMENSION}``."""
+    if isinstance(value, ScoreInput):
+        return value
+    if isinstance(value, str) and type(value) is str and _SLUG_RE.match(value) and len(value) <= 64:
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        (key, dim), = value.items()
+        if key in ("score", "max") and isinstance(dim, str) and _SLUG_RE.match(dim):
+            return ScoreInput(**{key: dim})
+    raise ValueError("an input is a question id, `{score: DIMENSION}` (the dimension's summed score) "
+                     "or `{max: DIMENSION}` (its declared max)")
+
+
+DerivedInput = Annotated[str | ScoreInput, PlainValidator(_derived_input, json_schema_input_type=Slug | ScoreInput)]
+
+
 class Derived(Strict):
-    """A value computed by a whitelisted calculator from numeric answers."""
+    """A value computed by a whitelisted calculator from numeric answers or dimension scores."""
 
     id: Slug
     fn: Slug
-    inputs: dict[Slug, Slug]
+    inputs: dict[Slug, DerivedInput]
+
+    def reads_scores(self) -> bool:
+        """Inputs from scores are known only after the scoring rules have run."""
+        return any(isinstance(ref, ScoreInput) for ref in self.inputs.values())
 
 
 class Questionnaire(Strict):
