@@ -12,7 +12,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from .yamlsafe import is_yaml_date
 
@@ -279,21 +279,21 @@ class ScoreInput(Strict):
 _SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$")
 
 
-def _derived_input(value: Any) -> str | ScoreInput:
-    """A question id, ``{score: DIMENSION}`` or ``{max: DIMENSION}``."""
+def _derived_input_form(value: Any) -> Any:
+    """One clear error for anything but a question id, ``{score: DIMENSION}`` or ``{max: DIMENSION}``."""
     if isinstance(value, ScoreInput):
         return value
-    if isinstance(value, str) and type(value) is str and _SLUG_RE.match(value) and len(value) <= 64:
+    if type(value) is str and _SLUG_RE.match(value) and len(value) <= 64:
         return value
     if isinstance(value, dict) and len(value) == 1:
         (key, dim), = value.items()
-        if key in ("score", "max") and isinstance(dim, str) and _SLUG_RE.match(dim):
-            return ScoreInput(**{key: dim})
+        if key in ("score", "max") and type(dim) is str and _SLUG_RE.match(dim):
+            return value
     raise ValueError("an input is a question id, `{score: DIMENSION}` (the dimension's summed score) "
                      "or `{max: DIMENSION}` (its declared max)")
 
 
-DerivedInput = Annotated[str | ScoreInput, PlainValidator(_derived_input, json_schema_input_type=Slug | ScoreInput)]
+DerivedInput = Annotated[Slug | ScoreInput, BeforeValidator(_derived_input_form)]
 
 
 class Derived(Strict):
