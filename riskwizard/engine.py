@@ -269,8 +269,8 @@ def format_raw(question: Any, value: Any) -> str:
 # --------------------------------------------------------------------------- evaluation
 
 
-def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
-    view = AnswerView(spec, answers)
+def _fire(spec: Spec, view: AnswerView) -> tuple[list[Any], dict[str, float]]:
+    """The rules that fire, in file order, and the summed scores (set on the view)."""
     model = spec.model
     fired_plain: list[Any] = []
     scores: dict[str, float] = {d.id: 0.0 for d in model.dimensions}
@@ -285,8 +285,13 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
                 scores[dim] = scores.get(dim, 0.0) + amount
     view.set_scores(scores)
     fired_late = [(i, r) for i, r in late if spec.rule_when[r.id].evaluate(view)]
-    fired = [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])]  # file order
+    return [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])], scores
 
+
+def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
+    view = AnswerView(spec, answers)
+    model = spec.model
+    fired, scores = _fire(spec, view)
     flags: list[str] = []
     findings: list[FindingResult] = []
     trace: list[TraceEntry] = []
@@ -440,7 +445,7 @@ def what_would_change(spec: Spec, answers: dict[str, Answer], limit: int = 50) -
                 continue
             trial = dict(answers)
             trial[question.id] = alternative
-            tier = evaluate(spec, trial).tier
+            tier = _tier(spec, [r for r in _fire(spec, AnswerView(spec, trial))[0] if r.tier])
             if tier is not None and tier.id != base.tier.id:
                 changes.append(Change(question.id, question.prompt, format_value(question, current),
                                       format_value(question, alternative), tier.id, tier.title))

@@ -56,7 +56,11 @@ class Spec:
         return self.model.questions()
 
     def question(self, qid: str) -> Any:
-        return self.model.question(qid)
+        """The question with this id (KeyError if none); a dict look-up, as rule evidence asks often."""
+        by_id = self.__dict__.get("_questions_by_id")
+        if by_id is None:
+            by_id = self.__dict__["_questions_by_id"] = {q.id: q for q in self.model.questions()}
+        return by_id[qid]
 
 
 def load_questionnaire(path: str | Path) -> Spec:
