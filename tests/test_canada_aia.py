@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from content_helpers import fired, spec_for
+
 from riskwizard.answers import Answer, load_answers
 from riskwizard.engine import evaluate, evaluate_assessment
 
