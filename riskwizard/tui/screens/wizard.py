@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Tree
 
-from ...engine import what_would_change
 from ...errors import RiskwizardError
+from ...whatif import what_would_change
 from ..session import Place, Session
 from ..text import one_line
 from ..widgets.keybar import KeyBar
