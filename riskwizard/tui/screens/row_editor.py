@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from ..text import plain, styled
-from ..widgets.editors import Edited, Editor, make_editor
+from ..widgets.editors import Edited, Editor, make_field_editor
 from ..widgets.toggles import Check
 
 
@@ -41,7 +41,7 @@ class RowEditorScreen(ModalScreen[dict[str, Any] | None]):
                     yield Static(styled((field.prompt, "bold")), markup=False, classes="field-prompt")
                     if field.help:
                         yield Static(field.help, markup=False, classes="help")
-                    yield make_editor(field, value, id=f"field-{field.id}")
+                    yield make_field_editor(field, value, id=f"field-{field.id}")
                     if field.unknown_allowed:
                         yield Check(plain("Don't know"), field.id in self.row and value is None,
                                        id=f"unknown-{field.id}", compact=True, classes="row-unknown")

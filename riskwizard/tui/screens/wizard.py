@@ -17,10 +17,12 @@ from ...errors import RiskwizardError
 from ...whatif import what_would_change
 from ..session import Place, Session
 from ..text import one_line
+from ..widgets.group import RowEditRequested
 from ..widgets.keybar import KeyBar
 from ..widgets.question import QuestionView
 from ..widgets.results import ResultsPanel, results_text
 from ..widgets.sidepanel import SidePanel
+from .row_editor import RowEditorScreen
 
 SAVE_DELAY = 0.4  # seconds of quiet after typing before the file is written
 CHANGES_DELAY = 0.25
@@ -199,6 +201,11 @@ class WizardScreen(Screen[None]):
         if event.input.has_class("answer-number") or event.input.has_class("answer-text"):
             event.stop()
             await self.action_next()
+
+    @on(RowEditRequested)
+    def _edit_row(self, event: RowEditRequested) -> None:
+        event.stop()
+        self.app.push_screen(RowEditorScreen(event.group, event.row, event.index), event.done)
 
     def action_search(self) -> None:
         from .search import SearchScreen

@@ -240,7 +240,9 @@ class TextEditor(Editor):
         self._emit()
 
 
-def make_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
+def make_field_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
+    """The editor of any question type but ``group`` (which a group's own fields never are); the
+    wizard's :func:`riskwizard.tui.widgets.question.make_editor` adds the group editor."""
     qtype = question.type
     if qtype in ("single", "yesno"):
         return ChoiceEditor(question, value, **kwargs)
@@ -250,6 +252,4 @@ def make_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
         return NumberEditor(question, value, **kwargs)
     if qtype == "text":
         return TextEditor(question, value, **kwargs)
-    from .group import GroupEditor
-
-    return GroupEditor(question, value, **kwargs)
+    raise ValueError(f"no field editor for a {qtype} question")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -9,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
@@ -24,6 +26,20 @@ def cell_text(field: Any, row: dict[str, Any]) -> Text:
     if value is None:
         return Text("don't know", style="italic")
     return Text(one_line(format_raw(field, value), 30))
+
+
+class RowEditRequested(Message):
+    """A group editor wants one row edited: the screen opens a form and calls ``done`` with the row
+    (or None when cancelled). A message rather than an import, so the group editor does not depend on
+    the row form, which is built from the field editors."""
+
+    def __init__(self, group: Any, row: dict[str, Any], index: int | None,
+                 done: Callable[[dict[str, Any] | None], None]) -> None:
+        super().__init__()
+        self.group = group
+        self.row = row
+        self.index = index
+        self.done = done
 
 
 class RowsTable(DataTable):
@@ -109,8 +125,7 @@ class GroupEditor(Editor):
         self._emit()
 
     def _open_editor(self, index: int | None) -> None:
-        from ..screens.row_editor import RowEditorScreen
-
+        """Ask the screen for a row form (:class:`RowEditRequested`); ``done`` takes the edited row."""
         row = self.rows[index] if index is not None else {}
 
         def done(result: dict[str, Any] | None) -> None:
@@ -126,7 +141,7 @@ class GroupEditor(Editor):
             self._emit()
             self.query_one(RowsTable).focus()
 
-        self.app.push_screen(RowEditorScreen(self.question, row, index), done)
+        self.post_message(RowEditRequested(self.question, row, index, done))
 
     @on(Button.Pressed, "#row-add")
     def _add(self, event: Button.Pressed) -> None:

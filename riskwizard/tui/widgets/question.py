@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, Static
 from ...engine import format_value
 from ..session import Place, Session
 from ..text import one_line, plain, styled
-from .editors import Edited, Editor, make_editor, show_message
+from .editors import Edited, Editor, make_field_editor, show_message
 from .toggles import Check
 
 TYPE_HINTS = {
@@ -25,6 +25,15 @@ TYPE_HINTS = {
     "text": "Type your answer.",
     "group": "One row per item.",
 }
+
+
+def make_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
+    """The editor for a question of any type."""
+    if question.type == "group":
+        from .group import GroupEditor  # DataTable is imported only when a group question is shown
+
+        return GroupEditor(question, value, **kwargs)
+    return make_field_editor(question, value, **kwargs)
 
 
 class QuestionView(VerticalScroll):
