@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 
 from ..answers import now_iso
 from ..errors import LockedError, RiskwizardError
-from .recent import add_recent
+from .recent import add_recent, load_settings, save_setting
 from .screens.message import MessageScreen
 from .screens.start import StartScreen
 from .screens.wizard import WizardScreen
@@ -74,6 +74,7 @@ class RiskwizardApp(App[None]):
         self.search_dirs = list(search_dirs or [])
         self.install_signals = install_signals
         self.session: Session | None = None
+        self.auto_advance = bool(load_settings().get("auto_advance", False))  # see toggle_auto_advance
         self._open_problem: tuple[str, str] | None = None  # why ``path`` did not open, shown once mounted
 
     # ------------------------------------------------------------------ start and stop
@@ -222,6 +223,13 @@ class RiskwizardApp(App[None]):
                                     lambda s=spec.id: self._switch(s))
             yield SystemCommand("Save now", "Write the answers file (it is also saved after every change)",
                                 wizard.flush_pending)
+            state = "on" if self.auto_advance else "off"
+            yield SystemCommand(f"Auto-advance after a single choice (now {state}; F3)",
+                                "Picking an option with its number, space or a click also moves to the next question",
+                                wizard.action_toggle_auto_advance)
+            yield SystemCommand("What would change the tier (F2)", "Every answer change that moves the tier, "
+                                "most relevant first", wizard.action_what_if)
+            yield SystemCommand("Keys (F1)", "Every key of the wizard", wizard.action_help)
         else:
             from .screens.calculator import CalculatorScreen
 
@@ -243,6 +251,12 @@ class RiskwizardApp(App[None]):
         while self.screen is not wizard and len(self.screen_stack) > 1:
             await self.pop_screen()
         await wizard.jump_to(spec_id)
+
+    def toggle_auto_advance(self) -> bool:
+        """Turn "move on after a single choice" on or off (remembered for the next start); returns it."""
+        self.auto_advance = not self.auto_advance
+        save_setting("auto_advance", self.auto_advance)
+        return self.auto_advance
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from ..text import plain, styled
 from ..widgets.editors import Edited, Editor, make_field_editor
+from ..widgets.picker import OptionPicker
 from ..widgets.toggles import Check
 
 
@@ -72,17 +73,29 @@ class RowEditorScreen(ModalScreen[dict[str, Any] | None]):
             value, problem = self.query_one(f"#field-{field.id}", Editor).current()
             if problem:
                 return row, f"{field.prompt}: {problem}"
-            if value is not None:
-                row[field.id] = value
+            if value is None:
+                offer = " or tick \"don't know\"" if field.unknown_allowed else ""
+                return row, f"{field.prompt}: needed for every {self.group.row_label}; give a value{offer}."
+            row[field.id] = value
         return row, ""
 
     def action_save(self) -> None:
+        """Save the row; a row with a field left empty (and not "don't know") is refused, saying which."""
         row, problem = self.collect()
         if problem:
             self.query_one("#row-problem", Static).update(problem)
             self.query_one("#row-problem", Static).add_class("shown")
+            missing = next((f for f in self.group.fields if problem.startswith(f"{f.prompt}:")), None)
+            if missing is not None:
+                self.query_one(f"#field-{missing.id}", Editor).focus_first()
             return
         self.dismiss(row)
+
+    @on(OptionPicker.Advance)
+    def _next_after_choice(self, event: OptionPicker.Advance) -> None:
+        """Enter on a choice in the form moves to the next field."""
+        event.stop()
+        self.focus_next()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -103,9 +103,23 @@ class SidePanel(Tree[Any]):
 
     @staticmethod
     def _label(title: str, answered: int, visible: int, bold: bool = False) -> Text:
+        """Progress first, so a narrow panel cuts the title, never the count (the full title shows in
+        the panel's hint line when the line is highlighted)."""
         done = visible and answered == visible
-        return Text.assemble((title, "bold" if bold else ""), "  ",
-                             (f"{answered}/{visible}", "green" if done else "dim"), (" ✓" if done else ""))
+        return Text.assemble((f"{answered}/{visible}", "green" if done else "dim"), ("✓ " if done else " "),
+                             (title, "bold" if bold else ""))
+
+    def full_text(self, node: TreeNode[Any]) -> str:
+        """The whole text of a line (questionnaire, section or question), however narrow the panel."""
+        data = node.data or ()
+        spec = self.session.spec(data[1]) if len(data) > 1 else None
+        if spec is None:
+            return str(node.label)
+        if data[0] == "spec":
+            return spec.model.title
+        if data[0] == "section":
+            return next((s.title for s in spec.model.sections if s.id == data[2]), str(node.label))
+        return spec.question(data[2]).prompt
 
     @staticmethod
     def _question_label(q: Any, answer: Any, current: bool) -> Text:
