@@ -43,19 +43,22 @@ class WhatIfScreen(ModalScreen[str | None]):
             yield Static(styled(("What would change the tier", "bold"), (f"  {self.title_text}", "dim"),
                                 (f"\nNow: {self.tier}" if self.tier else "", "")), markup=False,
                          classes="dialog-title")
-            options: list[Option | None] = []
+            # Every line can be chosen (a heading is the first line of its group's first change), so
+            # paging never lands on a line that Enter cannot open.
+            options: list[Option] = []
+            for i, change in enumerate(likely + unlikely, 1):
+                heading = ""
+                if i == 1 and likely:
+                    heading = "Plausible for this system (most relevant first)"
+                elif i == len(likely) + 1:
+                    heading = "Contradicting your other answers (for completeness)"
+                text = change_text(i, change)
+                if heading:
+                    text = Text.assemble((heading, "bold underline"), "\n", text)
+                options.append(Option(text, id=change.question_id))
+            yield OptionList(*options, id="whatif-list")
             if not self.changes:
-                options.append(Option(Text("No single answer change would move the tier."), disabled=True))
-            if likely:
-                options.append(Option(Text("Plausible for this system (most relevant first)", style="bold underline"),
-                                      disabled=True))
-                options += [Option(change_text(i, c), id=c.question_id) for i, c in enumerate(likely, 1)]
-            if unlikely:
-                options.append(Option(Text("Contradicting your other answers (for completeness)",
-                                           style="bold underline"), disabled=True))
-                options += [Option(change_text(i, c), id=c.question_id)
-                            for i, c in enumerate(unlikely, len(likely) + 1)]
-            yield OptionList(*[o for o in options if o is not None], id="whatif-list")
+                yield Static("No single answer change would move the tier.", markup=False)
             yield Static(f"{len(self.changes)} change{'s' if len(self.changes) != 1 else ''}. ↑↓ move, "
                          "PgUp/PgDn page, Enter opens the question, Esc closes.", markup=False,
                          id="whatif-count", classes="dim-text")
@@ -63,8 +66,7 @@ class WhatIfScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         options = self.query_one("#whatif-list", OptionList)
         options.focus()
-        first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
-        options.highlighted = first
+        options.highlighted = 0 if options.option_count else None
 
     @on(OptionList.OptionSelected, "#whatif-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

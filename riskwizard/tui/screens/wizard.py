@@ -100,11 +100,10 @@ class WizardScreen(Screen[None]):
         saved = self.session.saved_place(self.order)  # before arriving moves the saved position
         if view is not None:
             self._arrive(None, view)
-        if self.place is not None and view is not None:
-            if saved is not None and saved.key != self.place.key:
-                self.back_to = saved  # ctrl+b goes back to where the last session stopped
-                view.set_status(f"Opened at the first open question. Last time you were at "
-                                f"\"{one_line(saved.question.prompt, 50)}\": ctrl+b goes there.")
+        if self.place is not None and view is not None and saved is not None and saved.key != self.place.key:
+            self.back_to = saved  # ctrl+b goes back to where the last session stopped
+            view.set_status(f"Opened at the first open question. Last time you were at "
+                            f"\"{one_line(saved.question.prompt, 50)}\": ctrl+b goes there.")
         if self.session.read_only:
             self.notify(f"{self.session.path.parent} cannot be written, so this assessment is open read-only: "
                         "browse, review and export to another folder (ctrl+r).", title="Read-only",

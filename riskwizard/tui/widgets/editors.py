@@ -44,8 +44,8 @@ class LineInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         lines = [line.strip() for line in event.text.splitlines() if line.strip()]
         if len(lines) <= 1:
-            super()._on_paste(event)
-            return
+            return  # Input's own handler (Textual calls it after this one) pastes a single line
+        event.prevent_default()  # not Input's handler too: it would paste the first line again
         event.stop()
         text = PASTE_JOIN.join(lines)
         if self.selection.is_empty:

@@ -228,5 +228,5 @@ class OptionPicker(OptionList):
         view = scroller.content_region
         if top < view.y:
             scroller.scroll_relative(y=top - view.y, animate=False, immediate=True)
-        elif bottom > view.bottom:
+        elif top + 1 > view.bottom:  # its first line (the label's start) is enough: keep the prompt in view
             scroller.scroll_relative(y=min(bottom - view.bottom, top - view.y), animate=False, immediate=True)

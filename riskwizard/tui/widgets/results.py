@@ -109,8 +109,7 @@ def headline_text(results: list[QuestionnaireResult], read_only: bool = False) -
     else:
         out.append("No tier in these questionnaires.", style="dim")
     if overall is not None and overall.unanswered:
-        n = overall.unanswered
-        step = f"{n} open question{'s' if n != 1 else ''} in {overall.title.split(' (')[0]}"
+        step = "its open questions"
     elif open_total:
         step = f"{open_total} question{'s' if open_total != 1 else ''} open in other questionnaires"
     else:
