@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
+import sys
+import termios
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,8 @@ from .screens.start import StartScreen
 from .screens.wizard import WizardScreen
 from .session import Session
 from .text import styled
+
+WATCH_EVERY = 0.5  # seconds between checks that the terminal and the parent process are still there
 
 
 class OpenScreen(ModalScreen[Path | None]):
@@ -106,8 +111,24 @@ class RiskwizardApp(App[None]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(sig, self.save_and_exit, sig)
+            if not self.is_headless:
+                self._parent_pid = os.getppid()
+                self.set_interval(WATCH_EVERY, self._watch_terminal, name="terminal watch")
         if self._open_problem is not None:
             self.push_screen(MessageScreen(*self._open_problem, error=True))
+
+    def _watch_terminal(self) -> None:
+        """Exit (saving) when the terminal hung up without a SIGHUP reaching us, or the parent process is
+        gone: otherwise Textual's input thread keeps reading end-of-file, at a high CPU cost, behind
+        whatever dialog is open, for nobody."""
+        gone = os.getppid() != self._parent_pid
+        if not gone:
+            try:
+                termios.tcgetattr(sys.__stdin__.fileno() if sys.__stdin__ else 0)
+            except (termios.error, OSError, ValueError):
+                gone = True
+        if gone:
+            self.save_and_exit(signal.SIGHUP)
 
     def save_and_exit(self, sig: int | None = None) -> None:
         """Signal handler: save, release the lock, exit."""
