@@ -313,6 +313,7 @@ async def test_first_screen_shows_the_overall_tier_and_the_next_step(tmp_path: P
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         headline = str(app.screen.query_one("#headline").render())
-        assert "EU AI Act risk tier: Minimal risk (provisional" in headline and "Next:" in headline
+        assert "EU AI Act risk tier: Minimal risk  ·  provisional: answer its" in headline
+        assert "open questions next" in headline
         assert current(app) == "eu_nexus" or app.session.answer(app.screen.place) is None  # an open question
         await pilot.press("ctrl+q")

@@ -33,7 +33,7 @@ async def test_new_assessment_from_the_start_screen(tmp_path: Path, bundled_fixt
         assert isinstance(app.screen, StartScreen)
         await pilot.press("ctrl+s")
         assert "Tick at least one questionnaire" in str(app.screen.query_one("#new-problem").render())
-        await pilot.press("space", "tab", *"Loan scorer", "tab", *"Ada", "tab", "right", "enter")
+        await pilot.press("space", "tab", "tab", *"Loan scorer", "tab", *"Ada", "tab", "right", "enter")
         new_file = app.screen.query_one("#new-file")
         new_file.value = "loans"
         await pilot.press("ctrl+s")

@@ -104,18 +104,18 @@ def headline_text(results: list[QuestionnaireResult], read_only: bool = False) -
     if overall is not None and overall.tier is not None:
         out.append(f"{overall.tier.label}: ", style="bold")
         out.append(overall.tier.title, style="bold reverse")
-        if overall.provisional:
-            out.append(f" (provisional: {overall.unanswered} open)", style="bold")
     else:
-        out.append("No tier in these questionnaires.", style="dim")
-    if overall is not None and overall.unanswered:
-        step = "its open questions"
+        out.append("No tier in these questionnaires", style="dim")
+    if overall is not None and overall.provisional:
+        n = overall.unanswered
+        out.append("  ·  provisional: ", style="bold")
+        out.append(f"answer its {n} open question{'s' if n != 1 else ''} next")
     elif open_total:
-        step = f"{open_total} question{'s' if open_total != 1 else ''} open in other questionnaires"
+        out.append("  ·  Next: ", style="dim")
+        out.append(f"{open_total} question{'s' if open_total != 1 else ''} open in other questionnaires")
     else:
-        step = "every question is answered: review and export the report (ctrl+r)"
-    out.append("  ·  Next: ", style="dim")
-    out.append(step)
+        out.append("  ·  Next: ", style="dim")
+        out.append("every question is answered: review and export the report (ctrl+r)")
     return out
 
 
