@@ -28,7 +28,6 @@ from ..answers import now_iso
 from ..errors import LockedError, RiskwizardError
 from .recent import add_recent, load_settings, save_setting
 from .screens.message import MessageScreen
-from .screens.start import StartScreen
 from .screens.wizard import WizardScreen
 from .session import Session
 from .text import styled
@@ -101,6 +100,8 @@ class RiskwizardApp(App[None]):
                     self._adopt(opened)
                     return WizardScreen(opened)
                 self._open_problem = opened
+            from .screens.start import StartScreen  # not imported when a file opens straight away
+
             return StartScreen(self.search_dirs)
         finally:
             gc.freeze()
@@ -220,11 +221,15 @@ class RiskwizardApp(App[None]):
             await first.retire()
 
     def _refuse(self, title: str, body: str) -> None:
+        from .screens.start import StartScreen
+
         if not any(isinstance(s, WizardScreen | StartScreen) for s in self.screen_stack):
             self.push_screen(StartScreen(self.search_dirs))
         self.push_screen(MessageScreen(title, body, error=True))
 
     async def show_start(self) -> None:
+        from .screens.start import StartScreen
+
         self.close_session()
         await self._replace_all(StartScreen(self.search_dirs))
 

@@ -56,6 +56,7 @@ class Session:
         self._notices_shown = 0
         self.closed = False
         self.read_only = False  # the folder or file cannot be written: browse, review, export elsewhere
+        self.position_only = False  # the only unsaved change is the position (see set_position)
         self._views: dict[str, AnswerView] = {}  # per questionnaire, until the next change
 
     # ------------------------------------------------------------------ opening and closing
@@ -109,7 +110,7 @@ class Session:
             self.dirty = False
             return []
         self.store.save(self.doc)
-        self.dirty = False
+        self.dirty = self.position_only = False
         new = self.store.notices[self._notices_shown:]
         self._notices_shown = len(self.store.notices)
         return list(new)
@@ -139,6 +140,7 @@ class Session:
 
     def _changed(self) -> None:
         self.dirty = True
+        self.position_only = False
         self._views.clear()
 
     def order(self) -> list[Place]:
@@ -216,6 +218,8 @@ class Session:
         if (pos.questionnaire, pos.question) == place.key:
             return False
         pos.questionnaire, pos.question = place.key
+        if not self.dirty:
+            self.position_only = True  # nothing but where the user is: may wait for the next pause
         self.dirty = True
         return True
 

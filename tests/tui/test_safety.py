@@ -103,6 +103,7 @@ def test_sigterm_saves_and_releases_the_lock(answers_path: Path) -> None:
             _drain(main)
             time.sleep(0.05)
         assert lock.exists(), "the app did not start"
+        _read_until(main, b"What kind of system", 30)  # the first question is on screen
         time.sleep(0.3)
         _drain(main)
         proc.send_signal(signal.SIGTERM)
@@ -129,3 +130,22 @@ def _drain(fd: int) -> None:
                 return
         except OSError:
             return
+
+
+def _read_until(fd: int, text: bytes, seconds: float) -> None:
+    """Read the terminal until ``text`` has been drawn (escape sequences removed)."""
+    import re
+    import select
+
+    seen = b""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            seen += chunk
+            if text in re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", seen):
+                return
+    raise AssertionError(f"{text!r} was not drawn within {seconds} s")

@@ -21,7 +21,7 @@ from ...engine import format_raw, format_value
 from ...errors import RiskwizardError, display_path
 from ...safefile import folder_writable
 from ..session import Session
-from ..widgets.toggles import Radio
+from ..widgets.choices import Radio
 
 FORMATS = [("pdf", "PDF"), ("html", "HTML"), ("md", "Markdown"), ("tex", "LaTeX"), ("json", "JSON")]
 

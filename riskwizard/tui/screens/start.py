@@ -31,7 +31,7 @@ from ...errors import RiskwizardError
 from ...loader import bundled_dir, find_questionnaire, load_questionnaire, samples_dir
 from ..recent import load_recent
 from ..text import one_line, plain
-from ..widgets.toggles import Checklist, Radio
+from ..widgets.choices import Checklist, Radio
 
 
 def available_questionnaires(search_dirs: list[Path]) -> list[tuple[str, str, int, str]]:

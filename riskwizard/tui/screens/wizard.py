@@ -24,7 +24,6 @@ from ..widgets.picker import OptionPicker
 from ..widgets.question import QuestionView
 from ..widgets.results import ResultsPanel, headline_text, results_text
 from ..widgets.sidepanel import SidePanel
-from .row_editor import RowEditorScreen
 
 SAVE_DELAY = 0.4  # seconds of quiet after typing before the file is written
 CHANGES_DELAY = 0.25
@@ -137,7 +136,7 @@ class WizardScreen(Screen[None]):
         if jump and self.place is not None and self.place.key != place.key:
             self.back_to = self.place
         self.leave_question()
-        self.flush_pending()
+        self.flush_pending(navigating=True)
         previous = self.place
         area = self.query_one("#question-area")
         await area.remove_children()
@@ -326,6 +325,8 @@ class WizardScreen(Screen[None]):
 
     @on(RowEditRequested)
     def _edit_row(self, event: RowEditRequested) -> None:
+        from .row_editor import RowEditorScreen
+
         event.stop()
         self.app.push_screen(RowEditorScreen(event.group, event.row, event.index), event.done)
 
@@ -421,10 +422,14 @@ class WizardScreen(Screen[None]):
         else:
             self._save_timer = self.set_timer(SAVE_DELAY, self.save_now)
 
-    def flush_pending(self) -> None:
-        """Write anything waiting for the typing pause (called before navigation, export, quit)."""
+    def flush_pending(self, navigating: bool = False) -> None:
+        """Write anything waiting for the typing pause (called before navigation, export, quit). Moving
+        between questions does not write a change of position alone: that waits for the pause (saving
+        and re-reading the file on every key made next/previous slower by a few milliseconds)."""
         if self._refresh_timer is not None:
             self.refresh_after_change()
+        if navigating and self.session.position_only:
+            return
         if self._save_timer is not None or self.session.dirty:
             self.request_save(now=True)
 

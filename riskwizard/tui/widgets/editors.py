@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static
 
 from ...answers import check_value
 from ..text import plain
@@ -61,22 +61,6 @@ class LineInput(Input):
             super().__init__()
             self.field = field
             self.lines = lines
-
-
-class AnswerArea(TextArea):
-    """A multi-line answer: ctrl+home / ctrl+end go to the start / end of the whole text (F7 selects all)."""
-
-    BINDINGS = [
-        Binding("ctrl+home", "text_start", "Start of the text", show=False),
-        Binding("ctrl+end", "text_end", "End of the text", show=False),
-    ]
-
-    def action_text_start(self) -> None:
-        self.move_cursor((0, 0))
-
-    def action_text_end(self) -> None:
-        self.move_cursor(self.document.end)
-
 
 
 class Edited(Message):
@@ -268,6 +252,8 @@ class TextEditor(Editor):
     def compose(self) -> ComposeResult:
         q = self.question
         if getattr(q, "multiline", False):
+            from .area import AnswerArea  # TextArea is imported only when a multi-line answer is shown
+
             area = AnswerArea(self.initial or "", classes="answer-textarea", soft_wrap=True,
                               show_line_numbers=False, tab_behavior="focus")
             area.placeholder = plain(q.placeholder) if q.placeholder else plain("Type here (several lines allowed)")
@@ -279,7 +265,7 @@ class TextEditor(Editor):
 
     def current(self) -> tuple[Any, str]:
         widget = self.query(".answer-textarea, .answer-text").first()
-        text = widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[union-attr]
+        text = _text_of(widget)
         if not text.strip():
             return None, ""
         _v, problem = check_value(self.question, text)
@@ -287,7 +273,7 @@ class TextEditor(Editor):
 
     def raw_text(self) -> str:
         widget = self.query(".answer-textarea, .answer-text").first()
-        return widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[union-attr]
+        return _text_of(widget)
 
     def _emit(self) -> None:
         value, problem = self.current()
@@ -299,10 +285,14 @@ class TextEditor(Editor):
         event.stop()
         self._emit()
 
-    @on(TextArea.Changed)
-    def _area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: Message) -> None:  # TextArea.Changed, named so TextArea loads late
         event.stop()
         self._emit()
+
+
+def _text_of(widget: Widget) -> str:
+    """The text of a one-line Input or a multi-line AnswerArea."""
+    return widget.text if hasattr(widget, "document") else widget.value  # type: ignore[attr-defined]
 
 
 def make_field_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
