@@ -115,7 +115,7 @@ def headline_text(results: list[QuestionnaireResult], read_only: bool = False) -
         out.append(f"{open_total} question{'s' if open_total != 1 else ''} open in other questionnaires")
     else:
         out.append("  ·  Next: ", style="dim")
-        out.append("every question is answered: review and export the report (ctrl+r)")
+        out.append("every question is answered: review and export (ctrl+r)")
     return out
 
 
