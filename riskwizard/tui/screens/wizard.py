@@ -18,8 +18,8 @@ from ...whatif import what_would_change
 from ..session import Place, Session
 from ..text import one_line, styled
 from ..widgets.editors import show_message
-from ..widgets.group import RowEditRequested
 from ..widgets.keybar import KeyBar
+from ..widgets.messages import RowEditRequested
 from ..widgets.picker import OptionPicker
 from ..widgets.question import QuestionView
 from ..widgets.results import ResultsPanel, headline_text, results_text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -10,13 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
 from ...engine import format_raw
 from ..text import one_line, plain
 from .editors import Edited, Editor
+from .messages import RowEditRequested
 
 
 def cell_text(field: Any, row: dict[str, Any]) -> Text:
@@ -26,20 +25,6 @@ def cell_text(field: Any, row: dict[str, Any]) -> Text:
     if value is None:
         return Text("don't know", style="italic")
     return Text(one_line(format_raw(field, value), 30))
-
-
-class RowEditRequested(Message):
-    """A group editor wants one row edited: the screen opens a form and calls ``done`` with the row
-    (or None when cancelled). A message rather than an import, so the group editor does not depend on
-    the row form, which is built from the field editors."""
-
-    def __init__(self, group: Any, row: dict[str, Any], index: int | None,
-                 done: Callable[[dict[str, Any] | None], None]) -> None:
-        super().__init__()
-        self.group = group
-        self.row = row
-        self.index = index
-        self.done = done
 
 
 class RowsTable(DataTable):

@@ -37,6 +37,17 @@ class SidePanel(Tree[Any]):
     def on_mount(self) -> None:
         self.refresh_all()
 
+    # The column around the panel shows that the panel has the keys (border colour and hint line): a
+    # class set on focus and blur, not a ``:focus-within`` rule, which Textual re-evaluates over the
+    # whole screen on every focus change (it cost next/previous ~100 ms).
+    def on_focus(self) -> None:
+        if self.parent is not None:
+            self.parent.add_class("jumping")
+
+    def on_blur(self) -> None:
+        if self.parent is not None:
+            self.parent.remove_class("jumping")
+
     def _node(self, parent: TreeNode[Any], nodes: dict[Any, TreeNode[Any]], key: Any, label: Text,
               data: tuple[str, ...], leaf: bool = False) -> TreeNode[Any]:
         """The node for ``key`` with ``label``: created with it, or relabelled only if it changed.
