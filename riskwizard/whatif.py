@@ -77,6 +77,9 @@ def what_would_change(spec: Spec, answers: dict[str, Answer], limit: int | None 
         current_key = _answer_key(current)
         status_now = view.raw_status(question.id)[0]
         conditional = _conditional(spec, question.id)
+        # The best key this question can reach: once found, the other alternatives need not be tried.
+        best_kind = "open" if status_now != ANSWERED else ("follow_up" if conditional else "revised")
+        best_possible = (KINDS.index(best_kind), 0, 0, 0, 1)
         best: tuple[tuple[int, ...], Change] | None = None
         for status, value in _alternatives(question, current, leaves_by_q[question.id]):
             alternative = Answer(value=value if status == ANSWERED else None, unknown=status == UNKNOWN)
@@ -116,6 +119,8 @@ def what_would_change(spec: Spec, answers: dict[str, Answer], limit: int | None 
                    position)
             if best is None or key < best[0]:
                 best = (key, change)
+                if key[:5] <= best_possible:
+                    break
         if best is not None:
             ranked.append(best)
     ranked.sort(key=lambda pair: pair[0])
