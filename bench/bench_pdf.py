@@ -94,6 +94,8 @@ def export_ratios(rounds: int, only: list[str]) -> bool:
             cmd = [sys.executable, "-m", "riskwizard", "export", str(sample), "-f", "pdf", "-o", str(out),
                    "--appendix", appendix]
             cases.append((sample.stem, appendix, cmd, out))
+    if not cases:
+        return True
     timed(floor_cmd, env)  # warm-up: parsed-questionnaire cache, bytecode, OS file cache
     for _name, _appendix, cmd, _out in cases:
         timed(cmd, env)

@@ -13,9 +13,10 @@ from .answers import Answer, AnswersDoc
 from .calc import run_calculator
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
 from .explain import Held, held
-from .loader import Spec, candidate_answers
-from .models import SEVERITY_ORDER, Severity
+from .loader import Spec
+from .models import SEVERITY_ORDER, ScoreInput, Severity
 from .numbers import plain
+from .timeline import gate_open, resolve
 
 
 @dataclass
@@ -63,6 +64,8 @@ class ObligationResult:
     citation: str
     applies_from: str | None
     date_source: str
+    # with a questionnaire timeline: every act's date for this obligation, with its status (see timeline.py)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +93,8 @@ class QuestionnaireResult:
     answered: int
     visible: int
     as_of: str | None = None
+    # obligations whose date is set only by an act that is not law yet: shown apart, never as duties
+    pending_obligations: list[ObligationResult] = field(default_factory=list)
 
     @property
     def unanswered(self) -> int:
@@ -162,6 +167,7 @@ class AnswerView:
         self._sections: dict[str, bool] = {}
         self._derived: dict[str, float] | None = None
         self.scores: dict[str, float] = {}
+        self._scores_final = False  # derived values that read scores wait for set_scores()
 
     def raw_status(self, qid: str) -> tuple[str, Any]:
         answer = self.answers.get(qid)
@@ -209,9 +215,14 @@ class AnswerView:
         if self._derived is None:
             self._derived = {}
             for d in self.spec.model.derived:
+                if d.id in self.spec.score_derived and not self._scores_final:
+                    continue
                 inputs = {}
                 unknown = set()  # "don't know" never becomes a default inside a calculator
                 for key, qid in d.inputs.items():
+                    if isinstance(qid, ScoreInput):
+                        inputs[key] = self._dimension_input(qid)
+                        continue
                     status, value = self.status(qid)
                     inputs[key] = value if status == ANSWERED else None
                     if status == UNKNOWN:
@@ -220,6 +231,17 @@ class AnswerView:
                 for k, v in (outputs or {}).items():
                     self._derived[f"{d.id}.{k}"] = v
         return self._derived
+
+    def _dimension_input(self, ref: ScoreInput) -> float | None:
+        if ref.score is not None:
+            return self.scores.get(ref.score, 0.0)
+        return next((d.max for d in self.spec.model.dimensions if d.id == ref.max), None)
+
+    def set_scores(self, scores: dict[str, float]) -> None:
+        """The summed scores: from now on, derived values that read them are computed too."""
+        self.scores = scores
+        self._scores_final = True
+        self._derived = None
 
     def score(self, dimension: str) -> float:
         return self.scores.get(dimension, 0.0)
@@ -258,13 +280,15 @@ def format_raw(question: Any, value: Any) -> str:
 # --------------------------------------------------------------------------- evaluation
 
 
-def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
-    view = AnswerView(spec, answers)
+def _fire(spec: Spec, view: AnswerView) -> tuple[list[Any], dict[str, float]]:
+    """The rules that fire, in file order, and the summed scores (set on the view)."""
     model = spec.model
     fired_plain: list[Any] = []
     scores: dict[str, float] = {d.id: 0.0 for d in model.dimensions}
     late = []
     for position, rule in enumerate(model.rules):
+        if rule.law_gate is not None and not gate_open(model, rule.law_gate):
+            continue
         if rule.id in spec.late_rules:
             late.append((position, rule))
             continue
@@ -272,29 +296,44 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
             fired_plain.append((position, rule))
             for dim, amount in rule.score.items():
                 scores[dim] = scores.get(dim, 0.0) + amount
-    view.scores = scores
-    fired_late = [(i, r) for i, r in late if spec.rule_when[r.id].evaluate(view)]
-    fired = [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])]  # file order
+    view.set_scores(scores)
+    fired_late = [(i, r) for i, r in late
+                  if (r.law_gate is None or gate_open(model, r.law_gate)) and spec.rule_when[r.id].evaluate(view)]
+    return [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])], scores
 
+
+def tier_of(spec: Spec, answers: dict[str, Answer]) -> TierResult | None:
+    """Only the tier of these answers (no trace, evidence or obligations): for trying many alternatives."""
+    return _tier(spec, [r for r in _fire(spec, AnswerView(spec, answers))[0] if r.tier])
+
+
+def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
+    view = AnswerView(spec, answers)
+    model = spec.model
+    fired, scores = _fire(spec, view)
     flags: list[str] = []
     findings: list[FindingResult] = []
     trace: list[TraceEntry] = []
-    tier_rules = [r for r in fired if r.tier]
-    for rule in fired:
-        for flag in rule.flags:
-            if flag not in flags:
-                flags.append(flag)
-        if rule.finding:
-            f = rule.finding
-            findings.append(FindingResult(rule.id, f.severity.value, f.title, f.explanation,
-                                          f.recommendation, f.citation, spec.id))
-        trace.append(TraceEntry(rule.id, rule.description, _effects(rule),
-                                _evidence(spec, view, spec.rule_when[rule.id])))
-    tier = _tier(spec, tier_rules)
+    tier = _tier(spec, [r for r in fired if r.tier])
     if tier is not None and tier.rule_id:
         tier.because = held(spec, view, spec.rule_when[tier.rule_id])
+    for rule in fired:
+        effects = _effects(rule)
+        shown = not rule.only_at_tiers or (tier is not None and tier.id in rule.only_at_tiers)
+        if shown:
+            for flag in rule.flags:
+                if flag not in flags:
+                    flags.append(flag)
+            if rule.finding:
+                f = rule.finding
+                findings.append(FindingResult(rule.id, f.severity.value, f.title, f.explanation,
+                                              f.recommendation, f.citation, spec.id))
+        elif rule.finding or rule.flags:
+            effects.append(f"finding and flags not shown at tier {tier.id if tier else '(none)'}")
+        trace.append(TraceEntry(rule.id, rule.description, effects,
+                                _evidence(spec, view, spec.rule_when[rule.id])))
     findings.sort(key=lambda f: -Severity(f.severity).rank)
-    obligations = _obligations(spec, view, tier, flags)
+    obligations, pending = _obligations(spec, view, tier, flags)
     visible = view.visible_questions()
     open_q: list[OpenQuestion] = []
     answered = 0
@@ -309,7 +348,8 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
         questionnaire_id=spec.id, version=spec.version, title=model.title, tier=tier,
         scores=scores, dimension_titles={d.id: d.title for d in model.dimensions}, flags=flags,
         findings=findings, obligations=obligations, trace=trace, open_questions=open_q,
-        derived=dict(view.derived_values()), answered=answered, visible=len(visible), as_of=model.as_of)
+        derived=dict(view.derived_values()), answered=answered, visible=len(visible), as_of=model.as_of,
+        pending_obligations=pending)
 
 
 def _tier(spec: Spec, tier_rules: list[Any]) -> TierResult | None:
@@ -327,18 +367,28 @@ def _tier(spec: Spec, tier_rules: list[Any]) -> TierResult | None:
     return TierResult(lvl.id, lvl.title, lvl.description, chosen.reason, chosen.id, outcome.label)
 
 
-def _obligations(spec: Spec, view: AnswerView, tier: TierResult | None, flags: list[str]) -> list[ObligationResult]:
-    out = []
+def _obligations(spec: Spec, view: AnswerView, tier: TierResult | None,
+                 flags: list[str]) -> tuple[list[ObligationResult], list[ObligationResult]]:
+    """The obligations that apply, and those that would apply once a pending act is law."""
+    out, pending = [], []
     for ob in spec.model.obligations:
         if ob.tiers and (tier is None or tier.id not in ob.tiers):
             continue
         if ob.flags and not any(f in flags for f in ob.flags):
             continue
+        if any(f in flags for f in ob.unless_flags):
+            continue
         cond = spec.obligation_when.get(ob.id)
         if cond is not None and not cond.evaluate(view):
             continue
-        out.append(ObligationResult(ob.id, ob.title, ob.text, ob.citation, ob.applies_from, ob.date_source))
-    return out
+        if ob.timeline is None:
+            out.append(ObligationResult(ob.id, ob.title, ob.text, ob.citation, ob.applies_from, ob.date_source))
+            continue
+        dates = resolve(spec.model, ob.timeline)
+        result = ObligationResult(ob.id, ob.title, ob.text, ob.citation, dates.applies_from, dates.source,
+                                  [row.to_dict() for row in dates.rows])
+        (out if dates.in_law else pending).append(result)
+    return out, pending
 
 
 def _effects(rule: Any) -> list[str]:
@@ -386,68 +436,6 @@ def _outer_leaves(cond: Condition) -> list[Leaf]:
 
 def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
     return AssessmentResult([evaluate(s, doc.answers.get(s.id, {})) for s in specs])
-
-
-# --------------------------------------------------------------------------- what-if
-
-
-@dataclass
-class Change:
-    question_id: str
-    prompt: str
-    current: str
-    alternative: str
-    new_tier: str
-    new_tier_title: str
-
-
-def what_would_change(spec: Spec, answers: dict[str, Answer], limit: int = 50) -> list[Change]:
-    """Single answer changes that would move the tier, trying a covering set of alternatives."""
-    if spec.model.outcome is None:
-        return []
-    base = evaluate(spec, answers)
-    assert base.tier is not None
-    leaves_by_q: dict[str, list[Leaf]] = {}
-    for cond in [*spec.rule_when.values(), *(c for c in spec.question_when.values() if c)]:
-        for leaf in _outer_leaves(cond):
-            if leaf.kind == "q":
-                leaves_by_q.setdefault(leaf.ref, []).append(leaf)
-    view = AnswerView(spec, answers)
-    changes: list[Change] = []
-    for question in view.visible_questions():
-        if question.id not in leaves_by_q or question.type in ("group", "text"):
-            continue
-        current = answers.get(question.id)
-        current_key = _answer_key(current)
-        candidates = candidate_answers(question, leaves_by_q[question.id])
-        candidates.sort(key=lambda c: c[0] != ANSWERED)  # real answers first, "don't know" last
-        for status, value in candidates:
-            if status == MISSING:
-                continue
-            alternative = Answer(value=value if status == ANSWERED else None, unknown=status == UNKNOWN)
-            if question.type == "multi" and status == ANSWERED:
-                alternative.value = list(value)
-            if _answer_key(alternative) == current_key:
-                continue
-            trial = dict(answers)
-            trial[question.id] = alternative
-            tier = evaluate(spec, trial).tier
-            if tier is not None and tier.id != base.tier.id:
-                changes.append(Change(question.id, question.prompt, format_value(question, current),
-                                      format_value(question, alternative), tier.id, tier.title))
-                break  # one alternative per question is enough to show it matters
-        if len(changes) >= limit:
-            break
-    return changes
-
-
-def _answer_key(answer: Answer | None) -> tuple[Any, ...]:
-    if answer is None:
-        return ("missing",)
-    if answer.unknown:
-        return ("unknown",)
-    value = answer.value
-    return ("answered", tuple(value) if isinstance(value, list) else value)
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:

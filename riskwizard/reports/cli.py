@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import RiskwizardError
-from . import EXTENSIONS, FORMATS
+from . import EXTENSIONS, FORMATS, get_format
 
 
 @click.command("export")
@@ -28,7 +28,7 @@ from . import EXTENSIONS, FORMATS
               help="Appendices: compact (shortened answers, trace without evidence) or full.")
 def export(source: Path, fmt: str, out: Path | None, template_dir: Path | None, processes: int,
            appendix: str) -> None:
-    """Export SOURCE (an answers file or a folder of them) as pdf, html, md, tex or json."""
+    """Export SOURCE (an answers file or a folder of them) in one of the formats (see -f)."""
     try:
         if source.is_dir():
             _export_folder(source, fmt, out or source / "reports", template_dir, processes, appendix)
@@ -45,7 +45,7 @@ def _export_one(source: Path, fmt: str, out: Path, template_dir: Path | None, ap
     if not source.exists():
         raise click.UsageError(f"{source}: no such file or folder")
     if out.is_dir():
-        out = out / (source.stem + EXTENSIONS[fmt])
+        out = out / get_format(fmt).output_name(source.stem)
     report = export_file(source, fmt, out, template_dir, appendix=appendix)
     for warning in report.warnings:
         click.echo(f"{source}: warning: {warning}", err=True)
