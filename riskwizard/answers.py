@@ -3,6 +3,10 @@
 Saving is atomic (temp file, fsync, ``os.replace``, directory fsync) and keeps the previous
 version as ``.bak``. A lock file keeps a second riskwizard from writing the same file. Answers
 that no longer match their questionnaire are moved to ``orphaned``, never dropped.
+
+Format 2 stores each shared fact once under ``facts:``; old answers that disagreed when a file of
+format 1 was upgraded are kept, every value, under ``conflicts:`` until the user picks one (see
+:mod:`.migrate`).
 """
 
 from __future__ import annotations
@@ -16,14 +20,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from .answermap import QuestionnaireAnswers
 from .errors import AnswersError, ErrorGroup, RiskwizardError, display_path
 from .models import PlainText
 from .safefile import FileLock, leftover_temps, remove_file, restore_from, write_file
 from .yamlsafe import SourcedYaml, load_yaml_file, load_yaml_text
 
-FORMAT = "riskwizard-answers/1"
+FORMAT = "riskwizard-answers/2"
+FORMAT_V1 = "riskwizard-answers/1"
+FORMATS = (FORMAT, FORMAT_V1)
+STAGE_FACT = "lifecycle_stage"  # format 1 kept the stage at the top of the file
+FACTS_ORPHANS = "_facts"  # key of `orphaned` for shared facts whose value no longer fits
 MAX_ANSWERS_BYTES = 8 * 1024 * 1024
 STAGES = ("design", "development", "deployment")
 HEADER = (
@@ -93,21 +102,63 @@ class Position(_Model):
     question: PlainText = ""
 
 
+class ConflictValue(_Model):
+    """One of several old answers to a fact that disagreed when the file was upgraded (kept as given)."""
+
+    questionnaire: PlainText = ""  # empty: the value the fact held before
+    question: PlainText = ""
+    value: Any = None
+    unknown: bool = False
+    note: PlainText = ""
+    updated: PlainText = ""
+    fact_value: Any = None  # the old value in the fact's terms, where it translates to one
+    reason: PlainText = ""
+
+
 class AnswersDoc(_Model):
-    format: Literal["riskwizard-answers/1"] = FORMAT
+    format: Literal["riskwizard-answers/2"] = FORMAT
     system: SystemInfo = Field(default_factory=SystemInfo)
     assessor: PlainText = ""
-    stage: Literal["", "design", "development", "deployment"] = ""
     created: PlainText = ""
     updated: PlainText = ""
     questionnaires: list[QuestionnaireRef] = Field(default_factory=list)
-    answers: dict[str, dict[str, Answer]] = Field(default_factory=dict)
+    facts: dict[str, Answer] = Field(default_factory=dict)
+    answers: dict[str, QuestionnaireAnswers] = Field(default_factory=dict)
+    conflicts: dict[str, list[ConflictValue]] = Field(default_factory=dict)
     orphaned: dict[str, dict[str, Orphan]] = Field(default_factory=dict)
     review: Review = Field(default_factory=Review)
     position: Position = Field(default_factory=Position)
+    # set when the file was read in format 1 (so an upgrade can keep a backup), with the answers'
+    # fingerprint in the old layout and whether a recorded decision covered it
+    _upgraded_from: str = PrivateAttr("")
+    _decision_was_current: bool = PrivateAttr(False)
+    _bindings: dict[str, tuple[dict[str, str], frozenset[str]]] = PrivateAttr(default_factory=dict)
+    _backup_done: bool = PrivateAttr(False)
 
-    def answers_for(self, questionnaire_id: str) -> dict[str, Answer]:
-        return self.answers.setdefault(questionnaire_id, {})
+    @property
+    def stage(self) -> str:
+        """The lifecycle stage (a shared fact since format 2; "" when not answered)."""
+        answer = self.facts.get(STAGE_FACT)
+        return answer.value if answer is not None and isinstance(answer.value, str) else ""
+
+    @property
+    def upgraded_from(self) -> str:
+        return self._upgraded_from
+
+    def answers_for(self, questionnaire_id: str) -> QuestionnaireAnswers:
+        answers = self.answers.get(questionnaire_id)
+        if not isinstance(answers, QuestionnaireAnswers):
+            answers = self.answers[questionnaire_id] = QuestionnaireAnswers(answers)
+        binding = self._bindings.get(questionnaire_id)
+        if binding is not None and answers.facts is not self.facts:
+            answers.bind(self.facts, *binding)
+        return answers
+
+    def bind(self, specs: list[Any]) -> None:
+        """Route each questionnaire's fact questions to the shared ``facts`` store."""
+        for spec in specs:
+            self._bindings[spec.id] = (spec.fact_of, spec.reads)
+            self.answers_for(spec.id)
 
     def ref(self, questionnaire_id: str) -> QuestionnaireRef | None:
         return next((r for r in self.questionnaires if r.id == questionnaire_id), None)
@@ -168,6 +219,7 @@ def record_answer(doc: AnswersDoc, questionnaire_id: str, question: Any, value: 
     """
     answers = doc.answers_for(questionnaire_id)
     previous = answers.get(question.id)
+    fact = answers.fact_id(question.id)
     if unknown and not question.unknown_allowed:
         raise AnswersError(f"\"don't know\" is not offered for `{question.id}`", None, "give an answer")
     if value is not None and not unknown:
@@ -180,6 +232,8 @@ def record_answer(doc: AnswersDoc, questionnaire_id: str, question: Any, value: 
         return Answer()
     answer = Answer(value=None if unknown else value, unknown=unknown, note=kept_note, updated=now_iso())
     answers[question.id] = answer
+    if fact is not None and (value is not None or unknown):
+        doc.conflicts.pop(fact, None)  # the user has picked: the conflict is settled
     return answer
 
 
@@ -218,15 +272,22 @@ def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
 
     Answers to unknown questions, and (unless ``strict``) invalid values, move to ``orphaned``
     with a reason. In strict mode invalid values of an unchanged questionnaire raise an error
-    naming the line. Returns human-readable notices of everything moved.
+    naming the line. Answers of questions that now ask a shared fact move to ``facts`` first
+    (duplicates that disagree become ``conflicts``; see :mod:`.migrate`). Returns human-readable
+    notices of everything moved.
     """
-    notices: list[str] = []
+    from .migrate import lift_facts
+
+    notices: list[str] = lift_facts(doc, specs)
     errors: list[RiskwizardError] = []
+    any_changed = False
     for spec in specs:
         ref = doc.ref(spec.id)
         changed = ref is not None and ref.sha256 not in ("", spec.sha256)
-        answers = doc.answers.get(spec.id, {})
-        known = {q.id: q for q in spec.questions()}
+        any_changed = any_changed or changed
+        stored = doc.answers.get(spec.id, {})
+        answers = stored.local if isinstance(stored, QuestionnaireAnswers) else stored
+        known = {q.id: q for q in spec.questions() if q.id not in spec.fact_of}
         for qid in list(answers):
             answer = answers[qid]
             question = known.get(qid)
@@ -274,9 +335,55 @@ def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
                                f"these answers were given to {same} (sha256 {ref.sha256[:12]}); answers that "
                                "no longer fit were kept in `orphaned`, and the results may differ")
             ref.version, ref.sha256 = spec.version, spec.sha256
+    notices += _check_facts(doc, specs, src, strict and not any_changed, errors)
     if errors:
         raise ErrorGroup(errors)
+    doc.bind(specs)
+    if doc.upgraded_from and doc._decision_was_current:
+        # the committee decided on these answers; the upgrade changed their layout, not the answers
+        doc.review.answers_fingerprint = answers_fingerprint(doc)
+        doc._decision_was_current = False
     return notices
+
+
+def _check_facts(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None, strict: bool,
+                 errors: list[RiskwizardError]) -> list[str]:
+    """Fact values that no longer fit their definition: an error (strict) or kept in ``orphaned``."""
+    notices: list[str] = []
+    for fid in list(doc.facts):
+        question = next((s.fact_question(fid) for s in specs if fid in s.fact_defs), None)
+        if question is None:
+            continue  # a fact none of these questionnaires knows: kept as it is
+        answer = doc.facts[fid]
+        problem = ""
+        if answer.unknown:
+            problem = "" if question.unknown_allowed else "\"don't know\" is not offered for this fact"
+            if not problem:
+                answer.value = None
+        elif answer.value is not None:
+            norm, problem = check_value(question, answer.value)
+            if not problem:
+                answer.value = norm
+        if not problem:
+            continue
+        if strict and src is not None:
+            loc = ("facts", fid, "value")
+            info = src.info_at(loc)
+            if isinstance(answer.value, bool) and info is not None and info.plain:
+                errors.append(AnswersError(f"fact `{fid}`: {src.describe_scalar(loc)}, not as the text "
+                                           f"`{info.text}` ({problem})", src.where(loc),
+                                           f"put it in quotes: '{info.text}'"))
+            else:
+                errors.append(AnswersError(f"fact `{fid}`: {problem}", src.where(loc),
+                                           "fix the value, or delete the line to answer it again in the wizard"))
+            continue
+        orphans = doc.orphaned.setdefault(FACTS_ORPHANS, {})
+        orphans[_free_key(orphans, fid)] = Orphan(**answer.model_dump(), reason=problem)
+        del doc.facts[fid]
+        notices.append(f"fact `{fid}`: kept in `orphaned` ({problem})")
+    return notices
+
+
 
 
 def _free_key(existing: dict[str, Any], key: str) -> str:
@@ -295,14 +402,57 @@ def parse_answers(src: SourcedYaml) -> AnswersDoc:
     from .loader import pydantic_errors  # local: loader imports nothing from here
 
     data = src.data
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise AnswersError("not a riskwizard answers file (missing `format: riskwizard-answers/1`)",
+    if not isinstance(data, dict) or data.get("format") not in FORMATS:
+        raise AnswersError(f"not a riskwizard answers file (missing `format: {FORMAT}`)",
                            src.where(("format",)) if isinstance(data, dict) else src.where(()),
                            "start from `riskwizard new` or a file in samples/")
+    upgraded = data.get("format") == FORMAT_V1
+    if upgraded:
+        data = _from_v1(data, src)
     try:
-        return AnswersDoc.model_validate(data)
+        doc = AnswersDoc.model_validate(data)
     except ValidationError as exc:
         raise ErrorGroup(pydantic_errors(exc, src, "answers file")) from None
+    if upgraded:
+        doc._upgraded_from = FORMAT_V1
+        doc._decision_was_current = bool(doc.review.answers_fingerprint) and (
+            doc.review.answers_fingerprint == _v1_fingerprint(doc))
+    return doc
+
+
+def _from_v1(data: dict[str, Any], src: SourcedYaml) -> dict[str, Any]:
+    """Format 1 in the layout of format 2: the stage becomes the shared fact ``lifecycle_stage``.
+
+    Duplicate answers are merged into shared facts later, by :func:`reconcile`, which knows the
+    questionnaires.
+    """
+    for key in ("facts", "conflicts"):
+        if key in data:
+            raise AnswersError(f"`{key}:` is part of format 2, but this file says `format: {FORMAT_V1}`",
+                               src.where((key,)), f"change the first line to `format: {FORMAT}`")
+    out = {k: v for k, v in data.items() if k != "stage"}
+    out["format"] = FORMAT
+    stage = data.get("stage", "")
+    if stage not in ("", *STAGES):
+        raise AnswersError(f"stage: `{stage}` is not one of {', '.join(STAGES)}", src.where(("stage",)),
+                           "use design, development or deployment (or leave it empty)")
+    if stage:
+        out["facts"] = {STAGE_FACT: {"value": stage}}
+    return out
+
+
+def _v1_fingerprint(doc: AnswersDoc) -> str:
+    """The fingerprint a format-1 file's decision was stamped with (answers only, no facts)."""
+    content = {
+        qid: {k: {"value": a.value, "unknown": a.unknown, "note": a.note} for k, a in sorted(_local(per_q).items())}
+        for qid, per_q in sorted(doc.answers.items())
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _local(answers: Any) -> dict[str, Answer]:
+    return answers.local if isinstance(answers, QuestionnaireAnswers) else answers
 
 
 def load_answers(path: str | Path) -> tuple[AnswersDoc, SourcedYaml]:
@@ -356,13 +506,21 @@ def dump_answers(doc: AnswersDoc) -> str:
 def to_plain(doc: AnswersDoc) -> dict[str, Any]:
     """The document as plain data, with empty defaults left out to keep files short."""
     data = doc.model_dump(mode="python")
-    for per_q in data["answers"].values():
+    for per_q in [*data["answers"].values(), data["facts"]]:
         for qid, ans in per_q.items():
-            per_q[qid] = {k: v for k, v in ans.items() if not (k == "unknown" and not v) and not (
-                k == "note" and not v) and not (k == "value" and v is None and ans["unknown"])}
-    if not data["orphaned"]:
-        del data["orphaned"]
+            per_q[qid] = _short_answer(ans)
+    for entries in data["conflicts"].values():
+        for i, entry in enumerate(entries):
+            entries[i] = {k: v for k, v in entry.items() if v not in ("", None, False) or k == "value"}
+    for key in ("conflicts", "orphaned"):
+        if not data[key]:
+            del data[key]
     return data
+
+
+def _short_answer(ans: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in ans.items() if not (k == "unknown" and not v) and not (
+        k == "note" and not v) and not (k == "value" and v is None and ans["unknown"])}
 
 
 def answers_fingerprint(doc: AnswersDoc) -> str:
@@ -371,10 +529,13 @@ def answers_fingerprint(doc: AnswersDoc) -> str:
     A committee decision records it, so a report can tell whether the answers it shows are the ones
     the committee decided on.
     """
-    content = {
-        qid: {k: {"value": a.value, "unknown": a.unknown, "note": a.note} for k, a in sorted(per_q.items())}
-        for qid, per_q in sorted(doc.answers.items())
-    }
+    def plain(per_q: dict[str, Answer]) -> dict[str, Any]:
+        return {k: {"value": a.value, "unknown": a.unknown, "note": a.note} for k, a in sorted(per_q.items())}
+
+    content: dict[str, Any] = {qid: plain(_local(per_q)) for qid, per_q in sorted(doc.answers.items())}
+    if doc.facts or doc.conflicts:  # shared facts (format 2) are part of the answers
+        content = {"answers": content, "facts": plain(doc.facts),
+                   "conflicts": {fid: [e.model_dump() for e in entries] for fid, entries in sorted(doc.conflicts.items())}}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -467,6 +628,7 @@ class AnswerStore:
             doc.created = doc.updated
         text = dump_answers(doc)
         verify_round_trip(doc, text)
+        self._keep_old_format(doc)
         target = self.path
         if self._known_sha is not None and self.path.exists() and file_sha256(self.path) != self._known_sha:
             target = self.path.with_name(self.path.stem + ".conflict" + self.path.suffix)
@@ -477,6 +639,14 @@ class AnswerStore:
         if target == self.path:
             self._known_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return target
+
+    def _keep_old_format(self, doc: AnswersDoc) -> None:
+        """A file read in format 1 keeps a backup of its old content before its first save (see migrate)."""
+        from .migrate import keep_backup
+
+        notice = keep_backup(doc, self.path)
+        if notice:
+            self.notices.append(notice)
 
 
 def _relative_spec_path(spec_path: str, answers_path: Path | None, bundled: Path) -> str:
@@ -496,15 +666,23 @@ def verify_round_trip(doc: AnswersDoc, text: str) -> None:
 
 
 def new_doc(specs: list[Any], system_name: str = "", assessor: str = "", stage: str = "",
-            answers_path: Path | None = None) -> AnswersDoc:
-    """A fresh document; questionnaires outside the bundled set are recorded by relative path."""
+            answers_path: Path | None = None, facts: dict[str, Any] | None = None) -> AnswersDoc:
+    """A fresh document; questionnaires outside the bundled set are recorded by relative path.
+
+    ``stage`` and ``facts`` (fact id -> value) are stored as shared facts.
+    """
     from .loader import bundled_dir
 
-    doc = AnswersDoc(system=SystemInfo(name=system_name), assessor=assessor, stage=stage)  # type: ignore[arg-type]
+    doc = AnswersDoc(system=SystemInfo(name=system_name), assessor=assessor)
+    stamp = now_iso()
+    for fid, value in {**({STAGE_FACT: stage} if stage else {}), **(facts or {})}.items():
+        if value is not None and value != "":
+            doc.facts[fid] = Answer(value=value, updated=stamp)
     doc.questionnaires = [QuestionnaireRef(id=s.id, version=s.version, sha256=s.sha256,
                                            path=_relative_spec_path(s.path, answers_path, bundled_dir()))
                           for s in specs]
     for s in specs:
-        doc.answers[s.id] = {}
+        doc.answers[s.id] = QuestionnaireAnswers()
+    doc.bind(specs)
     doc.created = now_iso()
     return doc

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .answermap import FACT_KEY
 from .answers import Answer, AnswersDoc
 from .calc import run_calculator
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
 from .loader import Spec, candidate_answers
-from .models import SEVERITY_ORDER, Severity
+from .models import SEVERITY_ORDER, FactInput, Severity
 
 
 @dataclass
@@ -103,8 +104,44 @@ class QuestionnaireResult:
 
 
 @dataclass
+class ContradictionSide:
+    """One of the answers that disagree: where it was given, the question and the answer in words."""
+
+    questionnaire: str  # questionnaire id ("" for a shared fact read from the facts store)
+    questionnaire_title: str
+    question: str  # question id inside the questionnaire, or the fact id
+    fact: str  # the shared fact id, if the answer is a fact ("" otherwise)
+    prompt: str
+    answer: str
+
+
+@dataclass
+class Contradiction:
+    """Two (or more) answers that cannot both be true, or old answers that disagreed when merged."""
+
+    rule_id: str
+    kind: str  # "rule": a consistency rule fired; "conflict": old duplicate answers to be settled
+    title: str
+    explanation: str
+    resolve: str
+    citation: str
+    sides: list[ContradictionSide]
+
+    @property
+    def message(self) -> str:
+        """One line naming both questions and both answers."""
+        parts = [f"{s.questionnaire_title or 'shared fact'}: \u201c{s.prompt}\u201d = {s.answer}" for s in self.sides]
+        return f"{self.title}: " + "; but ".join(parts)
+
+
+@dataclass
 class AssessmentResult:
     results: list[QuestionnaireResult] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
+
+    @property
+    def consistent(self) -> bool:
+        return not self.contradictions
 
     @property
     def overall_tier(self) -> TierResult | None:
@@ -143,6 +180,7 @@ class AssessmentResult:
             "overall_provisional": bool(holder and holder.provisional),
             "highest_severity": self.highest_severity,
             "questionnaires": [r.to_dict() for r in self.results],
+            "contradictions": [{**asdict(c), "message": c.message} for c in self.contradictions],
         }
 
 
@@ -174,6 +212,20 @@ class AnswerView:
         if not self.is_visible(qid):
             return MISSING, None
         return self.raw_status(qid)
+
+    def fact_status(self, fact_id: str) -> tuple[str, Any]:
+        """A shared fact as stored, whether or not this questionnaire shows it."""
+        local = self.spec.local_of.get(fact_id)
+        return self.raw_status(local if local is not None else FACT_KEY + fact_id)
+
+    def resolved(self, question: Any) -> Any:
+        """The question as it applies now: a unit that follows another answer (``unit_by``) is filled in."""
+        unit_by = getattr(question, "unit_by", None)
+        if unit_by is None:
+            return question
+        status, value = self.fact_status(unit_by.fact) if unit_by.fact else self.status(unit_by.q)
+        unit = unit_by.units.get(value) if status == ANSWERED else None
+        return question if unit is None or unit == question.unit else question.model_copy(update={"unit": unit})
 
     def is_visible(self, qid: str) -> bool:
         cached = self._visible.get(qid)
@@ -208,7 +260,7 @@ class AnswerView:
             for d in self.spec.model.derived:
                 inputs = {}
                 for key, qid in d.inputs.items():
-                    status, value = self.status(qid)
+                    status, value = self.fact_status(qid.fact) if isinstance(qid, FactInput) else self.status(qid)
                     inputs[key] = value if status == ANSWERED else None
                 outputs = run_calculator(d.fn, inputs)
                 for k, v in (outputs or {}).items():
@@ -219,7 +271,8 @@ class AnswerView:
         return self.scores.get(dimension, 0.0)
 
     def visible_questions(self) -> list[Any]:
-        return [q for q in self.spec.questions() if self.is_visible(q.id)]
+        """Visible questions, each as it applies now (see :meth:`resolved`)."""
+        return [self.resolved(q) for q in self.spec.questions() if self.is_visible(q.id)]
 
 
 def format_value(question: Any, answer: Answer | None) -> str:
@@ -358,7 +411,16 @@ def _evidence(spec: Spec, view: AnswerView, cond: Condition) -> list[Evidence]:
             except KeyError:
                 continue
             answer = view.answers.get(leaf.ref) if view.is_visible(leaf.ref) else None
-            out.append(Evidence(leaf.ref, "q", format_value(question, answer)))
+            out.append(Evidence(leaf.ref, "q", format_value(view.resolved(question), answer)))
+        elif leaf.kind == "fact":
+            status, _ = view.fact_status(leaf.ref)
+            try:
+                question = spec.fact_question(leaf.ref)
+            except KeyError:
+                continue
+            local = spec.local_of.get(leaf.ref)
+            answer = view.answers.get(local if local is not None else FACT_KEY + leaf.ref)
+            out.append(Evidence(leaf.ref, "fact", format_value(view.resolved(question), answer)))
         elif leaf.kind == "derived":
             value = view.derived(leaf.ref)
             out.append(Evidence(leaf.ref, "derived", "unknown" if value is None else f"{value:,.6g}"))
@@ -377,7 +439,13 @@ def _outer_leaves(cond: Condition) -> list[Leaf]:
 
 
 def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
-    return AssessmentResult([evaluate(s, doc.answers.get(s.id, {})) for s in specs])
+    """Every questionnaire, then the consistency rules across them and the conflicts left to settle."""
+    from .consistency import find_contradictions
+
+    doc.bind(specs)
+    result = AssessmentResult([evaluate(s, doc.answers_for(s.id)) for s in specs])
+    result.contradictions = find_contradictions(doc, specs)
+    return result
 
 
 # --------------------------------------------------------------------------- what-if

@@ -23,7 +23,8 @@ from . import yamlcache
 from .calc import CALCULATORS
 from .conditions import Condition, Leaf, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
-from .models import Questionnaire
+from .facts import FactDef, fact_registry, load_catalogue, resolve_entry
+from .models import FactInput, FactRef, Questionnaire, Replacement
 from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
 
 
@@ -41,7 +42,14 @@ class Spec:
     section_of: dict[str, str] = field(default_factory=dict)
     # rules whose condition reads a score: evaluated after the rules that add to the scores
     late_rules: frozenset[str] = frozenset()
-
+    # shared facts: local question id -> fact id for the facts this questionnaire asks, and back
+    fact_of: dict[str, str] = field(default_factory=dict)
+    local_of: dict[str, str] = field(default_factory=dict)
+    reads: frozenset[str] = frozenset()  # facts read with {fact: ...} that are not asked here
+    fact_defs: dict[str, FactDef] = field(default_factory=dict)  # every fact known to this questionnaire
+    # answers of older questions that move when a file is upgraded: old id -> (question id here, how)
+    lift: dict[str, tuple[str, Replacement | None]] = field(default_factory=dict)
+    applies_when: Condition | None = None
     @property
     def id(self) -> str:
         return self.model.id
@@ -55,6 +63,11 @@ class Spec:
 
     def question(self, qid: str) -> Any:
         return self.model.question(qid)
+
+    def fact_question(self, fact_id: str) -> Any:
+        """The definition of a shared fact (asked here or not)."""
+        local = self.local_of.get(fact_id)
+        return self.model.question(local) if local is not None else self.fact_defs[fact_id].question
 
 
 def load_questionnaire(path: str | Path) -> Spec:
@@ -90,9 +103,45 @@ def build_spec(src: SourcedYaml, digest: str) -> Spec:
         model = Questionnaire.model_validate(src.data)
     except ValidationError as exc:
         raise ErrorGroup(pydantic_errors(exc, src, "questionnaire")) from None
-    spec = Spec(model=model, path=src.path, sha256=digest)
+    registry = fact_registry(model.facts, src, load_catalogue())
+    model, fact_of = _resolve_facts(model, registry, src)
+    spec = Spec(model=model, path=src.path, sha256=digest, fact_of=fact_of,
+                local_of={fid: local for local, fid in fact_of.items()}, fact_defs=registry)
     _compile(spec, src)
     return spec
+
+
+def _resolve_facts(model: Questionnaire, registry: dict[str, FactDef],
+                   src: SourcedYaml) -> tuple[Questionnaire, dict[str, str]]:
+    """Replace every ``- fact:`` entry by the fact's question (under its local id)."""
+    fact_of: dict[str, str] = {}
+    errors: list[RiskwizardError] = []
+    sections = []
+    for si, section in enumerate(model.sections):
+        if not any(isinstance(q, FactRef) for q in section.questions):
+            sections.append(section)
+            continue
+        questions = []
+        for qi, entry in enumerate(section.questions):
+            if not isinstance(entry, FactRef):
+                questions.append(entry)
+                continue
+            local = entry.id or entry.fact
+            if entry.fact in fact_of.values():
+                errors.append(SchemaError(f"fact `{entry.fact}` is asked twice in this questionnaire",
+                                          src.where(("sections", si, "questions", qi, "fact")),
+                                          "ask each fact once; other sections can read it with {fact: ...}"))
+                continue
+            try:
+                questions.append(resolve_entry(entry, registry, src.where(("sections", si, "questions", qi, "fact"))))
+            except RiskwizardError as exc:
+                errors.append(exc)
+                continue
+            fact_of[local] = entry.fact
+        sections.append(section.model_copy(update={"questions": questions}))
+    if errors:
+        raise ErrorGroup(errors)
+    return model.model_copy(update={"sections": sections}), fact_of
 
 
 def pydantic_errors(exc: ValidationError, src: SourcedYaml, what: str) -> list[RiskwizardError]:
@@ -197,10 +246,11 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
     questions = {q.id: q for q in model.questions()}
     dims = {d.id for d in model.dimensions}
     levels = {lvl.id for lvl in model.outcome.levels} if model.outcome else set()
-    derived_outputs = _check_derived(model, questions, src, errors)
+    facts = {fid: d.question for fid, d in spec.fact_defs.items()}
+    derived_outputs = _check_derived(model, questions, src, errors, facts)
 
     def scope(what: str, allow_scores: bool = False) -> Scope:
-        return Scope(questions, derived_outputs, dims, allow_scores, what)
+        return Scope(questions, derived_outputs, dims, allow_scores, what, facts)
 
     def attempt(fn: Any) -> Any:
         try:
@@ -252,6 +302,21 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
                                                           scope(f"obligation `{o.id}` when", True), src))
             if ob.when is not None else None
         )
+    if model.applies_when is not None:
+        spec.applies_when = attempt(lambda: compile_condition(
+            model.applies_when, ("applies_when",), Scope({}, set(), set(), False, "applies_when", facts), src))
+    _check_lift(spec, src, errors)
+    _check_units(spec, src, errors, facts)
+    conditions = [*spec.question_when.values(), *spec.section_when.values(), *spec.rule_when.values(),
+                  *spec.obligation_when.values()]
+    read = {fid for cond in conditions if cond is not None for fid in cond.fact_refs()}
+    read |= {v.fact for d in model.derived for v in d.inputs.values() if isinstance(v, FactInput)}
+    spec.reads = frozenset(read - set(spec.local_of))
+    clash = sorted(fid for fid in spec.reads if fid in questions and fid not in spec.fact_of)
+    if clash:
+        errors.append(SchemaError(
+            f"`{clash[0]}` is both a question of this questionnaire and a shared fact it reads with {{fact: ...}}",
+            src.where(()), "ask the fact with `- fact: ...` instead of the question, or rename the question"))
     if not errors:
         _check_cycles(spec, src, errors)
     if not errors:
@@ -260,8 +325,83 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
         raise ErrorGroup(errors)
 
 
+def _question_loc(spec: Spec, qid: str) -> tuple[Any, ...]:
+    for si, section in enumerate(spec.model.sections):
+        for qi, q in enumerate(section.questions):
+            if q.id == qid:
+                return ("sections", si, "questions", qi)
+    return ()
+
+
+def _check_lift(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
+    """``replaces:`` entries: each old id once, never a current question's id, maps into real options."""
+    current = {q.id for q in spec.questions() if q.id not in spec.fact_of}
+    for q in spec.questions():
+        for ri, rep in enumerate(q.replaces):
+            at = src.where((*_question_loc(spec, q.id), "replaces", ri))
+            if rep.question in spec.lift:
+                errors.append(SchemaError(f"`{rep.question}` is replaced twice (by `{spec.lift[rep.question][0]}` "
+                                          f"and by `{q.id}`)", at, "let one question take over its answers"))
+                continue
+            if rep.question in current and rep.question != q.id:
+                errors.append(SchemaError(f"`replaces: {rep.question}` names a current question of this questionnaire",
+                                          at, "only older question ids can be replaced"))
+                continue
+            problem = _replacement_problem(q, rep, spec)
+            if problem:
+                errors.append(SchemaError(f"question `{q.id}` replaces `{rep.question}`: {problem}", at,
+                                          "see docs/questionnaire-format.md, 'Shared facts'"))
+                continue
+            spec.lift[rep.question] = (q.id, rep)
+    for local in spec.fact_of:
+        spec.lift.setdefault(local, (local, None))
+
+
+def _replacement_problem(q: Any, rep: Replacement, spec: Spec) -> str:
+    options = {o.value for o in getattr(q, "options", ())}
+    if rep.map:
+        if q.type not in ("single", "multi", "yesno"):
+            return "`map` needs a single, multi or yes/no question"
+        allowed = options if q.type != "yesno" else {"yes", "no"}
+        for old, new in rep.map.items():
+            for value in new if isinstance(new, list) else [new]:
+                if value not in allowed:
+                    return f"`{old}` maps to `{value}`, which is not an option ({', '.join(sorted(allowed))})"
+            if isinstance(new, list) and q.type != "multi":
+                return f"`{old}` maps to a list, which only a multiple-choice question can take"
+    if rep.bands and q.type not in ("number", "percent"):
+        return "`bands` needs a number question"
+    if rep.product_with is not None:
+        if q.type not in ("number", "percent") or q.id not in spec.fact_of:
+            return "`product_with` needs a number fact"
+        other = spec.fact_defs.get(rep.product_with)
+        if other is None or other.question.type not in ("number", "percent"):
+            return f"`product_with` must name a number fact, not `{rep.product_with}`"
+    return ""
+
+
+def _check_units(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError], facts: dict[str, Any]) -> None:
+    questions = {q.id: q for q in spec.questions()}
+    for q in spec.questions():
+        unit_by = getattr(q, "unit_by", None)
+        if unit_by is None:
+            continue
+        ref = questions.get(unit_by.q) if unit_by.q is not None else facts.get(unit_by.fact or "")
+        name = unit_by.q or unit_by.fact
+        if ref is None or ref.type != "single":
+            errors.append(SchemaError(f"`unit_by` of `{q.id}` must name a single-choice question or fact, not "
+                                      f"`{name}`", src.where((*_question_loc(spec, q.id), "unit_by")),
+                                      "point it at a single-choice question"))
+            continue
+        bad = sorted(set(unit_by.units) - {o.value for o in ref.options})
+        if bad:
+            errors.append(SchemaError(f"`unit_by` of `{q.id}` names {bad}, which are not options of `{name}`",
+                                      src.where((*_question_loc(spec, q.id), "unit_by", "units")),
+                                      f"use options of `{name}`"))
+
+
 def _check_derived(model: Questionnaire, questions: dict[str, Any], src: SourcedYaml,
-                   errors: list[RiskwizardError]) -> set[str]:
+                   errors: list[RiskwizardError], facts: dict[str, Any]) -> set[str]:
     outputs: set[str] = set()
     for di, d in enumerate(model.derived):
         loc = ("derived", di)
@@ -277,7 +417,9 @@ def _check_derived(model: Questionnaire, questions: dict[str, Any], src: Sourced
                                           src.where((*loc, "inputs", name)),
                                           f"inputs are: {', '.join(calc.inputs)}"))
                 continue
-            q = questions.get(qid)
+            q = facts.get(qid.fact) if isinstance(qid, FactInput) else questions.get(qid)
+            if isinstance(qid, FactInput):
+                qid = f"fact {qid.fact}"
             if q is None or q.type not in ispec.kinds:
                 errors.append(SchemaError(
                     f"input `{name}` of `{d.id}` must name a {' or '.join(ispec.kinds)} question, not `{qid}`",
@@ -422,6 +564,9 @@ class _FixedLookup:
 
     def status(self, qid: str) -> tuple[str, Any]:
         return self.answers.get(qid, ("missing", None))
+
+    def fact_status(self, fact_id: str) -> tuple[str, Any]:
+        return ("missing", None)
 
     def derived(self, name: str) -> float | None:
         return None

@@ -11,7 +11,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from .yamlsafe import is_yaml_date
 
@@ -65,6 +74,46 @@ class Option(Strict):
     help: OptionalText = ""
 
 
+class Replacement(Strict):
+    """An older question whose answers this question (or shared fact) takes over when a file is upgraded.
+
+    ``map`` translates old option values (for a multiple choice, each chosen option; a list value turns
+    one old option into several). ``bands`` and ``product_with`` give no value of their own: they only
+    check an old answer against the value the fact gets from elsewhere (a band of a number, or a total
+    that equals this fact times another fact); an old answer that cannot be checked is kept as a conflict.
+    """
+
+    question: Slug
+    map: dict[Slug, Slug | list[Slug]] = Field(default_factory=dict)
+    bands: dict[Slug, Annotated[list[float | None], Field(min_length=2, max_length=2)]] = Field(default_factory=dict)
+    product_with: Slug | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Replacement:
+        kinds = sum(1 for k in (self.map, self.bands, self.product_with) if k)
+        if kinds > 1:
+            raise ValueError(f"replaces `{self.question}`: use only one of map, bands, product_with")
+        return self
+
+    @property
+    def check_only(self) -> bool:
+        return bool(self.bands) or self.product_with is not None
+
+
+class UnitBy(Strict):
+    """A unit that follows another answer, e.g. "hours per CPU" once the accelerator is a CPU."""
+
+    q: Slug | None = None
+    fact: Slug | None = None
+    units: dict[Slug, Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_ref(self) -> UnitBy:
+        if (self.q is None) == (self.fact is None):
+            raise ValueError("unit_by needs exactly one of `q` (a single-choice question) or `fact`")
+        return self
+
+
 class QuestionBase(Strict):
     id: Slug
     prompt: Text
@@ -75,6 +124,8 @@ class QuestionBase(Strict):
     allow_unknown: bool | None = Field(
         None, description="Offer 'don't know'. Defaults to true for every type except free text."
     )
+    replaces: list[Replacement] = Field(
+        default_factory=list, description="Older questions whose answers move here when a file is upgraded.")
 
     @property
     def unknown_allowed(self) -> bool:
@@ -117,6 +168,7 @@ class FreeText(QuestionBase):
 class Number(QuestionBase):
     type: Literal["number"]
     unit: OptionalText = ""
+    unit_by: UnitBy | None = Field(None, description="A unit that follows a single-choice answer.")
     min: float | None = None
     max: float | None = None
     integer: bool = False
@@ -164,6 +216,8 @@ class Group(QuestionBase):
         for f in self.fields:
             if f.when is not None:
                 raise ValueError(f"field `{f.id}`: `when:` is not supported inside a group")
+            if f.replaces:
+                raise ValueError(f"field `{f.id}`: `replaces:` is not supported inside a group")
         if self.min_rows > self.max_rows:
             raise ValueError("min_rows is larger than max_rows")
         return self
@@ -176,12 +230,43 @@ Question = Annotated[
 QUESTION_TYPES = ("single", "multi", "yesno", "text", "number", "percent", "group")
 
 
+class FactRef(Strict):
+    """A question entry that asks a shared fact: ``- fact: people_affected``.
+
+    The fact's definition (type, prompt, options...) comes from the catalogue
+    (``questionnaires/shared/facts.yaml``) or from a questionnaire's own ``facts:``. Inside this
+    questionnaire the question is called ``id`` (default: the fact id), so conditions and reports can
+    keep a local name. ``when``, ``why`` and ``help`` apply here only; the answer is stored once.
+    """
+
+    fact: Slug
+    id: Slug | None = None
+    when: RawCondition | None = None
+    why: OptionalText = ""
+    help: OptionalText = ""
+    replaces: list[Replacement] = Field(default_factory=list)
+
+
+def _entry_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "fact" if "fact" in value else str(value.get("type", ""))
+    return "fact" if isinstance(value, FactRef) else str(getattr(value, "type", ""))
+
+
+QuestionEntry = Annotated[
+    Annotated[SingleChoice, Tag("single")] | Annotated[MultipleChoice, Tag("multi")] | Annotated[YesNo, Tag("yesno")]
+    | Annotated[FreeText, Tag("text")] | Annotated[Number, Tag("number")] | Annotated[Percentage, Tag("percent")]
+    | Annotated[Group, Tag("group")] | Annotated[FactRef, Tag("fact")],
+    Discriminator(_entry_kind),
+]
+
+
 class Section(Strict):
     id: Slug
     title: Text
     description: OptionalText = ""
     when: RawCondition | None = None
-    questions: list[Question] = Field(min_length=1)
+    questions: list[QuestionEntry] = Field(min_length=1)
 
 
 class Dimension(Strict):
@@ -264,12 +349,18 @@ class KeyDate(Strict):
     citation: Text
 
 
+class FactInput(Strict):
+    """A calculator input read from a shared fact the questionnaire does not ask: ``{fact: people_affected}``."""
+
+    fact: Slug
+
+
 class Derived(Strict):
     """A value computed by a whitelisted calculator from numeric answers."""
 
     id: Slug
     fn: Slug
-    inputs: dict[Slug, Slug]
+    inputs: dict[Slug, Slug | FactInput]
 
 
 class Questionnaire(Strict):
@@ -286,11 +377,17 @@ class Questionnaire(Strict):
     rules: list[Rule] = Field(default_factory=list)
     obligations: list[Obligation] = Field(default_factory=list)
     key_dates: list[KeyDate] = Field(default_factory=list)
+    facts: list[Question] = Field(
+        default_factory=list, description="Shared facts this questionnaire defines (beyond the bundled catalogue).")
+    applies_when: RawCondition | None = Field(
+        None, description="When the questionnaire applies, as a condition over shared facts ({fact: ...}).")
+    applies_because: OptionalText = Field("", description="Why it applies then; shown with the suggestion.")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Questionnaire:
         _check_unique([s.id for s in self.sections], "section id")
-        _check_unique([q.id for s in self.sections for q in s.questions], "question id")
+        _check_unique([entry_id(q) for s in self.sections for q in s.questions], "question id")
+        _check_unique([f.id for f in self.facts], "fact id")
         _check_unique([r.id for r in self.rules], "rule id")
         _check_unique([d.id for d in self.dimensions], "dimension id")
         _check_unique([o.id for o in self.obligations], "obligation id")
@@ -313,6 +410,54 @@ class Questionnaire(Strict):
             if lvl.id == level_id:
                 return lvl
         raise KeyError(level_id)
+
+
+def entry_id(entry: Any) -> str:
+    """The id of a question entry inside its questionnaire (a fact entry defaults to the fact id)."""
+    if isinstance(entry, FactRef):
+        return entry.id or entry.fact
+    return str(entry.id)
+
+
+class FactCatalogue(Strict):
+    """The shared facts shipped with riskwizard (``questionnaires/shared/facts.yaml``)."""
+
+    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    title: Text
+    description: Text
+    sources: list[Source] = Field(min_length=1)
+    facts: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> FactCatalogue:
+        _check_unique([f.id for f in self.facts], "fact id")
+        for f in self.facts:
+            if f.when is not None:
+                raise ValueError(f"fact `{f.id}`: `when:` belongs to the questionnaire that asks the fact")
+        return self
+
+
+class ConsistencyRule(Strict):
+    """A cross-questionnaire rule: when its condition holds, two answers contradict each other."""
+
+    id: Slug
+    when: RawCondition
+    title: Text
+    explanation: Text
+    resolve: OptionalText = Field("", description="How to settle it (which answer to look at).")
+    citation: OptionalText = ""
+
+
+class ConsistencyRules(Strict):
+    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    title: Text
+    description: OptionalText = ""
+    rules: list[ConsistencyRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ConsistencyRules:
+        _check_unique([r.id for r in self.rules], "rule id")
+        return self
 
 
 def _check_unique(values: list[str], what: str) -> None:
