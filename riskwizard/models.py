@@ -247,10 +247,14 @@ class FactRef(Strict):
     replaces: list[Replacement] = Field(default_factory=list)
 
 
-def _entry_kind(value: Any) -> str:
+def _entry_kind(value: Any) -> str | None:
+    """Which model a question entry is: a ``fact:`` reference, or a question by its ``type``."""
     if isinstance(value, dict):
-        return "fact" if "fact" in value else str(value.get("type", ""))
-    return "fact" if isinstance(value, FactRef) else str(getattr(value, "type", ""))
+        if "fact" in value:
+            return "fact"
+        kind = value.get("type")
+        return kind if isinstance(kind, str) else None
+    return "fact" if isinstance(value, FactRef) else getattr(value, "type", None)
 
 
 QuestionEntry = Annotated[
