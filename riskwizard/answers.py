@@ -278,7 +278,12 @@ def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
     """
     from .migrate import lift_facts
 
-    notices: list[str] = lift_facts(doc, specs)
+    notices: list[str] = []
+    if doc.upgraded_from and not doc._backup_done:
+        notices.append(f"this file is in the format of riskwizard 1 ({doc.upgraded_from}); it is read in the new "
+                       "layout (shared facts, answered once); the wizard or `riskwizard migrate` writes it, keeping "
+                       "a backup of the old file")
+    notices += lift_facts(doc, specs)
     errors: list[RiskwizardError] = []
     any_changed = False
     for spec in specs:

@@ -169,6 +169,7 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
     holder = result.overall_result
     if overall:
         click.echo(f"Overall: {overall.title}{_provisional(holder)} — {overall.reason}")
+    _echo_contradictions(result.contradictions)
     for r in result.results:
         click.echo(f"\n== {r.title} ({r.questionnaire_id} {r.version}) — {r.answered}/{r.visible} answered")
         if r.tier:
@@ -192,6 +193,16 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
                 click.echo(f"    trace: {t.rule_id} -> {'; '.join(t.effects)}{wins} [{evidence}]")
 
 
+def _echo_contradictions(found: list[Any], prefix: str = "") -> None:
+    if not found:
+        return
+    click.echo(f"{prefix}Contradictions between answers ({len(found)}):")
+    for c in found:
+        click.echo(f"{prefix}  ! {c.message}")
+        if c.resolve:
+            click.echo(f"{prefix}    to settle it: {c.resolve}")
+
+
 def _provisional(r: Any) -> str:
     if r is None or not r.provisional:
         return ""
@@ -205,9 +216,12 @@ def _provisional(r: Any) -> str:
 @click.option("--fail-on-tier", multiple=True, help="Also exit 1 if the overall tier is one of these ids.")
 @click.option("--allow-open", is_flag=True,
               help="Do not fail because questions are unanswered (the tier is then provisional).")
+@click.option("--allow-inconsistent", is_flag=True,
+              help="Do not fail because answers contradict each other (they are still listed).")
 @click.pass_context
-def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[str, ...], allow_open: bool) -> None:
-    """Exit 1 when findings reach a severity, or when questions are unanswered (for CI)."""
+def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[str, ...], allow_open: bool,
+          allow_inconsistent: bool) -> None:
+    """Exit 1 when findings reach a severity, questions are unanswered or answers contradict each other (for CI)."""
     from .engine import severity_at_least
 
     result = _open(ctx, answers).evaluate()
@@ -222,7 +236,11 @@ def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[s
     for r in incomplete:
         click.echo(f"{answers}: {r.questionnaire_id}: {r.unanswered} of {r.visible} questions unanswered, so the "
                    "result is provisional (answer them, mark them \"don't know\", or pass --allow-open)")
-    if bad or tier_bad or incomplete:
+    for c in result.contradictions:
+        click.echo(f"{answers}: contradiction {c.rule_id}: {c.message}"
+                   + ("" if allow_inconsistent else " (settle it, or pass --allow-inconsistent)"))
+    inconsistent = bool(result.contradictions) and not allow_inconsistent
+    if bad or tier_bad or incomplete or inconsistent:
         raise SystemExit(1)
     click.echo(f"{answers}: ok (no finding at or above {fail_on}; every shown question answered)"
                if not allow_open else f"{answers}: ok (no finding at or above {fail_on})")
@@ -278,24 +296,64 @@ def list_cmd(ctx: click.Context) -> None:
 
 @cli.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-q", "--questionnaire", "questionnaires", multiple=True, required=True,
-              help="Questionnaire id or path (repeat for several).")
+@click.option("-q", "--questionnaire", "questionnaires", multiple=True,
+              help="Questionnaire id or path (repeat for several). Without it, the questionnaires that apply "
+                   "to the facts given (--paper, --stage, --role) are used.")
 @click.option("--name", default="", help="Name of the system being assessed.")
 @click.option("--assessor", default="", help="Who answers.")
 @click.option("--stage", type=click.Choice(["design", "development", "deployment"]), default=None)
+@click.option("--paper/--no-paper", default=None, help="Whether the work is described in a research paper.")
+@click.option("--role", "roles", multiple=True, type=click.Choice(["provider", "deployer", "importer_distributor"]),
+              help="Your role for the system (repeat for several).")
 @click.pass_context
 def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name: str, assessor: str,
-        stage: str | None) -> None:
+        stage: str | None, paper: bool | None, roles: tuple[str, ...]) -> None:
     """Start a new answers file (then open it with `riskwizard ANSWERS`)."""
     from .answers import AnswerStore, new_doc
+    from .applicability import facts_from_options, ordered, suggest_questionnaires
     from .loader import find_questionnaire
 
     if answers.exists():
         raise click.UsageError(f"{answers} exists already; open it with `riskwizard {answers}`")
+    facts = facts_from_options(paper, stage, roles)
+    if not questionnaires:
+        suggestions = suggest_questionnaires(facts)
+        for s in suggestions:
+            click.echo(f"  {'+' if s.applies else '-'} {s.id:<24} {s.reason}")
+        questionnaires = tuple(ordered([s.id for s in suggestions if s.applies]))
     specs = [find_questionnaire(q, _search_dirs(ctx)) for q in questionnaires]
     with AnswerStore(answers) as store:
-        store.save(new_doc(specs, name, assessor, stage or "", answers))
-    click.echo(f"created {answers}; open it with: riskwizard {answers}")
+        store.save(new_doc(specs, name, assessor, "", answers, facts=facts))
+    click.echo(f"created {answers} ({', '.join(s.id for s in specs)}); open it with: riskwizard {answers}")
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff and write nothing.")
+@click.pass_context
+def migrate(ctx: click.Context, answers: Path, dry_run: bool) -> None:
+    """Bring ANSWERS to the current layout (shared facts); a file of format 1 keeps a backup."""
+    from .answers import AnswerStore
+    from .migrate import plan_migration
+
+    if dry_run:
+        plan, _ = plan_migration(answers, _search_dirs(ctx))
+        for notice in plan.notices:
+            click.echo(f"{answers}: note: {notice}", err=True)
+        click.echo(plan.diff() if plan.changed else f"{answers}: already in the current layout; nothing to change",
+                   nl=not plan.changed)
+        return
+    with AnswerStore(answers) as store:
+        plan, doc = plan_migration(answers, _search_dirs(ctx), store)
+        for notice in plan.notices:
+            click.echo(f"{answers}: note: {notice}", err=True)
+        if not plan.changed:
+            click.echo(f"{answers}: already in the current layout; nothing to change")
+            return
+        target = store.save(doc)
+        for notice in store.notices:
+            click.echo(notice)
+    click.echo(f"{target}: upgraded" + (f" from {plan.upgraded_from}" if plan.upgraded_from else ""))
 
 
 @cli.command()

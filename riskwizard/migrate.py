@@ -64,7 +64,6 @@ def lift_facts(doc: Any, specs: list[Any]) -> list[str]:
                 if old.kind in ("value", "unknown", "note") and target_id not in local:
                     local[target_id] = answer.model_copy(update={"value": old.value if old.kind == "value"
                                                                  else answer.value})
-                    notices.append(f"{spec.id}/{key}: now `{target_id}`")
                     continue
                 reason = old.reason or f"`{target_id}` replaces it and has an answer already"
                 orphans = doc.orphaned.setdefault(spec.id, {})
@@ -197,8 +196,6 @@ def _settle(doc: Any, fid: str, olds: list[_Old], question: Any) -> list[str]:
         base.note = _merge_notes([("", base.note), *notes])
         base.updated = max([base.updated, *(o.answer.updated for o in keep)])
         doc.facts[fid] = base
-        where = ", ".join(f"{o.questionnaire}/{o.question}" for o in keep)
-        notices.append(f"fact `{fid}`: answered once from {where}")
         return notices
     entries = []
     if existing is not None:
@@ -287,7 +284,9 @@ def keep_backup(doc: Any, path: Path) -> str:
 
     if not doc.upgraded_from or getattr(doc, "_backup_done", False) or not path.exists():
         return ""
-    data = read_input(path)
+    from .answers import MAX_ANSWERS_BYTES
+
+    data = read_input(path, MAX_ANSWERS_BYTES)
     while True:
         target = backup_path(path)
         try:
@@ -305,3 +304,41 @@ def migration_diff(old_text: str, new_text: str, name: str) -> str:
     lines = difflib.unified_diff(old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                  fromfile=f"{name} (before)", tofile=f"{name} (after)")
     return "".join(lines)
+
+
+@dataclass
+class Migration:
+    """What opening a file in the current layout changes: the text before and after, and why."""
+
+    path: Path
+    before: str
+    after: str
+    notices: list[str]
+    upgraded_from: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def diff(self) -> str:
+        return migration_diff(self.before, self.after, display_path(self.path))
+
+
+def plan_migration(path: str | Path, search: list[Path] | None = None, store: Any = None) -> tuple[Migration, Any]:
+    """Read a file and bring it to the current layout in memory; returns the plan and the document.
+
+    Nothing is written. ``store`` is the caller's (locked) AnswerStore, so that a save afterwards
+    notices if another program changed the file in between.
+    """
+    from .answers import MAX_ANSWERS_BYTES, AnswerStore, dump_answers
+    from .assessment import open_assessment
+    from .safefile import read_input
+
+    p = Path(path)
+    store = store if store is not None else AnswerStore(p)
+    loaded = store.load()
+    before = read_input(p, MAX_ANSWERS_BYTES).decode("utf-8", errors="replace")
+    upgraded_from = loaded[0].upgraded_from
+    assessment = open_assessment(p, search, strict=False, loaded=loaded)
+    after = dump_answers(assessment.doc) if (upgraded_from or assessment.notices) else before
+    return Migration(p, before, after, list(assessment.notices), upgraded_from), assessment.doc

@@ -7,7 +7,6 @@ from content_helpers import A, finding_ids, fired, own_keys, part, sample_parts,
 
 from riskwizard.answers import Answer, check_value
 from riskwizard.engine import AnswerView, evaluate
-from riskwizard.yamlsafe import load_yaml_file
 
 IDS = ["neurips-broader-impact", "research-ethics", "model-card"]
 CHECKLIST = ["cl_claims", "cl_limitations", "cl_theory", "cl_reproducibility", "cl_open_access",

@@ -9,7 +9,6 @@ import pytest
 from riskwizard.answers import Answer, check_value
 from riskwizard.engine import AnswerView, evaluate, what_would_change
 from riskwizard.loader import load_questionnaire
-from riskwizard.yamlsafe import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = ROOT / "questionnaires" / "eu-ai-act.yaml"

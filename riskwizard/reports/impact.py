@@ -150,11 +150,13 @@ def broader_impact(spec: Any, answers: dict[str, Answer], result: Any = None) ->
 
     negative = r.text("negative_impacts")
     stakeholders = r.text("stakeholders")
-    vulnerable = r.labels("vulnerable_groups")
+    vulnerable = vulnerable_labels(r)
+    vulnerable_how = r.text("vulnerable_impact")
     add("Risks and harms", [
         f"Negative impacts: {sentence(negative)}" if negative else "The authors did not describe any negative impact.",
         f"Those affected: {sentence(stakeholders)}" if stakeholders else None,
         (f"Groups that may be particularly vulnerable: {sentence(join_words(vulnerable))}" if vulnerable else None),
+        f"How they could be affected: {sentence(vulnerable_how)}" if vulnerable_how else None,
     ])
 
     misuse = r.text("misuse")
@@ -194,6 +196,17 @@ def broader_impact(spec: Any, answers: dict[str, Answer], result: Any = None) ->
         "unknown": r.unknown,
         "gaps": _gaps(r),
     }
+
+
+def vulnerable_labels(r: _Reader) -> list[str]:
+    """The vulnerable groups chosen (a shared fact since questionnaire 2.0), without "None of these"."""
+    q = r.question("vulnerable_groups")
+    value = r.get("vulnerable_groups")
+    if q is None or value is None:
+        return []
+    if q.type != "multi":
+        return r.labels("vulnerable_groups")
+    return [o.label for o in q.options if o.value in value and o.value != "none"]
 
 
 def _mitigations(r: _Reader) -> list[str | None]:

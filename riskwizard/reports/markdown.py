@@ -72,6 +72,19 @@ def render_md(model: dict[str, Any]) -> str:
         add("None of the questionnaires in this assessment assigns a tier.")
     add("")
     s = r["summary"]
+    if s["contradictions"]:
+        n = len(s["contradictions"])
+        add("### Contradictions between answers")
+        add("")
+        add(f"**{n} pair{'s' if n != 1 else ''} of answers cannot both be true, so the results rest on answers that "
+            "disagree. Settle each before relying on them.**")
+        add("")
+        for c in s["contradictions"]:
+            sides = "; ".join(f"{md(x['questionnaire_title'])}: \u201c{md(x['prompt'])}\u201d = **{md(x['answer'])}**"
+                              for x in c["sides"])
+            settle = f" To settle it: {md(c['resolve'])}" if c["resolve"] else ""
+            add(f"- **{md(c['title'])}.** {sides}. {md(c['explanation'])}{settle}")
+        add("")
     add("### Top findings")
     add("")
     if s["top_findings"]:

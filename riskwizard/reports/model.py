@@ -82,6 +82,7 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
             "obligations": obligations,
             "answered": sum(q["answered"] for q in questionnaires),
             "visible": sum(q["visible"] for q in questionnaires),
+            "contradictions": contradictions(result),
         },
         "findings": findings,
         "questionnaires": questionnaires,
@@ -110,6 +111,16 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
         model["broader_impact"] = broader_impact(neurips, answers, result.result(NEURIPS))
         model["checklist"] = checklist(neurips, answers)
     return model
+
+
+def contradictions(result: AssessmentResult) -> list[dict[str, Any]]:
+    """Answers that disagree (consistency rules and unsettled conflicts), for the executive summary."""
+    return [{"rule_id": c.rule_id, "kind": c.kind, "title": c.title, "explanation": c.explanation,
+             "resolve": c.resolve, "citation": c.citation, "message": c.message,
+             "sides": [{"questionnaire": s.questionnaire, "questionnaire_title": s.questionnaire_title,
+                        "question": s.question, "fact": s.fact, "prompt": s.prompt, "answer": s.answer}
+                       for s in c.sides]}
+            for c in result.contradictions]
 
 
 def _title(specs: list[Spec], qid: str) -> str:
