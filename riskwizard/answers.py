@@ -539,8 +539,8 @@ def answers_fingerprint(doc: AnswersDoc) -> str:
 
     content: dict[str, Any] = {qid: plain(_local(per_q)) for qid, per_q in sorted(doc.answers.items())}
     if doc.facts or doc.conflicts:  # shared facts (format 2) are part of the answers
-        content = {"answers": content, "facts": plain(doc.facts),
-                   "conflicts": {fid: [e.model_dump() for e in entries] for fid, entries in sorted(doc.conflicts.items())}}
+        conflicts = {fid: [e.model_dump() for e in entries] for fid, entries in sorted(doc.conflicts.items())}
+        content = {"answers": content, "facts": plain(doc.facts), "conflicts": conflicts}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
