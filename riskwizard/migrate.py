@@ -98,7 +98,7 @@ def _translate(questionnaire: str, key: str, answer: Any, rep: Any, question: An
         low, high = band
         old.kind = "check"
         old.check = lambda v, _facts: (low is None or v >= low) and (high is None or v < high)
-        old.reason = (f"{questionnaire} asked for a band ({_band_text(low, high)}); the shared fact "
+        old.reason = (f"{questionnaire} asked for a band, {_band_text(low, high)}; the shared fact "
                       f"`{question.id}` needs the number")
         return old
     if rep is not None and rep.product_with is not None:
@@ -115,7 +115,7 @@ def _translate(questionnaire: str, key: str, answer: Any, rep: Any, question: An
 
         old.kind = "check"
         old.check = product
-        old.reason = (f"{questionnaire} asked for a total ({value:g}); the shared facts now ask for "
+        old.reason = (f"{questionnaire} asked for a total ({_number(value)}); the shared facts now ask for "
                       f"`{question.id}` and `{other}`, whose product it should be")
         return old
     if rep is not None and rep.map:
@@ -243,10 +243,14 @@ def _merge_notes(notes: list[tuple[str, str]]) -> str:
 
 def _band_text(low: float | None, high: float | None) -> str:
     if low is None:
-        return f"below {high:,g}"
+        return f"below {_number(high)}"
     if high is None:
-        return f"{low:,g} or more"
-    return f"{low:,g} to {high:,g}"
+        return f"{_number(low)} or more"
+    return f"{_number(low)} to {_number(high)}"
+
+
+def _number(x: float | None) -> str:
+    return f"{int(x):,}" if x is not None and float(x).is_integer() else f"{x:,}"
 
 
 def _short(value: Any) -> str:
