@@ -265,11 +265,14 @@ def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--answers", is_flag=True, help="Print the schema of answers files instead.")
-def schema(answers: bool) -> None:
+@click.option("--facts", is_flag=True, help="Print the schema of the shared facts catalogue instead.")
+@click.option("--consistency", is_flag=True, help="Print the schema of the consistency rules instead.")
+def schema(answers: bool, facts: bool, consistency: bool) -> None:
     """Print the JSON Schema of the questionnaire format (for yaml-language-server)."""
-    from .schema import answers_schema, questionnaire_schema
+    from .schema import answers_schema, consistency_schema, facts_schema, questionnaire_schema
 
-    click.echo(json.dumps(answers_schema() if answers else questionnaire_schema(), indent=2))
+    chosen = answers_schema if answers else facts_schema if facts else consistency_schema if consistency else None
+    click.echo(json.dumps((chosen or questionnaire_schema)(), indent=2))
 
 
 @cli.command("list")
