@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .answers import AnswersDoc, load_answers, reconcile
 from .engine import AssessmentResult, evaluate_assessment
-from .errors import AnswersError, RiskwizardError
+from .errors import AnswersError, ErrorGroup, RiskwizardError
+from .facts import check_definitions
 from .loader import Spec, find_questionnaire
 from .yamlsafe import SourcedYaml
 
@@ -51,6 +52,9 @@ def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
                 named_at = f"; the answers file names this questionnaire at {where}" if where else ""
                 raise AnswersError(exc.message, exc.location, exc.fix + named_at) from None
             raise AnswersError(exc.message, where or exc.location, exc.fix) from None
+    clashes = check_definitions(specs)
+    if clashes:
+        raise ErrorGroup(clashes)
     if not specs:
         raise AnswersError("the answers file names no questionnaire",
                            src.where(("questionnaires",)) if src else None,
