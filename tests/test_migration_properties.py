@@ -75,7 +75,7 @@ def old_file(draw: Any) -> dict[str, Any]:
         # lean on the questions that became shared facts, so that duplicates meet often
         shared = [q for q in spec.questions() if q.id in _old_shared(qid)]
         others = [q for q in spec.questions() if q.id not in _old_shared(qid)]
-        picked = draw(st.lists(st.sampled_from(shared), unique_by=lambda q: q.id, max_size=len(shared))) if shared else []
+        picked = draw(st.lists(st.sampled_from(shared), unique_by=lambda q: q.id)) if shared else []
         picked += draw(st.lists(st.sampled_from(others), unique_by=lambda q: q.id, max_size=6))
         answers[qid] = {q.id: draw(old_answer(q)) for q in picked}
     stage = draw(st.sampled_from(["", "design", "development", "deployment"]))
@@ -91,7 +91,8 @@ def _write(tmp: Path, data: dict[str, Any]) -> Path:
         "format": "riskwizard-answers/1",
         "system": {"name": "generated"},
         "stage": data["stage"],
-        "questionnaires": [{"id": q, "version": OLD[q].version, "sha256": OLD[q].sha256} for q in data["questionnaires"]],
+        "questionnaires": [{"id": q, "version": OLD[q].version, "sha256": OLD[q].sha256}
+                           for q in data["questionnaires"]],
         "answers": data["answers"],
     }
     path = tmp / "old.yaml"
