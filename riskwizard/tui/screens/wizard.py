@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Tree
 
+from ...consistency import find_contradictions
 from ...engine import what_would_change
 from ...errors import RiskwizardError
 from ..session import Place, Session
@@ -57,6 +58,7 @@ class WizardScreen(Screen[None]):
         self._changes: list[Any] | None = None
         self.results_shown: bool | None = None  # None: automatic by width
         self._results_cache: dict[str, Any] = {}
+        self._contradictions: list[Any] = []  # answers that disagree across questionnaires, after each change
         self.ready = False  # set when mounted (tests and the benchmark wait for it)
 
     # ------------------------------------------------------------------ layout
@@ -262,6 +264,8 @@ class WizardScreen(Screen[None]):
         gone = before - after
         changed = self.place.spec.id if self.place is not None else None
         self._results_cache.pop(changed or "", None)
+        if self.place is not None and self.place.question.id in self.place.spec.fact_of:
+            self._results_cache.clear()  # a shared fact: every questionnaire that asks or reads it may change
         self.query_one(SidePanel).refresh_all(changed)
         self.refresh_results()
         view = self.question_view
@@ -333,10 +337,11 @@ class WizardScreen(Screen[None]):
         result = self.session.evaluate(spec)
         self._results_cache[spec.id] = result
         others = [self._cached_result(s) for s in self.session.specs if s.id != spec.id]
+        self._contradictions = find_contradictions(self.session.doc, self.session.specs)
         self._last_result = (result, others)
         self._changes = None
         dims = {d.id: d.max for d in spec.model.dimensions}
-        self.query_one(ResultsPanel).show(results_text(result, others, None, dims))
+        self.query_one(ResultsPanel).show(results_text(result, others, None, dims, self._contradictions))
         if result.tier is not None:
             if self._changes_timer is not None:
                 self._changes_timer.stop()
@@ -367,5 +372,5 @@ class WizardScreen(Screen[None]):
         result, others = self._last_result
         dims = {d.id: d.max for d in spec.model.dimensions}
         self._changes = changes
-        self.query_one(ResultsPanel).show(results_text(result, others, changes, dims))
+        self.query_one(ResultsPanel).show(results_text(result, others, changes, dims, self._contradictions))
 
