@@ -56,8 +56,14 @@ class QuestionnaireAnswers(MutableMapping[str, Any]):
         return store[k]
 
     def get(self, key: str, default: Any = None) -> Any:
-        store, k = self._store(key)
-        return store.get(k, default)
+        facts = self.facts
+        if facts is not None:
+            fid = self.aliases.get(key)
+            if fid is not None:
+                return facts.get(fid, default)
+            if key.startswith(FACT_KEY) and key[len(FACT_KEY):] in self.reads:
+                return facts.get(key[len(FACT_KEY):], default)
+        return self.local.get(key, default)
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .answermap import FACT_KEY
+from .answermap import FACT_KEY, QuestionnaireAnswers
 from .answers import Answer, AnswersDoc
 from .calc import run_calculator
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
@@ -196,17 +196,24 @@ class AnswerView:
         self._visible: dict[str, bool] = {}
         self._sections: dict[str, bool] = {}
         self._derived: dict[str, float] | None = None
+        self._raw: dict[str, tuple[str, Any]] = {}  # a view lives until the answers change
         self.scores: dict[str, float] = {}
 
     def raw_status(self, qid: str) -> tuple[str, Any]:
+        known = self._raw.get(qid)
+        if known is not None:
+            return known
         answer = self.answers.get(qid)
         if answer is None:
-            return MISSING, None
-        if answer.unknown:
-            return UNKNOWN, None
-        if not answer.is_answered:
-            return MISSING, None  # includes blank text: it stays an open question
-        return ANSWERED, answer.value
+            found: tuple[str, Any] = (MISSING, None)
+        elif answer.unknown:
+            found = (UNKNOWN, None)
+        elif not answer.is_answered:
+            found = (MISSING, None)  # includes blank text: it stays an open question
+        else:
+            found = (ANSWERED, answer.value)
+        self._raw[qid] = found
+        return found
 
     def status(self, qid: str) -> tuple[str, Any]:
         if not self.is_visible(qid):
@@ -305,8 +312,44 @@ def format_raw(question: Any, value: Any) -> str:
 # --------------------------------------------------------------------------- evaluation
 
 
-def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
-    view = AnswerView(spec, answers)
+def evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = None) -> QuestionnaireResult:
+    """Score one questionnaire. ``view`` is a fresh AnswerView of these answers, to share with others.
+
+    The answers of an open document (a :class:`QuestionnaireAnswers`) are scored again only when
+    something the questionnaire reads has changed since its last result: after a keypress every
+    questionnaire of the assessment is up to date, and only those whose answers or shared facts
+    changed cost anything. Treat the result as read-only.
+    """
+    if isinstance(answers, QuestionnaireAnswers):
+        key = _signature(answers)
+        memo = _MEMO.get(spec.id)
+        if memo is not None and memo[0] is spec and memo[1] == key:
+            return memo[2]
+        result = _evaluate(spec, answers, view)
+        _MEMO[spec.id] = (spec, key, result)
+        return result
+    return _evaluate(spec, answers, view)
+
+
+# questionnaire id -> (spec, signature of its answers, result): the last result of each questionnaire
+_MEMO: dict[str, tuple[Spec, tuple[Any, ...], QuestionnaireResult]] = {}
+
+
+def _signature(answers: QuestionnaireAnswers) -> tuple[Any, ...]:
+    """What a questionnaire's result depends on: every answer it can read (values and "don't know")."""
+    return tuple((k, a.unknown, _frozen(a.value)) for k, a in answers.items())
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
+
+
+def _evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = None) -> QuestionnaireResult:
+    view = view if view is not None else AnswerView(spec, answers)
     model = spec.model
     fired_plain: list[Any] = []
     scores: dict[str, float] = {d.id: 0.0 for d in model.dimensions}
@@ -443,8 +486,9 @@ def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
     from .consistency import find_contradictions
 
     doc.bind(specs)
-    result = AssessmentResult([evaluate(s, doc.answers_for(s.id)) for s in specs])
-    result.contradictions = find_contradictions(doc, specs)
+    views = {s.id: AnswerView(s, doc.answers_for(s.id)) for s in specs}
+    result = AssessmentResult([evaluate(s, views[s.id].answers, views[s.id]) for s in specs])
+    result.contradictions = find_contradictions(doc, specs, views)
     return result
 
 
