@@ -224,3 +224,41 @@ def test_score_and_check_show_contradictions(tmp_path: Path) -> None:
     allowed = _rw("check", str(path), "--allow-open", "--fail-on", "critical", "--allow-inconsistent", cwd=tmp_path)
     assert allowed.returncode == 0, allowed.stdout
     assert "contradiction notified_but_no_review" in allowed.stdout  # still listed
+
+
+def test_every_report_shows_the_contradictions_first(tmp_path: Path) -> None:
+    """The executive summary of each format counts the contradictions as the engine does and names both answers."""
+    from pypdf import PdfReader
+
+    from riskwizard.reports import export_file
+
+    answers, facts, _ = CASES["notified_but_no_review"]
+    doc = _doc(answers, facts)
+    more = CASES["personal_data_without_people"]
+    for qn, per_q in more[0].items():
+        for qid, value in per_q.items():
+            doc.answers_for(qn)[qid] = Answer(value=value)
+    doc.facts["personal_data"] = Answer(value="yes")
+    path = tmp_path / "a.yaml"
+    AnswerStore(path).save(doc)
+    found = evaluate_assessment(doc, SPECS).contradictions
+    assert len(found) == 2
+    export_file(path, "md", tmp_path / "r.md")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    summary = md[md.index("## Executive summary"):]
+    assert summary.index("### Contradictions between answers") < summary.index("### Top findings")
+    assert f"{len(found)} pairs of answers cannot both be true" in summary
+    assert "Yes; people are told, given reasons and can ask for human review" in summary
+    export_file(path, "html", tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert f"{len(found)} pairs of answers cannot both be true" in html
+    assert html.index("Contradictions between answers") < html.index("<h2>Findings</h2>")
+    export_file(path, "tex", tmp_path / "r.tex")
+    tex = (tmp_path / "r.tex").read_text(encoding="utf-8")
+    assert f"% riskwizard: {len(found)} pair(s) of answers contradict each other" in tex
+    export_file(path, "json", tmp_path / "r.json")
+    model = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [c["rule_id"] for c in model["summary"]["contradictions"]] == [c.rule_id for c in found]
+    export_file(path, "pdf", tmp_path / "r.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages[:4])
+    assert "Contradictions between answers" in text and "cannot both be true" in text

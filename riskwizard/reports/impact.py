@@ -246,7 +246,11 @@ def _energy(r: _Reader, result: Any) -> str | None:
                 "estimated.")
     where = f" in {region}" if region else ""
     on = f" on {gpu}" if gpu else ""
-    used = f"about {hours:,.6g} GPU-hours{on}{where}" if isinstance(hours, int | float) else "the reported compute"
+    count = r.get("gpu_count", record=False)
+    total = hours * count if isinstance(hours, int | float) and isinstance(count, int | float) else hours
+    device = "CPU" if r.get("gpu_type", record=False) == "cpu" else "GPU"  # the unit follows the accelerator
+    used = (f"about {total:,.6g} {device}-hours{on}{where}" if isinstance(total, int | float)
+            else "the reported compute")
     return (f"Training used {used}, an estimated {kwh:,.0f} kWh of electricity and {co2:,.0f} kg CO2eq of "
             f"emissions. Method: {ENERGY_SOURCE}.")
 

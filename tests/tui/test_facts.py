@@ -30,7 +30,7 @@ async def test_a_fact_answered_in_one_questionnaire_is_answered_in_the_other(tmp
     app = RiskwizardApp(path, [])
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        assert isinstance(screen, WizardScreen)
+        assert isinstance(screen, WizardScreen), (app._open_problem, screen)
         await wait_for(pilot, lambda: screen.ready)
         await screen.jump_to("research-ethics", "decisions_people")
         await pilot.pause()
