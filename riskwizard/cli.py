@@ -403,6 +403,10 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
 
 
 def _register_optional() -> None:
+    from .cli_formats import import_card, serve
+
+    cli.add_command(import_card)
+    cli.add_command(serve)
     try:
         from .reports.cli import export
     except ImportError:  # reports not installed in this build

@@ -95,7 +95,7 @@ def compile_rules(specs: list[Any], path: str | Path | None = None) -> tuple[lis
         named = frozenset(_named_questionnaires(rule.when, set()))
         if not named <= set(by_id):
             continue
-        scope = Scope(questions, derived, set(), False, f"consistency rule `{rule.id}`", facts)
+        scope = Scope(questions, derived, set(), False, f"consistency rule `{rule.id}`", facts=facts)
         try:
             condition = compile_condition(rule.when, ("rules", i, "when"), scope, src)
         except ErrorGroup as exc:

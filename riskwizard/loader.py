@@ -24,7 +24,7 @@ from .calc import CALCULATORS
 from .conditions import Condition, Leaf, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .facts import FactDef, fact_registry, load_catalogue, resolve_entry
-from .models import FactInput, FactRef, Questionnaire, Replacement
+from .models import FactInput, FactRef, Questionnaire, Replacement, ScoreInput
 from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
 
 
@@ -42,6 +42,8 @@ class Spec:
     section_of: dict[str, str] = field(default_factory=dict)
     # rules whose condition reads a score: evaluated after the rules that add to the scores
     late_rules: frozenset[str] = frozenset()
+    # derived values with an input from a dimension: computed once the scores are summed
+    score_derived: frozenset[str] = frozenset()
     # shared facts: local question id -> fact id for the facts this questionnaire asks, and back
     fact_of: dict[str, str] = field(default_factory=dict)
     local_of: dict[str, str] = field(default_factory=dict)
@@ -50,6 +52,7 @@ class Spec:
     # answers of older questions that move when a file is upgraded: old id -> (question id here, how)
     lift: dict[str, tuple[str, Replacement | None]] = field(default_factory=dict)
     applies_when: Condition | None = None
+
     @property
     def id(self) -> str:
         return self.model.id
@@ -62,12 +65,16 @@ class Spec:
         return self.model.questions()
 
     def question(self, qid: str) -> Any:
-        return self.model.question(qid)
+        """The question with this id (KeyError if none); a dict look-up, as rule evidence asks often."""
+        by_id = self.__dict__.get("_questions_by_id")
+        if by_id is None:
+            by_id = self.__dict__["_questions_by_id"] = {q.id: q for q in self.model.questions()}
+        return by_id[qid]
 
     def fact_question(self, fact_id: str) -> Any:
         """The definition of a shared fact (asked here or not)."""
         local = self.local_of.get(fact_id)
-        return self.model.question(local) if local is not None else self.fact_defs[fact_id].question
+        return self.question(local) if local is not None else self.fact_defs[fact_id].question
 
 
 def load_questionnaire(path: str | Path) -> Spec:
@@ -248,9 +255,10 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
     levels = {lvl.id for lvl in model.outcome.levels} if model.outcome else set()
     facts = {fid: d.question for fid, d in spec.fact_defs.items()}
     derived_outputs = _check_derived(model, questions, src, errors, facts)
+    spec.score_derived = frozenset(d.id for d in model.derived if d.reads_scores())
 
     def scope(what: str, allow_scores: bool = False) -> Scope:
-        return Scope(questions, derived_outputs, dims, allow_scores, what, facts)
+        return Scope(questions, derived_outputs, dims, allow_scores, what, spec.score_derived, facts=facts)
 
     def attempt(fn: Any) -> Any:
         try:
@@ -290,7 +298,7 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
             r.when, (*rloc, "when"), scope(f"rule `{r.id}`", a), src))
         if cond is not None:
             spec.rule_when[rule.id] = cond
-    spec.late_rules = frozenset(rid for rid, cond in spec.rule_when.items() if cond.uses_scores())
+    spec.late_rules = frozenset(rid for rid, cond in spec.rule_when.items() if cond.uses_scores(spec.score_derived))
     for oi, ob in enumerate(model.obligations):
         for t in ob.tiers:
             if t not in levels:
@@ -304,7 +312,7 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
         )
     if model.applies_when is not None:
         spec.applies_when = attempt(lambda: compile_condition(
-            model.applies_when, ("applies_when",), Scope({}, set(), set(), False, "applies_when", facts), src))
+            model.applies_when, ("applies_when",), Scope({}, set(), set(), False, "applies_when", facts=facts), src))
     _check_lift(spec, src, errors)
     _check_units(spec, src, errors, facts)
     conditions = [*spec.question_when.values(), *spec.section_when.values(), *spec.rule_when.values(),
@@ -400,9 +408,24 @@ def _check_units(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError], fa
                                       f"use options of `{name}`"))
 
 
+def _check_score_input(derived_id: str, name: str, ref: ScoreInput, kinds: tuple[str, ...],
+                       dims: dict[str, Any], where: Location, errors: list[RiskwizardError]) -> None:
+    dim = dims.get(ref.dimension)
+    if "number" not in kinds:
+        errors.append(SchemaError(f"input `{name}` of `{derived_id}` takes a {' or '.join(kinds)} question, "
+                                  "not a dimension", where, "point it at a question of that type"))
+    elif dim is None:
+        errors.append(SchemaError(f"input `{name}` of `{derived_id}` names unknown dimension `{ref.dimension}`",
+                                  where, f"declare it under `dimensions:` or use one of: {', '.join(sorted(dims))}"))
+    elif ref.max is not None and dim.max is None:
+        errors.append(SchemaError(f"input `{name}` of `{derived_id}` reads the max of `{ref.dimension}`, "
+                                  "which declares none", where, f"add `max:` to dimension `{ref.dimension}`"))
+
+
 def _check_derived(model: Questionnaire, questions: dict[str, Any], src: SourcedYaml,
                    errors: list[RiskwizardError], facts: dict[str, Any]) -> set[str]:
     outputs: set[str] = set()
+    dims = {dim.id: dim for dim in model.dimensions}
     for di, d in enumerate(model.derived):
         loc = ("derived", di)
         calc = CALCULATORS.get(d.fn)
@@ -416,6 +439,9 @@ def _check_derived(model: Questionnaire, questions: dict[str, Any], src: Sourced
                 errors.append(SchemaError(f"calculator `{d.fn}` has no input `{name}`",
                                           src.where((*loc, "inputs", name)),
                                           f"inputs are: {', '.join(calc.inputs)}"))
+                continue
+            if isinstance(qid, ScoreInput):
+                _check_score_input(d.id, name, qid, ispec.kinds, dims, src.where((*loc, "inputs", name)), errors)
                 continue
             q = facts.get(qid.fact) if isinstance(qid, FactInput) else questions.get(qid)
             if isinstance(qid, FactInput):

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import RiskwizardError
-from . import EXTENSIONS, FORMATS
+from . import EXTENSIONS, FORMATS, get_format
 
 
 @click.command("export")
@@ -25,7 +25,7 @@ from . import EXTENSIONS, FORMATS
 @click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes when exporting a folder.")
 def export(source: Path, fmt: str, out: Path | None, template_dir: Path | None, processes: int) -> None:
-    """Export SOURCE (an answers file or a folder of them) as pdf, html, md, tex or json."""
+    """Export SOURCE (an answers file or a folder of them) in one of the formats (see -f)."""
     try:
         if source.is_dir():
             _export_folder(source, fmt, out or source / "reports", template_dir, processes)
@@ -42,7 +42,7 @@ def _export_one(source: Path, fmt: str, out: Path, template_dir: Path | None) ->
     if not source.exists():
         raise click.UsageError(f"{source}: no such file or folder")
     if out.is_dir():
-        out = out / (source.stem + EXTENSIONS[fmt])
+        out = out / get_format(fmt).output_name(source.stem)
     report = export_file(source, fmt, out, template_dir)
     for warning in report.warnings:
         click.echo(f"{source}: warning: {warning}", err=True)
