@@ -14,9 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
-
 FACT_KEY = "fact:"
 
 
@@ -104,22 +101,3 @@ class QuestionnaireAnswers(MutableMapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"QuestionnaireAnswers({self.local!r}, facts={sorted(self.aliases.values())})"
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        from .answers import Answer  # local: answers imports this module
-
-        inner = handler.generate_schema(dict[str, Answer])
-
-        def build(value: dict[str, Any]) -> QuestionnaireAnswers:
-            return cls(value)
-
-        def dump(value: Any) -> dict[str, Any]:
-            return value.local if isinstance(value, QuestionnaireAnswers) else dict(value)
-
-        from_dict = core_schema.no_info_after_validator_function(build, inner)
-        return core_schema.json_or_python_schema(
-            json_schema=from_dict,
-            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_dict]),
-            serialization=core_schema.plain_serializer_function_ser_schema(dump, return_schema=inner),
-        )

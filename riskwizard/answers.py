@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import AfterValidator, Field, PlainSerializer, PrivateAttr, ValidationError
 
 from .answermap import QuestionnaireAnswers
+from .answervalues import Answer, ConflictValue, Orphan, _Model, check_value
 from .errors import AnswersError, ErrorGroup, RiskwizardError, display_path
 from .models import PlainText
 from .safefile import FileLock, leftover_temps, remove_file, restore_from, write_file
@@ -39,33 +39,6 @@ HEADER = (
     "# riskwizard answers file (edit with care; `riskwizard validate` checks it).\n"
     "# `unknown: true` means \"don't know\". In group rows, a field set to null means \"don't know\".\n"
 )
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class Answer(_Model):
-    value: Any = None
-    unknown: bool = False
-    note: PlainText = ""
-    updated: PlainText = ""
-
-    @property
-    def is_answered(self) -> bool:
-        """A real answer: not "don't know", not empty, and not blank text."""
-        if self.unknown or self.value is None:
-            return False
-        return not (isinstance(self.value, str) and not self.value.strip())
-
-
-class Orphan(_Model):
-    value: Any = None
-    unknown: bool = False
-    note: PlainText = ""
-    updated: PlainText = ""
-    reason: PlainText = ""
-    questionnaire_version: PlainText = ""
 
 
 class QuestionnaireRef(_Model):
@@ -102,17 +75,16 @@ class Position(_Model):
     question: PlainText = ""
 
 
-class ConflictValue(_Model):
-    """One of several old answers to a fact that disagreed when the file was upgraded (kept as given)."""
+def _local_answers(value: Any) -> dict[str, Answer]:
+    return value.local if isinstance(value, QuestionnaireAnswers) else dict(value)
 
-    questionnaire: PlainText = ""  # empty: the value the fact held before
-    question: PlainText = ""
-    value: Any = None
-    unknown: bool = False
-    note: PlainText = ""
-    updated: PlainText = ""
-    fact_value: Any = None  # the old value in the fact's terms, where it translates to one
-    reason: PlainText = ""
+
+# One questionnaire's answers: read as a plain mapping, kept as QuestionnaireAnswers (which routes the
+# questions that ask a shared fact to `facts`), written back as its own answers only.
+QuestionnaireAnswersField = Annotated[
+    dict[str, Answer], AfterValidator(QuestionnaireAnswers),
+    PlainSerializer(_local_answers, return_type=dict[str, Answer]),
+]
 
 
 class AnswersDoc(_Model):
@@ -123,7 +95,7 @@ class AnswersDoc(_Model):
     updated: PlainText = ""
     questionnaires: list[QuestionnaireRef] = Field(default_factory=list)
     facts: dict[str, Answer] = Field(default_factory=dict)
-    answers: dict[str, QuestionnaireAnswers] = Field(default_factory=dict)
+    answers: dict[str, QuestionnaireAnswersField] = Field(default_factory=dict)
     conflicts: dict[str, list[ConflictValue]] = Field(default_factory=dict)
     orphaned: dict[str, dict[str, Orphan]] = Field(default_factory=dict)
     review: Review = Field(default_factory=Review)
@@ -171,46 +143,6 @@ def now_iso() -> str:
 # --------------------------------------------------------------------------- values
 
 
-def check_value(question: Any, value: Any) -> tuple[Any, str]:
-    """Validate and normalise an answer value for a question; returns (value, problem)."""
-    qtype = question.type
-    if qtype == "group":
-        return _check_rows(question, value)
-    if qtype in ("single", "yesno"):
-        allowed = [o.value for o in question.options] if qtype == "single" else ["yes", "no"]
-        if type(value) is not str or value not in allowed:
-            return value, f"`{_short(value)}` is not one of: {', '.join(allowed)}"
-        return value, ""
-    if qtype == "multi":
-        allowed = [o.value for o in question.options]
-        if not isinstance(value, list) or any(type(v) is not str for v in value):
-            return value, "expected a list of options"
-        bad = [v for v in value if v not in allowed]
-        if bad:
-            return value, f"{bad} not among the options: {', '.join(allowed)}"
-        if len(set(value)) != len(value):
-            return value, "an option is listed twice"
-        return [v for v in allowed if v in value], ""
-    if qtype == "text":
-        if type(value) is not str:
-            return value, "expected text (quote it)"
-        if len(value) > question.max_length:
-            return value, f"text is {len(value)} characters; the limit is {question.max_length}"
-        return value, ""
-    # number / percent
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value, f"expected a number, got `{_short(value)}`"
-    if isinstance(value, float) and not math.isfinite(value):
-        return value, "expected a finite number"
-    if question.integer and value != int(value):
-        return value, "expected a whole number"
-    if question.min is not None and value < question.min:
-        return value, f"{value} is below the minimum {question.min:g}"
-    if question.max is not None and value > question.max:
-        return value, f"{value} is above the maximum {question.max:g}"
-    return (int(value) if question.integer else value), ""
-
-
 def record_answer(doc: AnswersDoc, questionnaire_id: str, question: Any, value: Any = None,
                   unknown: bool = False, note: str | None = None) -> Answer:
     """Set (or clear, with value None and unknown False) one answer, validated and time-stamped.
@@ -235,35 +167,6 @@ def record_answer(doc: AnswersDoc, questionnaire_id: str, question: Any, value: 
     if fact is not None and (value is not None or unknown):
         doc.conflicts.pop(fact, None)  # the user has picked: the conflict is settled
     return answer
-
-
-def _check_rows(question: Any, value: Any) -> tuple[Any, str]:
-    if not isinstance(value, list) or any(not isinstance(r, dict) for r in value):
-        return value, "expected a list of rows (each a mapping of field: value)"
-    if len(value) > question.max_rows:
-        return value, f"{len(value)} rows; at most {question.max_rows} are allowed"
-    fields = {f.id: f for f in question.fields}
-    rows = []
-    for i, row in enumerate(value, 1):
-        clean: dict[str, Any] = {}
-        for key, v in row.items():
-            field = fields.get(key)
-            if field is None:
-                return value, f"row {i}: unknown field `{key}` (fields: {', '.join(fields)})"
-            if v is None:
-                clean[key] = None
-                continue
-            norm, problem = check_value(field, v)
-            if problem:
-                return value, f"row {i}, `{key}`: {problem}"
-            clean[key] = norm
-        rows.append(clean)
-    return rows, ""
-
-
-def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
@@ -646,12 +549,40 @@ class AnswerStore:
         return target
 
     def _keep_old_format(self, doc: AnswersDoc) -> None:
-        """A file read in format 1 keeps a backup of its old content before its first save (see migrate)."""
-        from .migrate import keep_backup
-
+        """A file read in format 1 keeps a backup of its old content before its first save."""
         notice = keep_backup(doc, self.path)
         if notice:
             self.notices.append(notice)
+
+
+def backup_path(path: Path) -> Path:
+    """A free name for the backup of a format-1 file: NAME.v1.bak, NAME.v1-2.bak, ..."""
+    candidate = path.with_name(f"{path.name}.v1.bak")
+    n = 2
+    while os.path.lexists(candidate):
+        candidate = path.with_name(f"{path.name}.v1-{n}.bak")
+        n += 1
+    return candidate
+
+
+def keep_backup(doc: AnswersDoc, path: Path) -> str:
+    """Before the first save of a file read in format 1: copy the old file beside it (never over a file)."""
+    from .safefile import DiskError, read_input
+
+    if not doc.upgraded_from or getattr(doc, "_backup_done", False) or not path.exists():
+        return ""
+    data = read_input(path, MAX_ANSWERS_BYTES)
+    while True:
+        target = backup_path(path)
+        try:
+            write_file(target, data, new=True)
+            break
+        except DiskError:
+            if not target.exists():
+                raise
+    doc._backup_done = True
+    return (f"{display_path(path)} was in the format of riskwizard 1 and is now upgraded (shared facts); "
+            f"the old file is kept as {display_path(target)}")
 
 
 def _relative_spec_path(spec_path: str, answers_path: Path | None, bundled: Path) -> str:

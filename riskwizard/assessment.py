@@ -9,7 +9,7 @@ from .answers import AnswersDoc, load_answers, reconcile
 from .engine import AssessmentResult, evaluate_assessment
 from .errors import AnswersError, ErrorGroup, RiskwizardError
 from .facts import check_definitions
-from .loader import Spec, find_questionnaire
+from .loader import Spec, find_questionnaire, load_catalogue
 from .yamlsafe import SourcedYaml
 
 
@@ -52,7 +52,7 @@ def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
                 named_at = f"; the answers file names this questionnaire at {where}" if where else ""
                 raise AnswersError(exc.message, exc.location, exc.fix + named_at) from None
             raise AnswersError(exc.message, where or exc.location, exc.fix) from None
-    clashes = check_definitions(specs)
+    clashes = check_definitions(specs, load_catalogue().facts)
     if clashes:
         raise ErrorGroup(clashes)
     if not specs:

@@ -337,7 +337,7 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
 def migrate(ctx: click.Context, answers: Path, dry_run: bool) -> None:
     """Bring ANSWERS to the current layout (shared facts); a file of format 1 keeps a backup."""
     from .answers import AnswerStore
-    from .migrate import plan_migration
+    from .upgrade import plan_migration
 
     if dry_run:
         plan, _ = plan_migration(answers, _search_dirs(ctx))

@@ -19,11 +19,42 @@ from pydantic import ValidationError
 
 from .answermap import FACT_KEY
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf, Scope, compile_condition
-from .engine import AnswerView, Contradiction, ContradictionSide, format_raw, format_value
 from .errors import ErrorGroup, RiskwizardError, SchemaError
 from .models import ConsistencyRules
+from .views import AnswerView, format_raw, format_value
 
 RULES_FILE = Path("shared") / "consistency.yaml"
+
+
+@dataclass
+class ContradictionSide:
+    """One of the answers that disagree: where it was given, the question and the answer in words."""
+
+    questionnaire: str  # questionnaire id ("" for a shared fact read from the facts store)
+    questionnaire_title: str
+    question: str  # question id inside the questionnaire, or the fact id
+    fact: str  # the shared fact id, if the answer is a fact ("" otherwise)
+    prompt: str
+    answer: str
+
+
+@dataclass
+class Contradiction:
+    """Two (or more) answers that cannot both be true, or old answers that disagreed when merged."""
+
+    rule_id: str
+    kind: str  # "rule": a consistency rule fired; "conflict": old duplicate answers to be settled
+    title: str
+    explanation: str
+    resolve: str
+    citation: str
+    sides: list[ContradictionSide]
+
+    @property
+    def message(self) -> str:
+        """One line naming both questions and both answers."""
+        parts = [f"{s.questionnaire_title or 'shared fact'}: \u201c{s.prompt}\u201d = {s.answer}" for s in self.sides]
+        return f"{self.title}: " + "; but ".join(parts)
 
 
 @dataclass(frozen=True)

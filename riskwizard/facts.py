@@ -11,15 +11,12 @@ files. The answer to a fact is stored once, under ``facts:`` in the answers file
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from .errors import ErrorGroup, Location, SchemaError, display_path
-from .models import FactCatalogue, FactRef
-from .yamlsafe import SourcedYaml, load_yaml_file
+from .errors import ErrorGroup, Location, SchemaError
+from .models import FactRef
+from .yamlsafe import SourcedYaml
 
 CATALOGUE_FILE = Path("shared") / "facts.yaml"
 
@@ -42,51 +39,6 @@ class Catalogue:
 
     def question(self, fact_id: str) -> Any:
         return self.facts[fact_id].question
-
-
-def catalogue_path() -> Path:
-    from .loader import bundled_dir
-
-    return bundled_dir() / CATALOGUE_FILE
-
-
-def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """The bundled catalogue (cached while the file is unchanged), or the one at ``path``."""
-    p = Path(path) if path is not None else catalogue_path()
-    try:
-        st = p.stat()
-    except OSError:
-        raise SchemaError("the shared facts catalogue is missing", Location(display_path(p)),
-                          "reinstall riskwizard (questionnaires/shared/facts.yaml is part of the package)") from None
-    return _load_catalogue(str(p), st.st_mtime_ns, st.st_size)
-
-
-@lru_cache(maxsize=8)
-def _load_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
-    from .loader import pydantic_errors
-
-    src = load_yaml_file(Path(path))
-    if not isinstance(src.data, dict):
-        raise SchemaError("the facts catalogue must be a mapping with version, title, sources, facts",
-                          src.where(()), "start the file with `version: \"1.0.0\"`")
-    try:
-        model = FactCatalogue.model_validate(src.data)
-    except ValidationError as exc:
-        raise ErrorGroup(pydantic_errors(exc, src, "facts catalogue")) from None
-    facts = {q.id: FactDef(q, src.path, src.where(("facts", i, "id"))) for i, q in enumerate(model.facts)}
-    errors = []
-    for i, q in enumerate(model.facts):
-        unit_by = getattr(q, "unit_by", None)
-        if unit_by is None:
-            continue
-        ref = facts.get(unit_by.fact or "")
-        bad = set(unit_by.units) - {o.value for o in getattr(ref.question, "options", ())} if ref else set()
-        if ref is None or ref.question.type != "single" or bad:
-            errors.append(SchemaError(f"fact `{q.id}`: `unit_by` must name a single-choice fact and its options",
-                                      src.where(("facts", i, "unit_by")), "use `unit_by: {fact: ID, units: {...}}`"))
-    if errors:
-        raise ErrorGroup(errors)
-    return Catalogue(model.version, model.title, src.path, facts)
 
 
 def same_definition(a: Any, b: Any) -> bool:
@@ -132,11 +84,13 @@ def resolve_entry(ref: FactRef, registry: dict[str, FactDef], where: Location) -
     return base.model_copy(update=update)
 
 
-def check_definitions(specs: list[Any]) -> list[SchemaError]:
-    """Two questionnaires of one assessment that define one fact differently: an error naming both files."""
+def check_definitions(specs: list[Any], bundled: dict[str, FactDef]) -> list[SchemaError]:
+    """Two questionnaires of one assessment that define one fact differently: an error naming both files.
+
+    ``bundled`` is the catalogue's facts (``loader.load_catalogue().facts``), which every file may use.
+    """
     seen: dict[str, tuple[Any, str]] = {}
     problems: list[SchemaError] = []
-    bundled = load_catalogue().facts
     for spec in specs:
         for fid, fdef in spec.fact_defs.items():
             if bundled.get(fid) is fdef:

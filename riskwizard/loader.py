@@ -23,9 +23,9 @@ from . import yamlcache
 from .calc import CALCULATORS
 from .conditions import Condition, Leaf, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
-from .facts import FactDef, fact_registry, load_catalogue, resolve_entry
-from .models import FactInput, FactRef, Questionnaire, Replacement, ScoreInput
-from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
+from .facts import CATALOGUE_FILE, Catalogue, FactDef, fact_registry, resolve_entry
+from .models import FactCatalogue, FactInput, FactRef, Questionnaire, Replacement, ScoreInput
+from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_file, load_yaml_text, read_bytes
 
 
 @dataclass
@@ -599,6 +599,50 @@ class _FixedLookup:
 
     def score(self, dimension: str) -> float:
         return 0.0
+
+
+# --------------------------------------------------------------------------- the shared facts catalogue
+
+
+def catalogue_path() -> Path:
+    return bundled_dir() / CATALOGUE_FILE
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """The bundled catalogue (cached while the file is unchanged), or the one at ``path``."""
+    p = Path(path) if path is not None else catalogue_path()
+    try:
+        st = p.stat()
+    except OSError:
+        raise SchemaError("the shared facts catalogue is missing", Location(display_path(p)),
+                          "reinstall riskwizard (questionnaires/shared/facts.yaml is part of the package)") from None
+    return _load_catalogue(str(p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
+    src = load_yaml_file(Path(path))
+    if not isinstance(src.data, dict):
+        raise SchemaError("the facts catalogue must be a mapping with version, title, sources, facts",
+                          src.where(()), "start the file with `version: \"1.0.0\"`")
+    try:
+        model = FactCatalogue.model_validate(src.data)
+    except ValidationError as exc:
+        raise ErrorGroup(pydantic_errors(exc, src, "facts catalogue")) from None
+    facts = {q.id: FactDef(q, src.path, src.where(("facts", i, "id"))) for i, q in enumerate(model.facts)}
+    errors = []
+    for i, q in enumerate(model.facts):
+        unit_by = getattr(q, "unit_by", None)
+        if unit_by is None:
+            continue
+        ref = facts.get(unit_by.fact or "")
+        bad = set(unit_by.units) - {o.value for o in getattr(ref.question, "options", ())} if ref else set()
+        if ref is None or ref.question.type != "single" or bad:
+            errors.append(SchemaError(f"fact `{q.id}`: `unit_by` must name a single-choice fact and its options",
+                                      src.where(("facts", i, "unit_by")), "use `unit_by: {fact: ID, units: {...}}`"))
+    if errors:
+        raise ErrorGroup(errors)
+    return Catalogue(model.version, model.title, src.path, facts)
 
 
 # --------------------------------------------------------------------------- finding files

@@ -13,15 +13,12 @@ writes a backup of the old file next to it (``NAME.v1.bak``, never replacing an 
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .answermap import QuestionnaireAnswers
-from .errors import display_path
 
 _REL_TOLERANCE = 1e-9
 
@@ -41,7 +38,7 @@ class _Old:
 
 def lift_facts(doc: Any, specs: list[Any]) -> list[str]:
     """Move answers of fact questions (and of replaced questions) to their new place; returns notices."""
-    from .answers import Orphan
+    from .answervalues import Orphan
 
     notices: list[str] = []
     pending: dict[str, list[_Old]] = {}
@@ -81,7 +78,7 @@ def lift_facts(doc: Any, specs: list[Any]) -> list[str]:
 
 
 def _translate(questionnaire: str, key: str, answer: Any, rep: Any, question: Any) -> _Old:
-    from .answers import check_value
+    from .answervalues import check_value
 
     old = _Old(questionnaire, key, answer, "value")
     if answer.unknown:
@@ -153,7 +150,7 @@ def _invalid(old: _Old, reason: str) -> _Old:
 
 def _settle(doc: Any, fid: str, olds: list[_Old], question: Any) -> list[str]:
     """One fact and the old answers that belong to it: agree -> one fact, disagree -> conflict."""
-    from .answers import Answer, ConflictValue, Orphan
+    from .answervalues import Answer, ConflictValue, Orphan
 
     notices: list[str] = []
     keep: list[_Old] = []
@@ -213,7 +210,7 @@ def _settle(doc: Any, fid: str, olds: list[_Old], question: Any) -> list[str]:
 
 
 def _conflict_entry(old: _Old) -> Any:
-    from .answers import ConflictValue
+    from .answervalues import ConflictValue
 
     a = old.answer
     return ConflictValue(questionnaire=old.questionnaire, question=old.question, value=a.value, unknown=a.unknown,
@@ -265,84 +262,3 @@ def _free_key(existing: dict[str, Any], key: str) -> str:
     while f"{key}__{n}" in existing:
         n += 1
     return f"{key}__{n}"
-
-
-# --------------------------------------------------------------------------- files
-
-
-def backup_path(path: Path) -> Path:
-    """A free name for the backup of a format-1 file: NAME.v1.bak, NAME.v1-2.bak, ..."""
-    candidate = path.with_name(f"{path.name}.v1.bak")
-    n = 2
-    import os
-
-    while os.path.lexists(candidate):
-        candidate = path.with_name(f"{path.name}.v1-{n}.bak")
-        n += 1
-    return candidate
-
-
-def keep_backup(doc: Any, path: Path) -> str:
-    """Before the first save of a file read in format 1: copy the old file beside it (never over a file)."""
-    from .safefile import DiskError, read_input, write_file
-
-    if not doc.upgraded_from or getattr(doc, "_backup_done", False) or not path.exists():
-        return ""
-    from .answers import MAX_ANSWERS_BYTES
-
-    data = read_input(path, MAX_ANSWERS_BYTES)
-    while True:
-        target = backup_path(path)
-        try:
-            write_file(target, data, new=True)
-            break
-        except DiskError:
-            if not target.exists():
-                raise
-    doc._backup_done = True
-    return (f"{display_path(path)} was in the format of riskwizard 1 and is now upgraded (shared facts); "
-            f"the old file is kept as {display_path(target)}")
-
-
-def migration_diff(old_text: str, new_text: str, name: str) -> str:
-    lines = difflib.unified_diff(old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                                 fromfile=f"{name} (before)", tofile=f"{name} (after)")
-    return "".join(lines)
-
-
-@dataclass
-class Migration:
-    """What opening a file in the current layout changes: the text before and after, and why."""
-
-    path: Path
-    before: str
-    after: str
-    notices: list[str]
-    upgraded_from: str
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after
-
-    def diff(self) -> str:
-        return migration_diff(self.before, self.after, display_path(self.path))
-
-
-def plan_migration(path: str | Path, search: list[Path] | None = None, store: Any = None) -> tuple[Migration, Any]:
-    """Read a file and bring it to the current layout in memory; returns the plan and the document.
-
-    Nothing is written. ``store`` is the caller's (locked) AnswerStore, so that a save afterwards
-    notices if another program changed the file in between.
-    """
-    from .answers import MAX_ANSWERS_BYTES, AnswerStore, dump_answers
-    from .assessment import open_assessment
-    from .safefile import read_input
-
-    p = Path(path)
-    store = store if store is not None else AnswerStore(p)
-    loaded = store.load()
-    before = read_input(p, MAX_ANSWERS_BYTES).decode("utf-8", errors="replace")
-    upgraded_from = loaded[0].upgraded_from
-    assessment = open_assessment(p, search, strict=False, loaded=loaded)
-    after = dump_answers(assessment.doc) if (upgraded_from or assessment.notices) else before
-    return Migration(p, before, after, list(assessment.notices), upgraded_from), assessment.doc

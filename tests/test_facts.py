@@ -13,8 +13,7 @@ from riskwizard.applicability import suggest_questionnaires, suggested_ids
 from riskwizard.assessment import open_assessment
 from riskwizard.engine import AnswerView, evaluate, evaluate_assessment
 from riskwizard.errors import RiskwizardError
-from riskwizard.facts import load_catalogue
-from riskwizard.loader import find_questionnaire, load_questionnaire_text
+from riskwizard.loader import find_questionnaire, load_catalogue, load_questionnaire_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
