@@ -22,7 +22,7 @@ import yaml
 from pydantic import AfterValidator, Field, PlainSerializer, PrivateAttr, ValidationError
 
 from .answermap import QuestionnaireAnswers
-from .answervalues import Answer, ConflictValue, Orphan, _Model, check_value
+from .answervalues import Answer, ConflictValue, Orphan, _Model, check_value, free_key
 from .errors import AnswersError, ErrorGroup, RiskwizardError, display_path
 from .models import PlainText
 from .safefile import FileLock, leftover_temps, remove_file, restore_from, write_file
@@ -228,7 +228,7 @@ def reconcile(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None = None,
                     answer.value = norm
             if reason:
                 orphans = doc.orphaned.setdefault(spec.id, {})
-                orphans[_free_key(orphans, qid)] = Orphan(
+                orphans[free_key(orphans, qid)] = Orphan(
                     **answer.model_dump(), reason=reason,
                     questionnaire_version=ref.version if ref else "")
                 del answers[qid]
@@ -286,21 +286,12 @@ def _check_facts(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None, str
                                            "fix the value, or delete the line to answer it again in the wizard"))
             continue
         orphans = doc.orphaned.setdefault(FACTS_ORPHANS, {})
-        orphans[_free_key(orphans, fid)] = Orphan(**answer.model_dump(), reason=problem)
+        orphans[free_key(orphans, fid)] = Orphan(**answer.model_dump(), reason=problem)
         del doc.facts[fid]
         notices.append(f"fact `{fid}`: kept in `orphaned` ({problem})")
     return notices
 
 
-
-
-def _free_key(existing: dict[str, Any], key: str) -> str:
-    if key not in existing:
-        return key
-    n = 2
-    while f"{key}__{n}" in existing:
-        n += 1
-    return f"{key}__{n}"
 
 
 # --------------------------------------------------------------------------- reading

@@ -119,3 +119,13 @@ def _check_rows(question: Any, value: Any) -> tuple[Any, str]:
 def _short(value: Any) -> str:
     text = repr(value) if not isinstance(value, str) else value
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def free_key(existing: dict[str, Any], key: str) -> str:
+    """``key``, or ``key__2``, ``key__3``... when it is taken (orphans never replace each other)."""
+    if key not in existing:
+        return key
+    n = 2
+    while f"{key}__{n}" in existing:
+        n += 1
+    return f"{key}__{n}"

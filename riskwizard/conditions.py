@@ -333,20 +333,7 @@ def _compile_question_leaf(raw: dict[str, Any], loc: tuple[Any, ...], scope: Sco
     if question is None:
         known = ", ".join(sorted(scope.questions)[:12])
         raise fail(f"unknown question id `{qid}`", (*loc, "q"), f"use one of the ids defined here: {known}")
-    op = raw.get("op")
-    allowed = OPS_BY_TYPE[question.type]
-    if op not in allowed:
-        what = "missing operator" if op is None else f"operator `{op}` is not valid"
-        raise fail(f"{what} for `{qid}` (a {question.type} question)", (*loc, "op"),
-                   f"use one of: {', '.join(allowed)}")
-    if op in VALUELESS_OPS:
-        if "value" in raw:
-            raise fail(f"`{op}` takes no value", (*loc, "value"), "remove `value:`")
-        return Leaf("q", qid, op, None, question.type)
-    if "value" not in raw:
-        raise fail(f"operator `{op}` needs a `value`", loc, "add `value: ...`")
-    value = _check_value(question, op, raw["value"], (*loc, "value"), src, fail)
-    return Leaf("q", qid, op, value, question.type)
+    return _comparison("q", qid, f"`{qid}` (a {question.type} question)", question, raw, loc, src, fail)
 
 
 def _compile_fact_leaf(raw: dict[str, Any], loc: tuple[Any, ...], scope: Scope,
@@ -361,20 +348,25 @@ def _compile_fact_leaf(raw: dict[str, Any], loc: tuple[Any, ...], scope: Scope,
     if question.type == "group":
         raise fail(f"fact `{fid}` is a group; compare it inside a questionnaire that asks it", (*loc, "fact"),
                    "ask the fact and use any_row/all_rows on its question id")
+    return _comparison("fact", fid, f"fact `{fid}` (a {question.type} fact)", question, raw, loc, src, fail)
+
+
+def _comparison(kind: str, ref: str, named: str, question: Any, raw: dict[str, Any], loc: tuple[Any, ...],
+                src: SourcedYaml, fail: Any) -> Leaf:
+    """The operator and value of a comparison on a question or fact, checked against its type and options."""
     op = raw.get("op")
     allowed = OPS_BY_TYPE[question.type]
     if op not in allowed:
         what = "missing operator" if op is None else f"operator `{op}` is not valid"
-        raise fail(f"{what} for fact `{fid}` (a {question.type} fact)", (*loc, "op"),
-                   f"use one of: {', '.join(allowed)}")
+        raise fail(f"{what} for {named}", (*loc, "op"), f"use one of: {', '.join(allowed)}")
     if op in VALUELESS_OPS:
         if "value" in raw:
             raise fail(f"`{op}` takes no value", (*loc, "value"), "remove `value:`")
-        return Leaf("fact", fid, op, None, question.type)
+        return Leaf(kind, ref, op, None, question.type)
     if "value" not in raw:
         raise fail(f"operator `{op}` needs a `value`", loc, "add `value: ...`")
     value = _check_value(question, op, raw["value"], (*loc, "value"), src, fail)
-    return Leaf("fact", fid, op, value, question.type)
+    return Leaf(kind, ref, op, value, question.type)
 
 
 def _check_value(question: Any, op: str, value: Any, at: tuple[Any, ...], src: SourcedYaml,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answermap import QuestionnaireAnswers
+from .answervalues import free_key
 
 _REL_TOLERANCE = 1e-9
 
@@ -64,7 +65,7 @@ def lift_facts(doc: Any, specs: list[Any]) -> list[str]:
                     continue
                 reason = old.reason or f"`{target_id}` replaces it and has an answer already"
                 orphans = doc.orphaned.setdefault(spec.id, {})
-                orphans[_free_key(orphans, key)] = Orphan(**answer.model_dump(), reason=reason,
+                orphans[free_key(orphans, key)] = Orphan(**answer.model_dump(), reason=reason,
                                                           questionnaire_version="")
                 notices.append(f"{spec.id}/{key}: kept in `orphaned` ({reason})")
                 continue
@@ -157,7 +158,7 @@ def _settle(doc: Any, fid: str, olds: list[_Old], question: Any) -> list[str]:
     for old in olds:
         if old.kind == "invalid":
             orphans = doc.orphaned.setdefault(old.questionnaire, {})
-            orphans[_free_key(orphans, old.question)] = Orphan(**old.answer.model_dump(), reason=old.reason,
+            orphans[free_key(orphans, old.question)] = Orphan(**old.answer.model_dump(), reason=old.reason,
                                                                questionnaire_version="")
             notices.append(f"{old.questionnaire}/{old.question}: kept in `orphaned` ({old.reason})")
         else:
@@ -253,12 +254,3 @@ def _number(x: float | None) -> str:
 def _short(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _free_key(existing: dict[str, Any], key: str) -> str:
-    if key not in existing:
-        return key
-    n = 2
-    while f"{key}__{n}" in existing:
-        n += 1
-    return f"{key}__{n}"
