@@ -606,7 +606,7 @@ def new_doc(specs: list[Any], system_name: str = "", assessor: str = "", stage: 
         if value is not None and value != "":
             doc.facts[fid] = Answer(value=value, updated=stamp)
     doc.questionnaires = [QuestionnaireRef(id=s.id, version=s.version, sha256=s.sha256,
-                                           path=_relative_spec_path(s.path, answers_path, bundled_dir()))
+                                           path=_relative_spec_path(s.file or s.path, answers_path, bundled_dir()))
                           for s in specs]
     for s in specs:
         doc.answers[s.id] = QuestionnaireAnswers()

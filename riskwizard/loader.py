@@ -33,7 +33,7 @@ class Spec:
     """A questionnaire with its conditions compiled and its identity (path, sha256) recorded."""
 
     model: Questionnaire
-    path: str
+    path: str  # as shown in messages (relative to the folder it was loaded from)
     sha256: str
     question_when: dict[str, Condition | None] = field(default_factory=dict)
     section_when: dict[str, Condition | None] = field(default_factory=dict)
@@ -52,6 +52,7 @@ class Spec:
     # answers of older questions that move when a file is upgraded: old id -> (question id here, how)
     lift: dict[str, tuple[str, Replacement | None]] = field(default_factory=dict)
     applies_when: Condition | None = None
+    file: str = ""  # the absolute path it was loaded from ("" for text); `path` depends on the folder then
 
     @property
     def id(self) -> str:
@@ -90,9 +91,12 @@ def load_questionnaire(path: str | Path) -> Spec:
     cached = yamlcache.get(digest)
     if cached is not None:
         with contextlib.suppress(RiskwizardError):
-            return build_spec(SourcedYaml(data=cached, path=shown), digest)
+            spec = build_spec(SourcedYaml(data=cached, path=shown), digest)
+            spec.file = str(p.resolve())
+            return spec
     src = load_yaml_text(decode_utf8(raw, shown), shown)
     spec = build_spec(src, digest)
+    spec.file = str(p.resolve())
     yamlcache.put(digest, src.data)
     return spec
 

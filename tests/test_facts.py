@@ -268,3 +268,4 @@ def test_old_file_opens_and_keeps_one_backup_through_saves(tmp_path: Path) -> No
     assert (tmp_path / "cv.yaml.v1-2.bak").read_bytes() == old
     assert not (tmp_path / "cv.yaml.v1-3.bak").exists()  # one backup, not one per save
     assert "conflicts:" in path.read_text(encoding="utf-8")
+
