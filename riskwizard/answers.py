@@ -7,6 +7,7 @@ that no longer match their questionnaire are moved to ``orphaned``, never droppe
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
@@ -18,9 +19,19 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import AnswersError, ErrorGroup, RiskwizardError, display_path
+from .errors import AnswersError, ErrorGroup, Location, RiskwizardError, display_path
 from .models import PlainText
-from .safefile import FileLock, leftover_temps, remove_file, restore_from, write_file
+from .safefile import (
+    DiskError,
+    FileLock,
+    folder_writable,
+    leftover_temps,
+    read_input,
+    remove_file,
+    restore_from,
+    save_problem,
+    write_file,
+)
 from .yamlsafe import SourcedYaml, load_yaml_file, load_yaml_text
 
 FORMAT = "riskwizard-answers/1"
@@ -380,7 +391,8 @@ def answers_fingerprint(doc: AnswersDoc) -> str:
 
 
 def file_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """sha256 of a file's bytes (read like any input: a FIFO or device is refused, never blocks)."""
+    return hashlib.sha256(read_input(path, MAX_ANSWERS_BYTES)).hexdigest()
 
 
 def atomic_write(path: Path, text: str) -> Path:
@@ -391,6 +403,13 @@ def atomic_write(path: Path, text: str) -> Path:
     return write_file(path, text, backup=True, follow_symlink=True)
 
 
+def real_path(path: str | Path) -> Path:
+    """The file an answers path stands for: a symlinked answers file is written through, so its temp
+    files, ``.bak`` and lock live beside the file the link points to."""
+    p = Path(path)
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
+
+
 def recover(path: Path) -> list[str]:
     """Clean up after a save that was killed; restore from a complete temp file if needed.
 
@@ -398,12 +417,13 @@ def recover(path: Path) -> list[str]:
     replace; it is used only when the target itself is missing or unreadable.
     """
     notices: list[str] = []
-    temps = leftover_temps(path)
+    real = real_path(path)
+    temps = leftover_temps(real)
     if not temps:
         return notices
     target_ok = True
     try:
-        parse_answers(load_yaml_file(path, MAX_ANSWERS_BYTES))
+        parse_answers(load_yaml_file(real, MAX_ANSWERS_BYTES))
     except RiskwizardError:
         target_ok = False
     for tmp in temps:
@@ -415,7 +435,7 @@ def recover(path: Path) -> list[str]:
             except RiskwizardError:
                 usable = False
         if usable:
-            restore_from(tmp, path)
+            restore_from(tmp, real)
             target_ok = True
             notices.append(f"restored {display_path(path)} from an interrupted save")
         else:
@@ -425,19 +445,46 @@ def recover(path: Path) -> list[str]:
 
 
 class AnswerStore:
-    """Owns one answers file for one process: lock, load, save, change detection."""
+    """Owns one answers file for one process: lock, load, save, change detection.
 
-    def __init__(self, path: str | Path) -> None:
+    ``read_only=True`` opens without a lock and refuses to save (a :class:`DiskError` saying so):
+    for an assessment on a read-only disk or in a folder the user may not write to, which can still
+    be browsed, reviewed and exported elsewhere. :meth:`save_problem` tells beforehand whether
+    saving is possible::
+
+        store = AnswerStore(path)
+        if store.save_problem() is not None:
+            store = AnswerStore(path, read_only=True)
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         self._lock: FileLock | None = None
         self._known_sha: str | None = None
+        self._conflict: Path | None = None  # where saves go once someone else changed the file
         self.notices: list[str] = []
 
     @property
     def lock_path(self) -> Path:
-        return self.path.parent / f".{self.path.name}.lock"
+        real = real_path(self.path)
+        return real.parent / f".{real.name}.lock"
+
+    def save_problem(self) -> DiskError | None:
+        """Why this file cannot be saved (read-only disk, permission denied, not a regular file...),
+        or None. Creates nothing that stays behind."""
+        if self.read_only:
+            return DiskError("the assessment is open read-only", Location(display_path(self.path)),
+                             "export a report elsewhere, or copy the file to a folder you can write to")
+        problem = save_problem(self.path, follow_symlink=True)
+        if problem is None and not self.lock_path.exists() and not folder_writable(self.lock_path.parent):
+            problem = DiskError("cannot create its lock file: permission denied", Location(display_path(self.path)),
+                                "copy the file to a folder you can write to", errno.EACCES)
+        return problem
 
     def acquire(self) -> None:
+        if self.read_only:
+            return
         lock = FileLock(self.lock_path, display_path(self.path))
         lock.acquire()
         self._lock = lock
@@ -455,28 +502,79 @@ class AnswerStore:
         self.release()
 
     def load(self) -> tuple[AnswersDoc, SourcedYaml]:
-        self.notices.extend(recover(self.path))
+        if not self.read_only:
+            self.notices.extend(recover(self.path))
         doc, src = load_answers(self.path)
         self._known_sha = file_sha256(self.path)
         return doc, src
 
+    def _refuse_read_only(self) -> None:
+        if self.read_only:
+            raise DiskError("cannot save: the assessment is open read-only", Location(display_path(self.path)),
+                            "export a report elsewhere, or copy the file to a folder you can write to",
+                            errno.EROFS)
+
+    def create(self, doc: AnswersDoc) -> Path:
+        """Write a new answers file; refuses if anything (even a dangling symlink) has its name."""
+        self._refuse_read_only()
+        text = self._text(doc)
+        write_file(self.path, text, new=True)
+        self._known_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self.path
+
     def save(self, doc: AnswersDoc) -> Path:
-        """Save atomically. If someone else changed the file since we read it, save beside it."""
+        """Save atomically. If someone else changed the file since we read it, save beside it.
+
+        The copy beside it (``NAME.conflict.yaml``, or ``NAME.conflict-2.yaml``... if taken) is
+        created new, so a planted file or symlink of that name is never written; later saves of
+        this session go to the same copy.
+        """
+        self._refuse_read_only()
+        text = self._text(doc)
+        if self._conflict is not None:
+            write_file(self._conflict, text)  # our own copy: a symlink planted there since is refused
+            return self._conflict
+        if self._changed_on_disk():
+            target = self._create_conflict_copy(text)
+            self.notices.append(
+                f"{display_path(self.path)} was changed by another program; your answers were saved to "
+                f"{display_path(target)} instead")
+            return target
+        atomic_write(self.path, text)
+        self._known_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self.path
+
+    def _changed_on_disk(self) -> bool:
+        if self._known_sha is None or not os.path.lexists(self.path):
+            return False
+        try:
+            return file_sha256(self.path) != self._known_sha
+        except DiskError:
+            return True  # replaced by something that cannot be read (a FIFO, a dangling link): never write it
+
+    def _text(self, doc: AnswersDoc) -> str:
         doc.updated = now_iso()
         if not doc.created:
             doc.created = doc.updated
         text = dump_answers(doc)
         verify_round_trip(doc, text)
-        target = self.path
-        if self._known_sha is not None and self.path.exists() and file_sha256(self.path) != self._known_sha:
-            target = self.path.with_name(self.path.stem + ".conflict" + self.path.suffix)
-            self.notices.append(
-                f"{display_path(self.path)} was changed by another program; your answers were saved to "
-                f"{display_path(target)} instead")
-        atomic_write(target, text)
-        if target == self.path:
-            self._known_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return target
+        return text
+
+    def _create_conflict_copy(self, text: str) -> Path:
+        n = 1
+        while True:
+            suffix = ".conflict" if n == 1 else f".conflict-{n}"
+            target = self.path.with_name(self.path.stem + suffix + self.path.suffix)
+            if not os.path.lexists(target):
+                try:
+                    write_file(target, text, new=True)
+                except DiskError as exc:
+                    if exc.errno != errno.EEXIST:
+                        raise
+                else:
+                    self._conflict = target
+                    return target
+            n += 1
 
 
 def _relative_spec_path(spec_path: str, answers_path: Path | None, bundled: Path) -> str:
