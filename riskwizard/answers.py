@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AnswersError, ErrorGroup, Location, RiskwizardError, display_path
-from .models import PlainText
+from .models import Name, OptionalText, PathText, Stamp
 from .safefile import (
     DiskError,
     FileLock,
@@ -50,8 +50,8 @@ class _Model(BaseModel):
 class Answer(_Model):
     value: Any = None
     unknown: bool = False
-    note: PlainText = ""
-    updated: PlainText = ""
+    note: OptionalText = ""
+    updated: Stamp = ""
 
     @property
     def is_answered(self) -> bool:
@@ -64,53 +64,53 @@ class Answer(_Model):
 class Orphan(_Model):
     value: Any = None
     unknown: bool = False
-    note: PlainText = ""
-    updated: PlainText = ""
-    reason: PlainText = ""
-    questionnaire_version: PlainText = ""
+    note: OptionalText = ""
+    updated: Stamp = ""
+    reason: OptionalText = ""
+    questionnaire_version: Name = ""
 
 
 class QuestionnaireRef(_Model):
-    id: PlainText
-    version: PlainText
-    sha256: PlainText = ""
-    path: PlainText = ""  # for questionnaires that are not bundled: relative to the answers file
+    id: Name
+    version: Name
+    sha256: Stamp = ""
+    path: PathText = ""  # for questionnaires that are not bundled: relative to the answers file
 
 
 class SystemInfo(_Model):
-    name: PlainText = ""
-    description: PlainText = ""
-    version: PlainText = ""
-    organisation: PlainText = ""
+    name: Name = ""
+    description: OptionalText = ""
+    version: Name = ""
+    organisation: Name = ""
 
 
 class Comment(_Model):
-    by: PlainText = ""
-    date: PlainText = ""
-    text: PlainText
+    by: Name = ""
+    date: Stamp = ""
+    text: OptionalText
 
 
 class Review(_Model):
     comments: list[Comment] = Field(default_factory=list)
     decision: Literal["", "approved", "approved_with_conditions", "revise", "rejected"] = ""
-    conditions: PlainText = ""
-    decided: PlainText = ""  # date of the decision
+    conditions: OptionalText = ""
+    decided: Stamp = ""  # date of the decision
     # answers_fingerprint(doc) when the decision was taken: reports say when answers changed since
-    answers_fingerprint: PlainText = ""
+    answers_fingerprint: Stamp = ""
 
 
 class Position(_Model):
-    questionnaire: PlainText = ""
-    question: PlainText = ""
+    questionnaire: Name = ""
+    question: Name = ""
 
 
 class AnswersDoc(_Model):
     format: Literal["riskwizard-answers/1"] = FORMAT
     system: SystemInfo = Field(default_factory=SystemInfo)
-    assessor: PlainText = ""
+    assessor: Name = ""
     stage: Literal["", "design", "development", "deployment"] = ""
-    created: PlainText = ""
-    updated: PlainText = ""
+    created: Stamp = ""
+    updated: Stamp = ""
     questionnaires: list[QuestionnaireRef] = Field(default_factory=list)
     answers: dict[str, dict[str, Answer]] = Field(default_factory=dict)
     orphaned: dict[str, dict[str, Orphan]] = Field(default_factory=dict)

@@ -6,6 +6,8 @@ assessment; the subcommands validate, score, compare and export without a termin
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import sys
@@ -15,9 +17,24 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import ErrorGroup, RiskwizardError
+from .errors import RiskwizardError
+from .termtext import clean, clean_json, clean_lines, error_text
 
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
+
+
+def say(text: object = "", err: bool = False) -> None:
+    """Print one line of output; control characters from answers, questionnaires or file names are
+    shown escaped (see :mod:`.termtext`). Every line the CLI prints goes through here."""
+    click.echo(clean(text), err=err)
+
+
+def say_json(data: Any) -> None:
+    click.echo(clean_json(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)))
+
+
+def say_error(exc: BaseException) -> None:
+    click.echo(error_text(exc), err=True)
 
 
 class _Group(click.Group):
@@ -30,7 +47,12 @@ class _Group(click.Group):
 
 
 def _search_dirs(ctx: click.Context) -> list[Path]:
-    return [Path(p) for p in (ctx.obj or {}).get("questionnaire_dirs", ())]
+    return search_dirs(ctx)
+
+
+def search_dirs(ctx: click.Context) -> list[Path]:
+    """The `-Q` folders given before the subcommand (checked: existing folders that can be listed)."""
+    return [Path(p) for p in (ctx.find_root().obj or {}).get("questionnaire_dirs", ())]
 
 
 @click.group(cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +66,10 @@ def cli(ctx: click.Context, questionnaire_dirs: tuple[Path, ...]) -> None:
 
     Run without arguments to open the wizard, or give an answers file to resume it.
     """
+    from .safefile import check_folder
+
+    for folder in questionnaire_dirs:
+        check_folder(folder, "questionnaire folder (-Q)")
     ctx.obj = {"questionnaire_dirs": questionnaire_dirs}
     if ctx.invoked_subcommand is None:
         _run_tui(None, ctx)
@@ -59,11 +85,24 @@ def open_cmd(ctx: click.Context, answers: Path | None, sample: str | None) -> No
     if (answers is None) == (sample is None):
         raise click.UsageError("give either an answers file or --sample NAME")
     if sample is not None:
-        from .loader import copy_sample
-
-        answers = copy_sample(_find_sample(sample), Path.cwd())
-        click.echo(f"Copied the sample to {answers}; the bundled sample stays unchanged.")
+        answers = _copy_sample(_find_sample(sample), sample)
+        say(f"Copied the sample to {answers}; the bundled sample stays unchanged.")
     _run_tui(answers, ctx)
+
+
+def _copy_sample(path: Path, name: str) -> Path:
+    """Copy a bundled sample into the current folder; a read-only folder gets a suggestion."""
+    from .loader import copy_sample
+    from .safefile import NOT_WRITABLE, DiskError
+
+    try:
+        return copy_sample(path, Path.cwd())
+    except DiskError as exc:
+        if exc.errno in NOT_WRITABLE:
+            better = _writable_folder(path.name, Path.cwd())
+            exc.fix = ("the sample is copied into the current folder: run it from a folder you can write to"
+                       + (f", for example: cd {better} && riskwizard open --sample {name}" if better else ""))
+        raise
 
 
 def _find_sample(name: str) -> Path:
@@ -77,21 +116,38 @@ def _find_sample(name: str) -> Path:
     raise click.UsageError(f"no bundled sample named `{name}` (available: {names})")
 
 
+def _writable_folder(name: str, not_here: Path) -> Path | None:
+    """A folder where ``name`` could be created (the current folder, then home), other than ``not_here``."""
+    from .safefile import save_problem
+
+    for folder in (Path.cwd(), Path.home()):
+        try:
+            if folder.resolve() == not_here.resolve():
+                continue
+        except OSError:
+            continue
+        if save_problem(folder / name, follow_symlink=False) is None:
+            return folder
+    return None
+
+
 def _run_tui(path: Path | None, ctx: click.Context) -> None:
+    if path is not None and os.path.lexists(path):
+        from .safefile import check_input
+
+        check_input(path)  # a FIFO, device, folder or unreadable file: refused before the wizard starts
     if path is not None and not path.exists():
         from .answers import recover
 
         for notice in recover(path):  # a first save killed before its rename leaves only a temp file
-            click.echo(notice, err=True)
+            say(notice, err=True)
     if path is not None and not path.exists():
         raise click.UsageError(f"{path}: no such file (start one with `riskwizard new {path} -q eu-ai-act` — see "
                                "`riskwizard list` for questionnaires — "
                                "or run `riskwizard` alone for the start screen)")
     if path is not None and _is_bundled_sample(path):
-        from .loader import copy_sample
-
-        path = copy_sample(path, Path.cwd())
-        click.echo(f"{path.name} is a bundled sample; opening a copy at {path} so the sample stays unchanged.")
+        path = _copy_sample(path, path.stem)
+        say(f"{path.name} is a bundled sample; opening a copy at {path} so the sample stays unchanged.")
     import gc
 
     # Importing Textual and loading the questionnaires make many long-lived objects and no garbage
@@ -130,16 +186,15 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
             if isinstance(src.data, dict) and "format" in src.data:
                 assessment = open_assessment(path, _search_dirs(ctx), strict=True)
                 for notice in assessment.notices:
-                    click.echo(f"{path}: note: {notice}", err=True)
-                click.echo(f"{path}: ok (answers for {', '.join(s.id for s in assessment.specs)})")
+                    say(f"{path}: note: {notice}", err=True)
+                say(f"{path}: ok (answers for {', '.join(s.id for s in assessment.specs)})")
             else:
                 spec = load_questionnaire(path)
                 questions = len(spec.questions())
-                click.echo(f"{path}: ok ({spec.id} {spec.version}: {questions} questions, "
-                           f"{len(spec.model.rules)} rules)")
+                say(f"{path}: ok ({spec.id} {spec.version}: {questions} questions, {len(spec.model.rules)} rules)")
         except RiskwizardError as exc:
             failures += 1
-            click.echo(str(exc), err=True)
+            say_error(exc)
     if failures:
         raise SystemExit(1)
 
@@ -149,7 +204,7 @@ def _open(ctx: click.Context, path: Path) -> Any:
 
     assessment = open_assessment(path, _search_dirs(ctx), strict=True)
     for notice in assessment.notices:
-        click.echo(f"{path}: note: {notice}", err=True)
+        say(f"{path}: note: {notice}", err=True)
     return assessment
 
 
@@ -163,33 +218,47 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
     assessment = _open(ctx, answers)
     result = assessment.evaluate()
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        say_json(result.to_dict())
         return
     overall = result.overall_tier
     holder = result.overall_result
     if overall:
-        click.echo(f"Overall: {overall.title}{_provisional(holder)} — {overall.reason}")
+        say(f"Overall: {overall.title}{_provisional(holder)} — {overall.reason}")
     for r in result.results:
-        click.echo(f"\n== {r.title} ({r.questionnaire_id} {r.version}) — {r.answered}/{r.visible} answered")
+        say()
+        say(f"== {r.title} ({r.questionnaire_id} {r.version}) — {r.answered}/{r.visible} answered")
         if r.tier:
-            click.echo(f"  {r.tier.label}: {r.tier.title}{_provisional(r)}. {r.tier.reason}")
+            say(f"  {r.tier.label}: {r.tier.title}{_provisional(r)}. {r.tier.reason}")
         if r.flags:
-            click.echo(f"  Flags: {', '.join(r.flags)}")
+            say(f"  Flags: {', '.join(r.flags)}")
         for dim, value in r.scores.items():
-            click.echo(f"  Score {r.dimension_titles.get(dim, dim)}: {value:g}")
+            say(f"  Score {r.dimension_titles.get(dim, dim)}: {value:g}")
         for f in r.findings:
-            click.echo(f"  [{f.severity}] {f.title} ({f.citation})")
+            say(f"  [{f.severity}] {f.title} ({f.citation})")
         for ob in r.obligations:
             when = f" from {ob.applies_from}" if ob.applies_from else ""
-            click.echo(f"  Obligation: {ob.title}{when} ({ob.citation})")
+            say(f"  Obligation: {ob.title}{when} ({ob.citation})")
         if r.open_questions:
-            click.echo(f"  Open questions: {len(r.open_questions)} "
-                       f"({sum(1 for q in r.open_questions if q.status == 'unknown')} don't know)")
+            say(f"  Open questions: {len(r.open_questions)} "
+                f"({sum(1 for q in r.open_questions if q.status == 'unknown')} don't know)")
         if trace:
             for t in r.trace:
                 evidence = ", ".join(f"{e.ref}={e.shown}" for e in t.evidence)
                 wins = " (sets the tier)" if r.tier and r.tier.rule_id == t.rule_id else ""
-                click.echo(f"    trace: {t.rule_id} -> {'; '.join(t.effects)}{wins} [{evidence}]")
+                say(f"    trace: {t.rule_id} -> {'; '.join(t.effects)}{wins} [{evidence}]")
+
+
+def _check_tier_ids(given: tuple[str, ...], specs: list[Any]) -> None:
+    """A typo in --fail-on-tier would let every file pass the gate: unknown ids are a usage error."""
+    valid: list[str] = []
+    for spec in specs:
+        if spec.model.outcome is not None:
+            valid += [lvl.id for lvl in spec.model.outcome.levels if lvl.id not in valid]
+    unknown = [t for t in given if t not in valid]
+    if unknown:
+        listed = ", ".join(valid) if valid else "none: no questionnaire of this assessment assigns a tier"
+        raise click.BadParameter(f"unknown tier id {', '.join(f'`{t}`' for t in unknown)}; the tier ids of "
+                                 f"these questionnaires are: {listed}", param_hint="--fail-on-tier")
 
 
 def _provisional(r: Any) -> str:
@@ -210,22 +279,24 @@ def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[s
     """Exit 1 when findings reach a severity, or when questions are unanswered (for CI)."""
     from .engine import severity_at_least
 
-    result = _open(ctx, answers).evaluate()
+    assessment = _open(ctx, answers)
+    _check_tier_ids(fail_on_tier, assessment.specs)
+    result = assessment.evaluate()
     bad = [f for f in result.findings if severity_at_least(f.severity, fail_on)]
     for f in bad:
-        click.echo(f"{answers}: [{f.severity}] {f.questionnaire}/{f.rule_id}: {f.title}")
+        say(f"{answers}: [{f.severity}] {f.questionnaire}/{f.rule_id}: {f.title}")
     tier = result.overall_tier
     tier_bad = tier is not None and tier.id in fail_on_tier
     if tier_bad:
-        click.echo(f"{answers}: tier {tier.id}: {tier.reason}")
+        say(f"{answers}: tier {tier.id}: {tier.reason}")
     incomplete = [r for r in result.results if r.unanswered] if not allow_open else []
     for r in incomplete:
-        click.echo(f"{answers}: {r.questionnaire_id}: {r.unanswered} of {r.visible} questions unanswered, so the "
-                   "result is provisional (answer them, mark them \"don't know\", or pass --allow-open)")
+        say(f"{answers}: {r.questionnaire_id}: {r.unanswered} of {r.visible} questions unanswered, so the "
+            "result is provisional (answer them, mark them \"don't know\", or pass --allow-open)")
     if bad or tier_bad or incomplete:
         raise SystemExit(1)
-    click.echo(f"{answers}: ok (no finding at or above {fail_on}; every shown question answered)"
-               if not allow_open else f"{answers}: ok (no finding at or above {fail_on})")
+    say(f"{answers}: ok (no finding at or above {fail_on}; every shown question answered)"
+        if not allow_open else f"{answers}: ok (no finding at or above {fail_on})")
 
 
 @cli.command()
@@ -239,10 +310,10 @@ def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
 
     report = diff_assessments(_open(ctx, old), _open(ctx, new))
     if as_json:
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
+        say_json(report)
         return
     for line in report["lines"]:
-        click.echo(line)
+        say(line)
 
 
 @cli.command()
@@ -251,7 +322,7 @@ def schema(answers: bool) -> None:
     """Print the JSON Schema of the questionnaire format (for yaml-language-server)."""
     from .schema import answers_schema, questionnaire_schema
 
-    click.echo(json.dumps(answers_schema() if answers else questionnaire_schema(), indent=2))
+    say_json(answers_schema() if answers else questionnaire_schema())
 
 
 @cli.command("list")
@@ -266,14 +337,15 @@ def list_cmd(ctx: click.Context) -> None:
             try:
                 spec = load_questionnaire(path)
             except RiskwizardError as exc:
-                click.echo(f"  (invalid) {path}: {exc.message}")
+                say(f"  (invalid) {path}: {exc.message}")
                 continue
-            click.echo(f"{spec.id:<24} {spec.version:<8} {len(spec.questions()):>4} questions  {spec.model.title}")
+            say(f"{spec.id:<24} {spec.version:<8} {len(spec.questions()):>4} questions  {spec.model.title}")
     samples = sorted(samples_dir().glob("*.yaml"))
     if samples:
-        click.echo("\nSamples (open a copy with `riskwizard open --sample NAME`):")
+        say()
+        say("Samples (open a copy with `riskwizard open --sample NAME`):")
         for path in samples:
-            click.echo(f"  {path.stem:<26} {path}")
+            say(f"  {path.stem:<26} {path}")
 
 
 @cli.command()
@@ -289,13 +361,44 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
     """Start a new answers file (then open it with `riskwizard ANSWERS`)."""
     from .answers import AnswerStore, new_doc
     from .loader import find_questionnaire
+    from .models import MAX_NAME
 
-    if answers.exists():
+    if os.path.lexists(answers):
+        if answers.is_symlink():
+            raise click.UsageError(f"{answers} exists already (a symbolic link); choose another name")
         raise click.UsageError(f"{answers} exists already; open it with `riskwizard {answers}`")
+    for option, value in (("--name", name), ("--assessor", assessor)):
+        _check_length(option, value, MAX_NAME)
+    _check_new_target(answers, questionnaires)
     specs = [find_questionnaire(q, _search_dirs(ctx)) for q in questionnaires]
     with AnswerStore(answers) as store:
-        store.save(new_doc(specs, name, assessor, stage or "", answers))
-    click.echo(f"created {answers}; open it with: riskwizard {answers}")
+        store.create(new_doc(specs, name, assessor, stage or "", answers))
+    say(f"created {answers}; open it with: riskwizard {answers}")
+
+
+def _check_length(option: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise click.BadParameter(f"{len(value):,} characters; at most {limit:,} are allowed", param_hint=option)
+
+
+def _check_new_target(answers: Path, questionnaires: tuple[str, ...]) -> None:
+    """Before anything is made: can a file be created there? A read-only folder gets another one suggested."""
+    from .errors import Location, display_path
+    from .safefile import NOT_WRITABLE, DiskError, reason_for, save_problem
+
+    problem = save_problem(answers, follow_symlink=False)
+    if problem is None:
+        return
+    if problem.errno not in NOT_WRITABLE:
+        raise problem
+    folder = answers.parent if str(answers.parent) else Path(".")
+    better = _writable_folder(answers.name, folder)
+    qs = " ".join(f"-q {q}" for q in questionnaires)
+    fix = "create it in a folder you can write to"
+    if better is not None:
+        fix += f", for example: riskwizard new {display_path(better / answers.name)} {qs}"
+    raise DiskError(f"cannot create the answers file: {reason_for(problem.errno)} in the folder "
+                    f"{display_path(folder)}", Location(display_path(answers)), fix, problem.errno)
 
 
 @cli.command()
@@ -315,8 +418,8 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
     """
     import datetime as dt
 
-    from .answers import AnswerStore, Comment, answers_fingerprint
     from .assessment import open_assessment
+    from .safefile import NOT_WRITABLE, DiskError
 
     if date is not None:
         try:
@@ -324,7 +427,25 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
         except ValueError:
             raise click.BadParameter(f"`{date}` is not a date like 2026-11-27", param_hint="--date") from None
     day = date or dt.date.today().isoformat()
+    from .models import MAX_NAME, MAX_TEXT
+
+    _check_length("--conditions", conditions, MAX_TEXT)
+    _check_length("--comment", comment, MAX_TEXT)
+    _check_length("--by", by, MAX_NAME)
     assessment = open_assessment(answers, _search_dirs(ctx), strict=True)  # a decision on valid answers only
+    try:
+        _record(answers, assessment, decision, day, conditions, by, comment)
+    except DiskError as exc:
+        if exc.errno in NOT_WRITABLE:
+            exc.fix = ("the decision is kept in the answers file itself: copy the file to a folder you can write "
+                       "to, record the decision there, and copy it back")
+        raise
+
+
+def _record(answers: Path, assessment: Any, decision: str, day: str, conditions: str | None, by: str,
+            comment: str | None) -> None:
+    from .answers import AnswerStore, Comment, answers_fingerprint
+
     with AnswerStore(answers) as store:
         doc, _ = store.load()
         if doc.answers != assessment.doc.answers:  # reconciling would move answers: ask for a clean file first
@@ -338,7 +459,7 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
         if comment:
             doc.review.comments.append(Comment(by=by, date=day, text=comment))
         store.save(doc)
-    click.echo(f"{answers}: recorded decision `{decision}` of {day} on answers {doc.review.answers_fingerprint[:12]}")
+    say(f"{answers}: recorded decision `{decision}` of {day} on answers {doc.review.answers_fingerprint[:12]}")
 
 
 def _register_optional() -> None:
@@ -353,20 +474,37 @@ _register_optional()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user errors become one clear message and exit code 2, never a traceback."""
+    """Entry point: user errors become one clear message and exit code 2, never a traceback.
+
+    Exit codes: 0 fine; 1 `validate` found problems, `check` failed or some files of a batch export
+    failed; 2 bad input, bad usage or a file that cannot be read or written; 130 interrupted;
+    141 standard output closed by its reader; 70 an internal error (a bug).
+    """
+    from .safefile import DiskError, StdoutClosed, os_error, silence_stdout
+
     try:
-        cli.main(args=argv, prog_name="riskwizard", standalone_mode=False)
+        try:
+            cli.main(args=argv, prog_name="riskwizard", standalone_mode=False)
+        finally:
+            sys.stdout.flush()  # a full disk or closed pipe behind stdout is reported here, not at exit
+    except BrokenPipeError:
+        silence_stdout()
+        sys.exit(141)
+    except StdoutClosed:
+        silence_stdout()
+        sys.exit(141)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        buffer = io.StringIO()
+        exc.show(file=buffer)
+        click.echo(clean_lines(buffer.getvalue().rstrip("\n")), err=True)
         sys.exit(exc.exit_code)
-    except ErrorGroup as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
     except RiskwizardError as exc:
-        click.echo(str(exc), err=True)
+        if isinstance(exc, DiskError) and exc.location is not None and exc.location.path == "<stdout>":
+            silence_stdout()
+        say_error(exc)
         sys.exit(2)
     except SystemExit:
         raise
@@ -375,9 +513,16 @@ def main(argv: list[str] | None = None) -> None:
     except RecursionError:
         click.echo("error: input is nested too deeply to process", err=True)
         sys.exit(2)
+    except OSError as exc:  # a file problem no command foresaw: still the path, the reason and a fix
+        if exc.filename is None and exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
+            silence_stdout()  # most likely standard output itself (`> /dev/full`)
+            say_error(os_error(exc, "<stdout>", "write to standard output"))
+        else:
+            say_error(os_error(exc, str(exc.filename or "?"), "use the file"))
+        sys.exit(2)
     except Exception as exc:  # last resort: no traceback unless asked for
         if os.environ.get("RISKWIZARD_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}\n  please report this; "
-                   "set RISKWIZARD_DEBUG=1 to see the traceback", err=True)
+        click.echo(clean_lines(f"internal error: {type(exc).__name__}: {exc}\n  please report this; "
+                               "set RISKWIZARD_DEBUG=1 to see the traceback"), err=True)
         sys.exit(70)

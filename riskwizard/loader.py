@@ -128,6 +128,12 @@ def _one_error(err: dict[str, Any], loc: tuple[Any, ...], src: SourcedYaml, what
         if is_yaml_date(value):
             return SchemaError(f"{dotted}: expected text, but YAML reads `{value}` as a date", where,
                                f"put it in quotes: '{value}'")
+    if kind == "string_too_long":
+        limit = (err.get("ctx") or {}).get("max_length")
+        value = err.get("input")
+        length = f"{len(value)}" if isinstance(value, str) else "too many"
+        return SchemaError(f"{dotted}: text is {length} characters long; at most {limit} are allowed", where,
+                           "shorten it (README, \"Limits\", lists the length limit of every field)")
     if kind == "union_tag_invalid":
         return SchemaError(f"{dotted}: unknown question type `{err.get('input', {}).get('type')}`"
                            if isinstance(err.get("input"), dict) else f"{dotted}: {err['msg']}", where,

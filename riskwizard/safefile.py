@@ -88,6 +88,11 @@ _NAME_MAX = 255
 _TEMP_NAME_ROOM = 200
 
 
+def reason_for(number: int | None) -> str:
+    """The plain-words reason for an errno ("the file system is read-only")."""
+    return _REASONS.get(number or 0, (os.strerror(number) if number else "unknown error", ""))[0]
+
+
 def os_error(exc: OSError, path: str | Path, action: str = "write the file") -> DiskError:
     """A DiskError for an OSError, naming the path, the reason in plain words and a fix."""
     reason, fix = _REASONS.get(exc.errno or 0, (exc.strerror or str(exc), "check the path and try again"))
@@ -651,3 +656,12 @@ def suppress_disk_errors() -> Iterator[None]:
     """For conveniences (recent list, cache): a failure to write them never stops the user."""
     with contextlib.suppress(DiskError, OSError):
         yield
+
+
+def silence_stdout() -> None:
+    """After standard output failed (closed pipe, full disk): point it at /dev/null, so that
+    Python's final flush at exit does not print a second error."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
