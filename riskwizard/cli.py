@@ -478,7 +478,7 @@ def main(argv: list[str] | None = None) -> None:
 
     Exit codes: 0 fine; 1 `validate` found problems, `check` failed or some files of a batch export
     failed; 2 bad input, bad usage or a file that cannot be read or written; 130 interrupted;
-    141 standard output closed by its reader; 70 an internal error (a bug).
+    1 also (quietly) when standard output is closed by its reader; 70 an internal error (a bug).
     """
     from .safefile import DiskError, StdoutClosed, os_error, silence_stdout
 
@@ -489,10 +489,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.flush()  # a full disk or closed pipe behind stdout is reported here, not at exit
     except BrokenPipeError:
         silence_stdout()
-        sys.exit(141)
+        sys.exit(1)  # quietly, as click does for a closed pipe
     except StdoutClosed:
         silence_stdout()
-        sys.exit(141)
+        sys.exit(1)  # quietly, as click does for a closed pipe
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)

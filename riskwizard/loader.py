@@ -128,7 +128,7 @@ def _one_error(err: dict[str, Any], loc: tuple[Any, ...], src: SourcedYaml, what
         if is_yaml_date(value):
             return SchemaError(f"{dotted}: expected text, but YAML reads `{value}` as a date", where,
                                f"put it in quotes: '{value}'")
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(err.get("input"), str)):
         limit = (err.get("ctx") or {}).get("max_length")
         value = err.get("input")
         length = f"{len(value)}" if isinstance(value, str) else "too many"

@@ -27,7 +27,7 @@ PlainText = Annotated[str, BeforeValidator(_not_a_yaml_date)]
 # Length caps (characters) of every free-text field, checked at load with file:line; documented in
 # docs/questionnaire-format.md and README ("Limits"). Names and titles are short because they are
 # repeated (page headers, tables of contents, every CLI line); prose may be long but is laid out once.
-MAX_NAME = 200  # system name, assessor, organisation, versions; questionnaire, section, tier and finding titles
+MAX_NAME = 500  # system name, assessor, organisation, versions; questionnaire, section, tier and finding titles
 MAX_LABEL = 1_000  # option labels, citations, URLs, units, placeholders, row labels
 MAX_TEXT = 20_000  # prose: descriptions, prompts, help, notes, comments, conditions, explanations
 MAX_STAMP = 64  # dates, time stamps, sha256 digests

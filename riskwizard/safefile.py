@@ -124,7 +124,7 @@ def kind_of(mode: int) -> str:
 
 
 def _stdout_like(link: str) -> bool:
-    return link.startswith(("/dev/", "/proc/self/fd/", "/proc/thread-self/fd/")) or link in ("/dev/stdout",)
+    return link.startswith(("/dev/", "/proc/self/fd/", "/proc/thread-self/fd/", "/proc/self/fd", "pipe:"))
 
 
 # --------------------------------------------------------------------------- targets
@@ -145,6 +145,10 @@ def output_target(path: str | Path, follow_symlink: bool = False) -> Path:
         raise os_error(exc, p) from None
     if stat.S_ISLNK(st.st_mode):
         link = _link_text(p)
+        if _stdout_like(link):
+            raise DiskError(f"cannot write: it is a symbolic link to {link} (a terminal, pipe or standard output), "
+                            "which riskwizard does not follow", Location(display_path(p)),
+                            "to print the report, use `-o -`", errno.ELOOP)
         try:
             resolved = p.resolve(strict=True)
             target_st = os.stat(resolved)
@@ -153,7 +157,7 @@ def output_target(path: str | Path, follow_symlink: bool = False) -> Path:
                             Location(display_path(p)), "remove the link, or choose another name",
                             errno.ELOOP) from None
         if not follow_symlink:
-            hint = ("to print the report, use `-o -`" if _stdout_like(link) or not stat.S_ISREG(target_st.st_mode)
+            hint = ("to print the report, use `-o -`" if not stat.S_ISREG(target_st.st_mode)
                     else "remove the link, or name the file it points to")
             raise DiskError(f"cannot write: it is a symbolic link (to {link}), which riskwizard does not follow",
                             Location(display_path(p)), hint, errno.ELOOP)
@@ -607,6 +611,25 @@ def read_input(path: str | Path, max_bytes: int) -> bytes:
         raise DiskError(f"file is larger than {max_bytes:,} bytes", Location(shown),
                         "split the file or remove generated content")
     return raw
+
+
+def read_input_head(path: str | Path, size: int) -> bytes:
+    """The first ``size`` bytes of an input, with the same refusals as :func:`read_input`."""
+    p = Path(path)
+    check_input(p)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(p, flags)
+    except OSError as exc:
+        raise os_error(exc, p, "read the file") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DiskError("cannot read: it is not a regular file", Location(display_path(p)), "name a regular file")
+        return os.read(fd, size)
+    except OSError as exc:
+        raise os_error(exc, p, "read the file") from None
+    finally:
+        os.close(fd)
 
 
 def check_folder(path: str | Path, what: str = "folder") -> Path:
