@@ -371,6 +371,11 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
         _check_length(option, value, MAX_NAME)
     _check_new_target(answers, questionnaires)
     specs = [find_questionnaire(q, _search_dirs(ctx)) for q in questionnaires]
+    ids = [s.id for s in specs]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise click.UsageError(f"questionnaire {', '.join(f'`{i}`' for i in twice)} given twice (answers are kept "
+                               "per questionnaire id); give each questionnaire once")
     with AnswerStore(answers) as store:
         store.create(new_doc(specs, name, assessor, stage or "", answers))
     say(f"created {answers}; open it with: riskwizard {answers}")

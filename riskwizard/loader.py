@@ -464,29 +464,73 @@ def _cached_load(path: str, mtime_ns: int, size: int) -> Spec:
     return load_questionnaire(path)
 
 
-def find_questionnaire(ref: str, search: list[Path] | None = None) -> Spec:
-    """Resolve an id (bundled or in ``search`` folders) or a path to a loaded questionnaire."""
+class QuestionnaireCollision(SchemaError):
+    """A questionnaire found in a search folder has the id of a different bundled questionnaire."""
+
+
+def find_questionnaire(ref: str, search: list[Path] | None = None,
+                       expect: tuple[str, str] | None = None) -> Spec:
+    """Resolve an id (in ``search`` folders, then bundled) or a path to a loaded questionnaire.
+
+    A questionnaire found in a search folder (`-Q`, or the ``questionnaires/`` folder beside an
+    answers file) whose id is also the id of a *different* bundled questionnaire is refused with
+    both files named, unless ``expect`` (the version and sha256 the answers file recorded) picks it:
+    otherwise nobody could tell which of the two the answers were given to. A copy identical to
+    the bundled file is fine.
+    """
     candidate = Path(ref)
-    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
-        return _load_cached(candidate)
-    for folder in [*(search or []), bundled_dir()]:
-        for suffix in (".yaml", ".yml"):
-            path = folder / f"{ref}{suffix}"
-            if path.is_file():
-                spec = _load_cached(path)
-                if spec.id == ref:
-                    return spec
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.y*ml")):
-                try:
-                    spec = _load_cached(path)
-                except RiskwizardError:
-                    continue
-                if spec.id == ref:
-                    return spec
+    if candidate.suffix in (".yaml", ".yml") or os.sep in ref:
+        if os.path.lexists(candidate):
+            return _load_cached(candidate)
+        if candidate.suffix in (".yaml", ".yml"):
+            raise SchemaError(f"no questionnaire file {ref}", Location(display_path(candidate)),
+                              "check the path, or give a questionnaire id (see `riskwizard list`)")
+    bundled = bundled_dir()
+    for folder in [*(search or []), bundled]:
+        spec = _find_in(folder, ref)
+        if spec is not None:
+            if folder != bundled:
+                _check_collision(spec, ref, folder, expect)
+            return spec
     known = ", ".join(sorted(bundled_paths())) or "(none)"
     raise SchemaError(f"no questionnaire with id `{ref}`", None,
                       f"bundled questionnaires are: {known}; or give a path to a .yaml file")
+
+
+def _find_in(folder: Path, ref: str) -> Spec | None:
+    for suffix in (".yaml", ".yml"):
+        path = folder / f"{ref}{suffix}"
+        if path.is_file():
+            spec = _load_cached(path)
+            if spec.id == ref:
+                return spec
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.y*ml")):
+            try:
+                spec = _load_cached(path)
+            except RiskwizardError:
+                continue
+            if spec.id == ref:
+                return spec
+    return None
+
+
+def _check_collision(spec: Spec, ref: str, folder: Path, expect: tuple[str, str] | None) -> None:
+    try:
+        original = _find_in(bundled_dir(), ref)
+    except RiskwizardError:
+        return
+    if original is None or original.sha256 == spec.sha256:
+        return
+    if expect is not None:
+        version, sha = expect
+        if sha == spec.sha256 or (not sha and version == spec.version != original.version):
+            return  # the answers file names this very questionnaire (a pinned copy)
+    raise QuestionnaireCollision(
+        f"two different questionnaires have the id `{ref}`: {spec.path} and the bundled {display_path(original.path)}",
+        Location(spec.path),
+        f"give your questionnaire its own id (for example `{ref}-local`), or remove it from {display_path(folder)}; "
+        "riskwizard cannot tell which of the two is meant")
 
 
 def _load_cached(path: Path) -> Spec:
