@@ -10,6 +10,7 @@ import errno
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -175,28 +176,47 @@ def _is_bundled_sample(path: Path) -> bool:
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Check questionnaires and answers files; print every problem with file:line:col."""
-    from .assessment import open_assessment
-    from .loader import load_questionnaire
-    from .yamlsafe import load_yaml_file
-
     failures = 0
     for path in files:
         try:
-            src = load_yaml_file(path, 8 * 1024 * 1024)
-            if isinstance(src.data, dict) and "format" in src.data:
-                assessment = open_assessment(path, _search_dirs(ctx), strict=True)
-                for notice in assessment.notices:
-                    say(f"{path}: note: {notice}", err=True)
-                say(f"{path}: ok (answers for {', '.join(s.id for s in assessment.specs)})")
-            else:
-                spec = load_questionnaire(path)
-                questions = len(spec.questions())
-                say(f"{path}: ok ({spec.id} {spec.version}: {questions} questions, {len(spec.model.rules)} rules)")
+            _validate_one(ctx, path)
         except RiskwizardError as exc:
             failures += 1
             say_error(exc)
     if failures:
         raise SystemExit(1)
+
+
+_FORMAT_KEY = re.compile(rb"^format\s*:", re.MULTILINE)
+
+
+def _validate_one(ctx: click.Context, path: Path) -> None:
+    """Read and parse the file once (it is validated as it is: the parse cache is not used)."""
+    import hashlib
+
+    from .answers import MAX_ANSWERS_BYTES, parse_answers
+    from .assessment import open_assessment
+    from .errors import Location, display_path
+    from .loader import build_spec
+    from .yamlsafe import MAX_BYTES, YamlError, decode_utf8, load_yaml_text, read_bytes
+
+    raw = read_bytes(path, MAX_ANSWERS_BYTES)
+    shown = display_path(path)
+    if not _FORMAT_KEY.search(raw) and len(raw) > MAX_BYTES:
+        raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} for a questionnaire", Location(shown),
+                        "split the file or remove generated content")
+    src = load_yaml_text(decode_utf8(raw, shown), shown, MAX_ANSWERS_BYTES)
+    if isinstance(src.data, dict) and "format" in src.data:
+        assessment = open_assessment(path, _search_dirs(ctx), strict=True, loaded=(parse_answers(src), src))
+        for notice in assessment.notices:
+            say(f"{path}: note: {notice}", err=True)
+        say(f"{path}: ok (answers for {', '.join(s.id for s in assessment.specs)})")
+        return
+    if len(raw) > MAX_BYTES:
+        raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} for a questionnaire", Location(shown),
+                        "split the file or remove generated content")
+    spec = build_spec(src, hashlib.sha256(raw).hexdigest())
+    say(f"{path}: ok ({spec.id} {spec.version}: {len(spec.questions())} questions, {len(spec.model.rules)} rules)")
 
 
 def _open(ctx: click.Context, path: Path) -> Any:

@@ -12,6 +12,7 @@ import itertools
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 
 from . import yamlcache
 from .calc import CALCULATORS
-from .conditions import Condition, Leaf, RowQuantifier, Scope, compile_condition
+from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .models import Questionnaire
 from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
@@ -316,31 +317,32 @@ def _dependencies(spec: Spec) -> dict[str, set[str]]:
 
 
 def _check_cycles(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
-    deps = _dependencies(spec)
-    state: dict[str, int] = {}
-
-    def visit(node: str, chain: list[str]) -> list[str] | None:
-        state[node] = 1
-        for nxt in sorted(deps.get(node, ())):
+    """Refuse circular `when:` dependencies. Iterative depth-first search: a chain of thousands of
+    questions cannot exhaust Python's recursion limit."""
+    deps = {qid: sorted(refs) for qid, refs in _dependencies(spec).items()}
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in deps:
+        if start in state:
+            continue
+        path = [start]
+        state[start] = 1
+        stack = [iter(deps.get(start, ()))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
             if state.get(nxt) == 1:
-                return [*chain, node, nxt]
-            if state.get(nxt) is None:
-                found = visit(nxt, [*chain, node])
-                if found:
-                    return found
-        state[node] = 2
-        return None
-
-    for qid in deps:
-        if state.get(qid) is None:
-            cycle = visit(qid, [])
-            if cycle:
-                start = cycle.index(cycle[-1])
-                loop = " -> ".join(cycle[start:])
+                cycle = path[path.index(nxt):] + [nxt]
                 errors.append(SchemaError(
-                    f"circular `when:` conditions: {loop}", _question_where(spec, src, cycle[-1]),
+                    f"circular `when:` conditions: {' -> '.join(cycle)}", _question_where(spec, src, nxt),
                     "a question can only depend on questions that do not depend on it"))
                 return
+            if nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(deps.get(nxt, ())))
 
 
 def _question_where(spec: Spec, src: SourcedYaml, qid: str) -> Location:
@@ -352,28 +354,112 @@ def _question_where(spec: Spec, src: SourcedYaml, qid: str) -> Location:
 
 
 def _check_satisfiable(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
-    """Refuse `when:` conditions that no combination of answers can make true."""
+    """Refuse `when:` conditions that no combination of answers can make true.
+
+    Bounded: at most ``CHECK_BUDGET`` condition evaluations for the whole questionnaire (and
+    ``_MAX_COMBINATIONS`` for one group of related comparisons), so a large questionnaire loads in
+    bounded time; conditions beyond the budget are not checked for contradictions.
+    """
+    budget = CheckBudget(CHECK_BUDGET)
+    questions = {q.id: q for q in spec.questions()}
     for si, section in enumerate(spec.model.sections):
         for qi, q in enumerate(section.questions):
             cond = spec.question_when.get(q.id)
-            if cond is not None and satisfiable(cond, spec) is False:
+            if cond is not None and satisfiable(cond, spec, budget, questions) is False:
                 errors.append(SchemaError(
                     f"the `when:` of `{q.id}` can never be true, so the question would never be shown",
                     src.where(("sections", si, "questions", qi, "when")),
                     "check for contradictory comparisons (the same question compared to two values)"))
     for ri, rule in enumerate(spec.model.rules):
         cond = spec.rule_when.get(rule.id)
-        if cond is not None and satisfiable(cond, spec) is False:
+        if cond is not None and satisfiable(cond, spec, budget, questions) is False:
             errors.append(SchemaError(f"rule `{rule.id}` can never fire: its condition is contradictory",
                                       src.where(("rules", ri, "when")),
                                       "check for the same question compared to two different values"))
 
 
 _MAX_COMBINATIONS = 20_000
+CHECK_BUDGET = 50_000  # condition evaluations per questionnaire (the bundled ones need at most ~500)
 
 
-def satisfiable(cond: Condition, spec: Spec) -> bool | None:
-    """Try every combination of candidate answers; None when the space is too big to try."""
+@dataclass
+class CheckBudget:
+    """What is left of the evaluations the contradiction check may spend."""
+
+    remaining: int
+
+
+def satisfiable(cond: Condition, spec: Spec, budget: CheckBudget | None = None,
+                questions: dict[str, Any] | None = None) -> bool | None:
+    """Whether some answers make ``cond`` true; None when that is not known (too big to try, or it
+    reads rows, scores or derived values).
+
+    The condition is put in negation normal form and split: an ``any`` is satisfiable when one of
+    its branches is, an ``all`` when each group of branches that share no question is. Only the
+    comparisons of one such group are tried together, with every combination of candidate answers.
+    """
+    found = questions if questions is not None else {q.id: q for q in spec.questions()}
+    return _sat(_nnf(cond, False), found, budget if budget is not None else CheckBudget(CHECK_BUDGET))
+
+
+def _nnf(cond: Condition, negate: bool) -> Condition:
+    if isinstance(cond, Not):
+        return _nnf(cond.item, not negate)
+    if isinstance(cond, All):
+        items = tuple(_nnf(c, negate) for c in cond.items)
+        return AnyOf(items) if negate else All(items)
+    if isinstance(cond, AnyOf):
+        items = tuple(_nnf(c, negate) for c in cond.items)
+        return All(items) if negate else AnyOf(items)
+    return Not(cond) if negate else cond
+
+
+def _sat(cond: Condition, questions: dict[str, Any], budget: CheckBudget) -> bool | None:
+    if isinstance(cond, AnyOf):
+        unknown = False
+        for item in cond.items:
+            result = _sat(item, questions, budget)
+            if result:
+                return True
+            unknown = unknown or result is None
+        return None if unknown else False
+    if isinstance(cond, All):
+        unknown = False
+        for group in _independent_groups(cond.items):
+            result = _sat(group[0], questions, budget) if len(group) == 1 else _try_all(
+                All(tuple(group)), questions, budget)
+            if result is False:
+                return False
+            unknown = unknown or result is None
+        return None if unknown else True
+    return _try_all(cond, questions, budget)
+
+
+def _independent_groups(items: tuple[Condition, ...]) -> list[list[Condition]]:
+    """Split conditions into groups that share no question (union-find over question ids)."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, item in enumerate(items):
+        for ref in item.question_refs():
+            if ref in owner:
+                parent[root(i)] = root(owner[ref])
+            else:
+                owner[ref] = i
+    groups: dict[int, list[Condition]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(root(i), []).append(item)
+    return list(groups.values())
+
+
+def _try_all(cond: Condition, questions: dict[str, Any], budget: CheckBudget) -> bool | None:
+    """Try every combination of candidate answers for the questions ``cond`` reads."""
     leaves = list(cond.leaves())
     if any(leaf.kind != "q" or isinstance(leaf, RowQuantifier) or leaf.qtype == "group" for leaf in leaves):
         return None
@@ -383,15 +469,29 @@ def satisfiable(cond: Condition, spec: Spec) -> bool | None:
     candidates: dict[str, list[tuple[str, Any]]] = {}
     total = 1
     for qid, qleaves in by_q.items():
-        candidates[qid] = candidate_answers(spec.question(qid), qleaves)
+        question = questions.get(qid)
+        if question is None:
+            return None
+        candidates[qid] = _compared_first(candidate_answers(question, qleaves), qleaves)
         total *= len(candidates[qid])
-        if total > _MAX_COMBINATIONS:
+        if total > _MAX_COMBINATIONS or total > budget.remaining:
             return None
     qids = list(candidates)
     for combo in itertools.product(*(candidates[q] for q in qids)):
+        budget.remaining -= 1
         if cond.evaluate(_FixedLookup(dict(zip(qids, combo, strict=True)))):
             return True
     return False
+
+
+def _compared_first(candidates: list[tuple[str, Any]], leaves: list[Leaf]) -> list[tuple[str, Any]]:
+    """Values a comparison names are tried first: a satisfiable condition is found early."""
+    named: set[Any] = set()
+    for leaf in leaves:
+        values = leaf.value if isinstance(leaf.value, tuple | list) else (leaf.value,)
+        named.update(v for v in values if isinstance(v, str | int | float))
+    first = [c for c in candidates if c[0] == "answered" and isinstance(c[1], str | int | float) and c[1] in named]
+    return first + [c for c in candidates if c not in first]
 
 
 def candidate_answers(question: Any, leaves: list[Leaf]) -> list[tuple[str, Any]]:
@@ -479,10 +579,10 @@ def find_questionnaire(ref: str, search: list[Path] | None = None,
     the bundled file is fine.
     """
     candidate = Path(ref)
-    if candidate.suffix in (".yaml", ".yml") or os.sep in ref:
+    if candidate.suffix in (".yaml", ".yml"):  # only YAML files are ever read as questionnaires
         if os.path.lexists(candidate):
             return _load_cached(candidate)
-        if candidate.suffix in (".yaml", ".yml"):
+        if os.sep in ref:
             raise SchemaError(f"no questionnaire file {ref}", Location(display_path(candidate)),
                               "check the path, or give a questionnaire id (see `riskwizard list`)")
     bundled = bundled_dir()
@@ -534,7 +634,12 @@ def _check_collision(spec: Spec, ref: str, folder: Path, expect: tuple[str, str]
 
 
 def _load_cached(path: Path) -> Spec:
-    st = path.stat()
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return load_questionnaire(path)  # refused with the reason (a FIFO, a folder...)
+    except OSError:
+        return load_questionnaire(path)  # missing or unreadable: refused with the path and the reason
     return _cached_load(str(path.resolve()), st.st_mtime_ns, st.st_size)
 
 
