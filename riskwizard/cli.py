@@ -58,7 +58,7 @@ def search_dirs(ctx: click.Context) -> list[Path]:
 
 @click.group(cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-Q", "--questionnaires", "questionnaire_dirs", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=click.Path(file_okay=False, readable=False, path_type=Path),
               help="Extra folder of questionnaires (searched before the bundled ones).")
 @click.version_option(__version__, prog_name="riskwizard")
 @click.pass_context
@@ -77,7 +77,7 @@ def cli(ctx: click.Context, questionnaire_dirs: tuple[Path, ...]) -> None:
 
 
 @cli.command("open")
-@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", required=False, type=click.Path(readable=False, path_type=Path))
 @click.option("--sample", metavar="NAME",
               help="Copy a bundled sample (see `riskwizard list`) into the current folder and open the copy.")
 @click.pass_context
@@ -172,19 +172,30 @@ def _is_bundled_sample(path: Path) -> bool:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Check questionnaires and answers files; print every problem with file:line:col."""
-    failures = 0
+    """Check questionnaires and answers files; print every problem with file:line:col.
+
+    Exit 1 when a file has problems, 2 when a file cannot be read at all (missing, a FIFO, a folder...).
+    """
+    from .safefile import DiskError
+    from .yamlsafe import YamlError
+
+    failures = unreadable = 0
     for path in files:
         try:
             _validate_one(ctx, path)
         except RiskwizardError as exc:
             failures += 1
+            unreadable += isinstance(exc, DiskError) or (isinstance(exc, YamlError) and _is_read_error(exc))
             say_error(exc)
     if failures:
-        raise SystemExit(1)
+        raise SystemExit(2 if unreadable else 1)  # a file that cannot be read is bad input, not a finding
+
+
+def _is_read_error(exc: RiskwizardError) -> bool:
+    return exc.location is not None and exc.location.line is None and exc.message.startswith(("cannot ", "file not"))
 
 
 _FORMAT_KEY = re.compile(rb"^format\s*:", re.MULTILINE)
@@ -229,7 +240,7 @@ def _open(ctx: click.Context, path: Path) -> Any:
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(path_type=Path))
+@click.argument("answers", type=click.Path(readable=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.option("--trace/--no-trace", default=True, help="Show which rules fired on which answers.")
 @click.pass_context
@@ -288,7 +299,7 @@ def _provisional(r: Any) -> str:
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(path_type=Path))
+@click.argument("answers", type=click.Path(readable=False, path_type=Path))
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="high", show_default=True,
               help="Exit 1 if any finding is at least this severe.")
 @click.option("--fail-on-tier", multiple=True, help="Also exit 1 if the overall tier is one of these ids.")
@@ -320,8 +331,8 @@ def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[s
 
 
 @cli.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=click.Path(readable=False, path_type=Path))
+@click.argument("new", type=click.Path(readable=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
@@ -427,7 +438,7 @@ def _check_new_target(answers: Path, questionnaires: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", type=click.Path(readable=False, path_type=Path))
 @click.option("--decision", required=True,
               type=click.Choice(["approved", "approved_with_conditions", "revise", "rejected"]))
 @click.option("--conditions", default=None, help="Conditions attached to the decision.")

@@ -22,13 +22,13 @@ def _say(text: str, err: bool = False) -> None:
 
 
 @click.command("export")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(readable=False, path_type=Path))
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path, allow_dash=True), default=None,
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, allow_dash=True, readable=False), default=None,
               help="Output file (for a folder: output folder; an existing folder: the file goes inside it). "
                    "`-` prints the report on standard output. Default: next to the answers file.")
-@click.option("--template-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--template-dir", type=click.Path(file_okay=False, readable=False, path_type=Path), default=None,
               help="Folder of templates overriding the bundled ones by name (e.g. report.css, cover.html.j2).")
 @click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes when exporting a folder.")
