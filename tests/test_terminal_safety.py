@@ -33,7 +33,8 @@ def rw(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
 def assert_clean(done: subprocess.CompletedProcess[bytes]) -> str:
     for stream in (done.stdout, done.stderr):
         bad = FORBIDDEN.search(stream)
-        assert bad is None, f"raw control byte {bad.group()!r} at {bad.start()}: {stream[max(0, bad.start() - 60):][:120]!r}"
+        where = stream[max(0, bad.start() - 60):][:120] if bad else b""
+        assert bad is None, f"raw control byte {bad.group()!r} at {bad.start()}: {where!r}"
     text = (done.stdout + done.stderr).decode("utf-8")
     assert "Traceback" not in text and "internal error" not in text, text[-2000:]
     return text
@@ -45,7 +46,8 @@ def evil(tmp_path: Path) -> Path:
     q = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
     q = q.replace("title: Mini questionnaire", f'title: "Mini {EVIL}"')
     q = q.replace("{id: high, title: High}", f'{{id: high, title: "High {EVIL}"}}')
-    q = q.replace("finding: {severity: high, title: Scores people,", f'finding: {{severity: high, title: "Scores {EVIL}",')
+    q = q.replace("finding: {severity: high, title: Scores people,",
+                  f'finding: {{severity: high, title: "Scores {EVIL}",')
     q = q.replace("{id: harm, title: Harm}", f'{{id: harm, title: "Harm {EVIL}"}}')
     (tmp_path / "questionnaires").mkdir()
     (tmp_path / "questionnaires" / "mini.yaml").write_text(q, encoding="utf-8")
@@ -103,7 +105,7 @@ def test_markdown_on_a_terminal_is_escaped_but_exact_in_a_pipe(evil: Path) -> No
     import pty
 
     piped = rw("export", "new.yaml", "-f", "md", "-o", "-", cwd=evil)
-    assert piped.returncode == 0 and "\x1b".encode() in piped.stdout  # a pipe gets the report's exact bytes
+    assert piped.returncode == 0 and b"\x1b" in piped.stdout  # a pipe gets the report's exact bytes
     leader, follower = pty.openpty()
     try:
         done = subprocess.run([sys.executable, "-m", "riskwizard", "export", "new.yaml", "-f", "md", "-o", "-"],
