@@ -367,10 +367,12 @@ def render_html(model: dict[str, Any], template_dir: str | Path | None = None, f
     try:
         template = env.get_template(MAIN)
         with budget.active() if budget is not None else contextlib.nullcontext():
-            return _collect(template.generate(context))
+            html = _collect(template.generate(context))
+        return break_long_words(html) if for_pdf else html
     except TemplateProblem as exc:
         if exc.location is None:
-            exc.location = _template_location(exc, folders)
+            exc.location = _template_location(exc, folders) or (
+                Location(display_path(template_dir)) if template_dir is not None else None)
         raise
     except TemplateError as exc:
         where = _template_location(exc, folders) or _syntax_location(exc)
@@ -388,6 +390,24 @@ def render_html(model: dict[str, Any], template_dir: str | Path | None = None, f
         raise TemplateProblem(f"report template error: {type(exc).__name__}: {exc}",
                               _template_location(exc, folders),
                               "check the templates in --template-dir against the bundled ones") from None
+
+
+# Text outside tags (and outside <style>/<script>): WeasyPrint's line breaking takes time that grows
+# with the square of a word's length (a 20,000-character word: 30 s), so runs of 100 or more
+# characters without a space get an invisible break opportunity (U+200B) every 50 characters.
+_TAG = re.compile(r"(<style\b.*?</style>|<script\b.*?</script>|<[^>]*>)", re.S | re.I)
+_LONG_RUN = re.compile(r"(?:&[#\w]+;|[^\s<&]){100,}")
+_CHUNK = re.compile(r"(?:&[#\w]+;|[^\s<&]){50}")
+BREAK = "\u200b"
+
+
+def break_long_words(html: str) -> str:
+    """``html`` with a zero-width space every 50 characters of text runs that have no space (for PDF)."""
+    parts = _TAG.split(html)
+    for i in range(0, len(parts), 2):
+        if len(parts[i]) >= 100:
+            parts[i] = _LONG_RUN.sub(lambda m: _CHUNK.sub(lambda c: c.group() + BREAK, m.group()), parts[i])
+    return "".join(parts)
 
 
 def _collect(chunks: Iterator[str]) -> str:
