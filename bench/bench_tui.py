@@ -37,7 +37,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Header, Input, RadioButton, RadioSet, SelectionList, Static, Tree
+from textual.widgets import Checkbox, Header, Input, OptionList, Static, Tree
 
 SIZE = (100, 40)
 FRAME = 1000 / 60
@@ -64,18 +64,24 @@ class BareApp(App[None]):
     they show short placeholders.
     """
 
-    # the column widths of riskwizard.tcss (side panel 28, results 32) and its docked key bar
+    # the layout of riskwizard.tcss at 100 columns (headline, side column 30 with its hidden hint line,
+    # no results column below 120 columns: riskwizard composes it hidden) and its docked key bar
     CSS = """
     .keys { dock: bottom; height: 1; background: $footer-background; }
+    #headline { height: auto; max-height: 2; padding: 0 1; background: $boost; }
     #main { height: 1fr; }
-    #tree { width: 28; border-right: vkey $foreground 30%; }
-    #results { width: 32; padding: 0 1; border-left: vkey $foreground 30%; }
+    #side-col { width: 30; border-right: vkey $foreground 30%; }
+    #side-hint { display: none; }
+    #tree { width: 1fr; height: 1fr; }
+    #results { width: 36; padding: 0 1; border-left: vkey $foreground 30%; display: none; }
     #question { padding: 0 1; }
+    #where { margin-bottom: 1; }
     .editor { height: auto; margin-bottom: 1; }
     #question Checkbox { margin-bottom: 1; }
     #why { margin-bottom: 1; }
     #status { margin-top: 1; }
-    SelectionList { height: auto; max-height: 14; }
+    OptionList { height: auto; max-height: 1000; border: tall $border-blurred; }
+    OptionList:focus { border: tall $border; }
     """
 
     def __init__(self, widgets: int, tree_lines: int = 12, texts: dict[str, Any] | None = None) -> None:
@@ -86,32 +92,29 @@ class BareApp(App[None]):
 
     def compose(self) -> ComposeResult:
         texts = self.texts or {}
-        # Header and its 3 parts, Horizontal, Tree, 2 Verticals, the question's VerticalScroll, the prompt,
-        # the editor's Vertical, its notes, the check box, why-it-matters, note label, note input, status
-        # line, the results column and its text, the key bar; then the answer widgets.
+        # Header and its 3 parts, the headline, Horizontal, the side column with its hint and Tree, 2
+        # Verticals, the question's VerticalScroll, where it is, the prompt, the editor's Vertical and its
+        # option list, the check box, why-it-matters, note label, note input, status line, the results
+        # column and its text, the key bar.
         options = texts.get("options") or [f"Option {i}" for i in range(4)]
-        notes = texts.get("notes", ["help for the options"])
         whys = [texts["why"]] if texts.get("why") is not None else []
-        used = 18 + len(notes) + len(whys) + (1 if texts.get("multi", True) else 1 + len(options))
+        used = 23 + len(whys)
         yield Header()
+        yield Static(texts.get("headline", "headline"), markup=False, id="headline")
         with Horizontal(id="main"):
-            tree: Tree[None] = Tree("bare", id="tree")
-            tree.show_root = False
-            labels = texts.get("tree") or []
-            for i in range(self.tree_lines):
-                tree.root.add_leaf(labels[i] if i < len(labels) else f"Section of a questionnaire {i}  3/12")
-            yield tree
+            with Vertical(id="side-col"):
+                yield Static("hint", id="side-hint")
+                tree: Tree[None] = Tree("bare", id="tree")
+                tree.show_root = False
+                labels = texts.get("tree") or []
+                for i in range(self.tree_lines):
+                    tree.root.add_leaf(labels[i] if i < len(labels) else f"3/12 Section of a questionnaire {i}")
+                yield tree
             with Vertical(), Vertical(), VerticalScroll(id="question"):
+                yield Static(texts.get("where", "where"), markup=False, id="where")
                 yield Static(texts.get("head", "prompt"), markup=False)
                 with Vertical(classes="editor"):
-                    if texts.get("multi", True):
-                        yield SelectionList[int](*((label, i) for i, label in enumerate(options)))
-                    else:
-                        with RadioSet():
-                            for label in options:
-                                yield RadioButton(label)
-                    for note in notes:
-                        yield Static(note, markup=False)
+                    yield OptionList(*options)
                 yield Checkbox(texts.get("unknown", "Don't know"), compact=True)
                 for why in whys:  # "why it matters" and the source, after the answer
                     yield Static(why, markup=False, id="why")
@@ -130,12 +133,14 @@ def visible_tree_lines(tree: Tree[object]) -> int:
 
 
 def screen_texts(screen: Any) -> dict[str, Any]:
-    """The text riskwizard's first screen shows, with its styles (copies of the Rich Text objects):
-    side-panel lines, question, options and their notes, note, status, results, key bar."""
+    """The text riskwizard's first screen shows, with its styles (copies of the Rich objects): headline,
+    side-panel lines, where the question is, the question, its options as drawn (number, mark, label and
+    help), note, status, results, key bar."""
+    from riskwizard.tui.widgets.picker import OptionPicker
+
     tree = screen.query_one(Tree)
-    lists = screen.query(SelectionList)
-    options = ([lists.first().get_option_at_index(i).prompt for i in range(lists.first().option_count)]
-               if lists else [b.label for b in screen.query(RadioButton)])
+    pickers = screen.query(OptionPicker)
+    options = ([pickers.first()._prompt(i) for i in range(pickers.first().option_count)] if pickers else [])
 
     def copy(text: Any) -> Any:
         return text.copy() if hasattr(text, "copy") else text
@@ -144,11 +149,11 @@ def screen_texts(screen: Any) -> dict[str, Any]:
         return copy(screen.query_one(selector, Static).content)
 
     return {
+        "headline": static("#headline"),
         "tree": [copy(tree.get_node_at_line(i).label) for i in range(tree.last_line + 1)],
+        "where": static("#where"),
         "head": static("#prompt"),
         "options": options or ["Yes", "No"],
-        "multi": bool(lists),
-        "notes": [copy(w.content) for w in screen.query_one("#editor").query(".option-help").results(Static)],
         "unknown": screen.query_one("#unknown", Checkbox).label,
         "why": static("#why") if screen.query("#why") else None,
         "note_label": static(".note-label"),
@@ -219,14 +224,13 @@ async def keys_rw(path: Path, n: int) -> tuple[list[float], list[float]]:
 
 
 class QuestionLike(Vertical):
-    """What the wizard mounts per question, without logic: text, a radio set, a checkbox, inputs."""
+    """What the wizard mounts per question, without logic: text, an option list, a checkbox, inputs."""
 
     def compose(self) -> ComposeResult:
+        yield Static("where the question is")
         yield Static("prompt, help, why, source")
-        with RadioSet():
-            for i in range(4):
-                yield RadioButton(f"Option {i}")
-        yield Static("option help")
+        with Vertical(classes="editor"):
+            yield OptionList(*(f"Option {i}" for i in range(4)))
         yield Checkbox("Don't know")
         yield Static("Note")
         yield Input()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 # Thermal design power in watts (ML CO2 Impact calculator, Lacoste et al. 2019; vendor data sheets).
@@ -114,6 +115,37 @@ def energy(v: dict[str, Any]) -> dict[str, float]:
     return {"kwh": kwh, "co2_kg": kwh * intensity, "intensity": intensity, "watts": watts}
 
 
+# Government of Canada Algorithmic Impact Assessment (AIA) tool v1.0.1: when the mitigation score
+# reaches 80 % of its maximum, the raw impact score is reduced by 15 % and rounded half up (JavaScript
+# Math.round) to give the current score. Source: canada-ca/aia-eia-js, src/store.ts,
+# calculateFinalScore (`percentage = 0.8`, `deduction = 0.15`), v1.0.1 of 2025-10-03.
+AIA_MITIGATION_SHARE = Fraction(80, 100)
+AIA_REDUCTION = Fraction(15, 100)
+AIA_SOURCE = "Canada AIA tool v1.0.1 (github.com/canada-ca/aia-eia-js, src/store.ts calculateFinalScore)"
+
+
+def mitigated_impact(v: dict[str, Any]) -> dict[str, float]:
+    """The AIA's current score: the raw impact score, less 15 % when mitigation reaches 80 % of its max.
+
+    Exact arithmetic, so a mitigation score of exactly 80 % counts; for the AIA's integer scores
+    this gives the same numbers as the tool's floating-point code.
+    """
+    raw, raw_max = Fraction(float(v["raw"])), Fraction(float(v["raw_max"]))
+    mitigation, mitigation_max = Fraction(float(v["mitigation"])), Fraction(float(v["mitigation_max"]))
+    if raw_max <= 0 or mitigation_max <= 0:
+        raise ValueError("maxima must be positive")
+    reduced = mitigation >= AIA_MITIGATION_SHARE * mitigation_max
+    current = math.floor((1 - AIA_REDUCTION) * raw + Fraction(1, 2)) if reduced else raw  # ties round up
+    return {
+        "current": float(current),
+        "percent": float(current * 100 / raw_max),
+        "raw_percent": float(raw * 100 / raw_max),
+        "mitigation_percent": float(mitigation * 100 / mitigation_max),
+        "reduced": 1.0 if reduced else 0.0,
+        "reduction": float(raw - current),
+    }
+
+
 class MissingInput(Exception):
     """Raised by a calculator when a needed input is absent; the derived values stay unknown."""
 
@@ -147,6 +179,17 @@ CALCULATORS: dict[str, Calculator] = {
         outputs=("kwh", "co2_kg", "intensity", "watts"),
         fn=energy,
         description="Training energy (kWh) and emissions (kg CO2eq).",
+    ),
+    "mitigated_impact": Calculator(
+        inputs={
+            "raw": InputSpec(("number",)),
+            "raw_max": InputSpec(("number",)),
+            "mitigation": InputSpec(("number",)),
+            "mitigation_max": InputSpec(("number",)),
+        },
+        outputs=("current", "percent", "raw_percent", "mitigation_percent", "reduced", "reduction"),
+        fn=mitigated_impact,
+        description="Canada AIA current score: raw impact less 15 % when mitigation reaches 80 % of its max.",
     ),
 }
 

@@ -499,6 +499,10 @@ def _record(answers: Path, assessment: Any, decision: str, day: str, conditions:
 
 
 def _register_optional() -> None:
+    from .cli_formats import import_card, serve
+
+    cli.add_command(import_card)
+    cli.add_command(serve)
     try:
         from .reports.cli import export
     except ImportError:  # reports not installed in this build

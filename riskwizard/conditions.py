@@ -66,8 +66,10 @@ class Condition:
     def question_refs(self) -> set[str]:
         return {leaf.ref for leaf in self.leaves() if leaf.kind == "q"}
 
-    def uses_scores(self) -> bool:
-        return any(leaf.kind == "score" for leaf in self.leaves())
+    def uses_scores(self, score_derived: frozenset[str] = frozenset()) -> bool:
+        """True when the condition reads a score, or a derived value computed from scores."""
+        return any(leaf.kind == "score" or (leaf.kind == "derived" and leaf.ref.split(".")[0] in score_derived)
+                   for leaf in self.leaves())
 
 
 @dataclass(frozen=True)
@@ -232,12 +234,14 @@ class Scope:
         dimensions: set[str],
         allow_scores: bool,
         what: str,
+        score_derived: frozenset[str] = frozenset(),
     ) -> None:
         self.questions = questions
         self.derived_outputs = derived_outputs
         self.dimensions = dimensions
         self.allow_scores = allow_scores
         self.what = what
+        self.score_derived = score_derived  # ids of derived values that read scores
 
 
 def compile_condition(raw: Any, loc: tuple[Any, ...], scope: Scope, src: SourcedYaml) -> Condition:
@@ -301,7 +305,7 @@ def _compile_rows(raw: dict[str, Any], quantifier: str, loc: tuple[Any, ...], sc
         raise fail(f"`{quantifier}` needs `where:` (a condition on the row's fields)", loc,
                    "add where: {q: field_id, op: eq, value: ...}")
     row_scope = Scope({f.id: f for f in question.fields}, scope.derived_outputs, scope.dimensions,
-                      scope.allow_scores, f"{scope.what} (inside rows of `{gid}`)")
+                      scope.allow_scores, f"{scope.what} (inside rows of `{gid}`)", scope.score_derived)
     return RowQuantifier(quantifier, gid, compile_condition(raw["where"], (*loc, "where"), row_scope, src))
 
 
@@ -383,6 +387,10 @@ def _compile_number_leaf(raw: dict[str, Any], loc: tuple[Any, ...], scope: Scope
     if kind == "derived" and ref not in scope.derived_outputs:
         raise fail(f"unknown derived value `{ref}`", (*loc, kind),
                    f"use one of: {', '.join(sorted(scope.derived_outputs)) or '(none declared)'}")
+    if kind == "derived" and ref.split(".")[0] in scope.score_derived and not scope.allow_scores:
+        raise fail(f"`{ref}` is computed from scores, so it can only be read in rules that set a tier or flags "
+                   "and in obligations, not in `when:` of questions or in rules that add scores", (*loc, kind),
+                   "move the test to a rule without `score:`")
     if kind == "score":
         if not scope.allow_scores:
             raise fail("score conditions are only allowed in rules that set a tier or flags, not in `when:` "

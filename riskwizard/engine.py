@@ -12,8 +12,8 @@ from typing import Any
 from .answers import Answer, AnswersDoc
 from .calc import run_calculator
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
-from .loader import Spec, candidate_answers
-from .models import SEVERITY_ORDER, Severity
+from .loader import Spec
+from .models import SEVERITY_ORDER, ScoreInput, Severity
 
 
 @dataclass
@@ -159,6 +159,7 @@ class AnswerView:
         self._sections: dict[str, bool] = {}
         self._derived: dict[str, float] | None = None
         self.scores: dict[str, float] = {}
+        self._scores_final = False  # derived values that read scores wait for set_scores()
 
     def raw_status(self, qid: str) -> tuple[str, Any]:
         answer = self.answers.get(qid)
@@ -206,14 +207,30 @@ class AnswerView:
         if self._derived is None:
             self._derived = {}
             for d in self.spec.model.derived:
+                if d.id in self.spec.score_derived and not self._scores_final:
+                    continue
                 inputs = {}
                 for key, qid in d.inputs.items():
+                    if isinstance(qid, ScoreInput):
+                        inputs[key] = self._dimension_input(qid)
+                        continue
                     status, value = self.status(qid)
                     inputs[key] = value if status == ANSWERED else None
                 outputs = run_calculator(d.fn, inputs)
                 for k, v in (outputs or {}).items():
                     self._derived[f"{d.id}.{k}"] = v
         return self._derived
+
+    def _dimension_input(self, ref: ScoreInput) -> float | None:
+        if ref.score is not None:
+            return self.scores.get(ref.score, 0.0)
+        return next((d.max for d in self.spec.model.dimensions if d.id == ref.max), None)
+
+    def set_scores(self, scores: dict[str, float]) -> None:
+        """The summed scores: from now on, derived values that read them are computed too."""
+        self.scores = scores
+        self._scores_final = True
+        self._derived = None
 
     def score(self, dimension: str) -> float:
         return self.scores.get(dimension, 0.0)
@@ -252,8 +269,8 @@ def format_raw(question: Any, value: Any) -> str:
 # --------------------------------------------------------------------------- evaluation
 
 
-def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
-    view = AnswerView(spec, answers)
+def _fire(spec: Spec, view: AnswerView) -> tuple[list[Any], dict[str, float]]:
+    """The rules that fire, in file order, and the summed scores (set on the view)."""
     model = spec.model
     fired_plain: list[Any] = []
     scores: dict[str, float] = {d.id: 0.0 for d in model.dimensions}
@@ -266,10 +283,20 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
             fired_plain.append((position, rule))
             for dim, amount in rule.score.items():
                 scores[dim] = scores.get(dim, 0.0) + amount
-    view.scores = scores
+    view.set_scores(scores)
     fired_late = [(i, r) for i, r in late if spec.rule_when[r.id].evaluate(view)]
-    fired = [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])]  # file order
+    return [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])], scores
 
+
+def tier_of(spec: Spec, answers: dict[str, Answer]) -> TierResult | None:
+    """Only the tier of these answers (no trace, evidence or obligations): for trying many alternatives."""
+    return _tier(spec, [r for r in _fire(spec, AnswerView(spec, answers))[0] if r.tier])
+
+
+def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
+    view = AnswerView(spec, answers)
+    model = spec.model
+    fired, scores = _fire(spec, view)
     flags: list[str] = []
     findings: list[FindingResult] = []
     trace: list[TraceEntry] = []
@@ -378,68 +405,6 @@ def _outer_leaves(cond: Condition) -> list[Leaf]:
 
 def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
     return AssessmentResult([evaluate(s, doc.answers.get(s.id, {})) for s in specs])
-
-
-# --------------------------------------------------------------------------- what-if
-
-
-@dataclass
-class Change:
-    question_id: str
-    prompt: str
-    current: str
-    alternative: str
-    new_tier: str
-    new_tier_title: str
-
-
-def what_would_change(spec: Spec, answers: dict[str, Answer], limit: int = 50) -> list[Change]:
-    """Single answer changes that would move the tier, trying a covering set of alternatives."""
-    if spec.model.outcome is None:
-        return []
-    base = evaluate(spec, answers)
-    assert base.tier is not None
-    leaves_by_q: dict[str, list[Leaf]] = {}
-    for cond in [*spec.rule_when.values(), *(c for c in spec.question_when.values() if c)]:
-        for leaf in _outer_leaves(cond):
-            if leaf.kind == "q":
-                leaves_by_q.setdefault(leaf.ref, []).append(leaf)
-    view = AnswerView(spec, answers)
-    changes: list[Change] = []
-    for question in view.visible_questions():
-        if question.id not in leaves_by_q or question.type in ("group", "text"):
-            continue
-        current = answers.get(question.id)
-        current_key = _answer_key(current)
-        candidates = candidate_answers(question, leaves_by_q[question.id])
-        candidates.sort(key=lambda c: c[0] != ANSWERED)  # real answers first, "don't know" last
-        for status, value in candidates:
-            if status == MISSING:
-                continue
-            alternative = Answer(value=value if status == ANSWERED else None, unknown=status == UNKNOWN)
-            if question.type == "multi" and status == ANSWERED:
-                alternative.value = list(value)
-            if _answer_key(alternative) == current_key:
-                continue
-            trial = dict(answers)
-            trial[question.id] = alternative
-            tier = evaluate(spec, trial).tier
-            if tier is not None and tier.id != base.tier.id:
-                changes.append(Change(question.id, question.prompt, format_value(question, current),
-                                      format_value(question, alternative), tier.id, tier.title))
-                break  # one alternative per question is enough to show it matters
-        if len(changes) >= limit:
-            break
-    return changes
-
-
-def _answer_key(answer: Answer | None) -> tuple[Any, ...]:
-    if answer is None:
-        return ("missing",)
-    if answer.unknown:
-        return ("unknown",)
-    value = answer.value
-    return ("answered", tuple(value) if isinstance(value, list) else value)
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:

@@ -24,7 +24,7 @@ from . import yamlcache
 from .calc import CALCULATORS
 from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
-from .models import Questionnaire
+from .models import Questionnaire, ScoreInput
 from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
 
 
@@ -42,6 +42,8 @@ class Spec:
     section_of: dict[str, str] = field(default_factory=dict)
     # rules whose condition reads a score: evaluated after the rules that add to the scores
     late_rules: frozenset[str] = frozenset()
+    # derived values with an input from a dimension: computed once the scores are summed
+    score_derived: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -55,7 +57,11 @@ class Spec:
         return self.model.questions()
 
     def question(self, qid: str) -> Any:
-        return self.model.question(qid)
+        """The question with this id (KeyError if none); a dict look-up, as rule evidence asks often."""
+        by_id = self.__dict__.get("_questions_by_id")
+        if by_id is None:
+            by_id = self.__dict__["_questions_by_id"] = {q.id: q for q in self.model.questions()}
+        return by_id[qid]
 
 
 def load_questionnaire(path: str | Path) -> Spec:
@@ -205,9 +211,10 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
     dims = {d.id for d in model.dimensions}
     levels = {lvl.id for lvl in model.outcome.levels} if model.outcome else set()
     derived_outputs = _check_derived(model, questions, src, errors)
+    spec.score_derived = frozenset(d.id for d in model.derived if d.reads_scores())
 
     def scope(what: str, allow_scores: bool = False) -> Scope:
-        return Scope(questions, derived_outputs, dims, allow_scores, what)
+        return Scope(questions, derived_outputs, dims, allow_scores, what, spec.score_derived)
 
     def attempt(fn: Any) -> Any:
         try:
@@ -247,7 +254,7 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
             r.when, (*rloc, "when"), scope(f"rule `{r.id}`", a), src))
         if cond is not None:
             spec.rule_when[rule.id] = cond
-    spec.late_rules = frozenset(rid for rid, cond in spec.rule_when.items() if cond.uses_scores())
+    spec.late_rules = frozenset(rid for rid, cond in spec.rule_when.items() if cond.uses_scores(spec.score_derived))
     for oi, ob in enumerate(model.obligations):
         for t in ob.tiers:
             if t not in levels:
@@ -267,9 +274,24 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
         raise ErrorGroup(errors)
 
 
+def _check_score_input(derived_id: str, name: str, ref: ScoreInput, kinds: tuple[str, ...],
+                       dims: dict[str, Any], where: Location, errors: list[RiskwizardError]) -> None:
+    dim = dims.get(ref.dimension)
+    if "number" not in kinds:
+        errors.append(SchemaError(f"input `{name}` of `{derived_id}` takes a {' or '.join(kinds)} question, "
+                                  "not a dimension", where, "point it at a question of that type"))
+    elif dim is None:
+        errors.append(SchemaError(f"input `{name}` of `{derived_id}` names unknown dimension `{ref.dimension}`",
+                                  where, f"declare it under `dimensions:` or use one of: {', '.join(sorted(dims))}"))
+    elif ref.max is not None and dim.max is None:
+        errors.append(SchemaError(f"input `{name}` of `{derived_id}` reads the max of `{ref.dimension}`, "
+                                  "which declares none", where, f"add `max:` to dimension `{ref.dimension}`"))
+
+
 def _check_derived(model: Questionnaire, questions: dict[str, Any], src: SourcedYaml,
                    errors: list[RiskwizardError]) -> set[str]:
     outputs: set[str] = set()
+    dims = {dim.id: dim for dim in model.dimensions}
     for di, d in enumerate(model.derived):
         loc = ("derived", di)
         calc = CALCULATORS.get(d.fn)
@@ -283,6 +305,9 @@ def _check_derived(model: Questionnaire, questions: dict[str, Any], src: Sourced
                 errors.append(SchemaError(f"calculator `{d.fn}` has no input `{name}`",
                                           src.where((*loc, "inputs", name)),
                                           f"inputs are: {', '.join(calc.inputs)}"))
+                continue
+            if isinstance(qid, ScoreInput):
+                _check_score_input(d.id, name, qid, ispec.kinds, dims, src.where((*loc, "inputs", name)), errors)
                 continue
             q = questions.get(qid)
             if q is None or q.type not in ispec.kinds:

@@ -8,6 +8,7 @@ they refer to.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -278,12 +279,47 @@ class KeyDate(Strict):
     citation: Label
 
 
+class ScoreInput(Strict):
+    """A calculator input read from a dimension: its summed score or its declared ``max``."""
+
+    score: Slug | None = None
+    max: Slug | None = None
+
+    @property
+    def dimension(self) -> str:
+        return self.score or self.max or ""
+
+
+_SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$")
+
+
+def _derived_input_form(value: Any) -> Any:
+    """One clear error for anything but a question id, ``{score: DIMENSION}`` or ``{max: DIMENSION}``."""
+    if isinstance(value, ScoreInput):
+        return value
+    if type(value) is str and _SLUG_RE.match(value) and len(value) <= 64:
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        (key, dim), = value.items()
+        if key in ("score", "max") and type(dim) is str and _SLUG_RE.match(dim):
+            return value
+    raise ValueError("an input is a question id, `{score: DIMENSION}` (the dimension's summed score) "
+                     "or `{max: DIMENSION}` (its declared max)")
+
+
+DerivedInput = Annotated[Slug | ScoreInput, BeforeValidator(_derived_input_form)]
+
+
 class Derived(Strict):
-    """A value computed by a whitelisted calculator from numeric answers."""
+    """A value computed by a whitelisted calculator from numeric answers or dimension scores."""
 
     id: Slug
     fn: Slug
-    inputs: dict[Slug, Slug]
+    inputs: dict[Slug, DerivedInput]
+
+    def reads_scores(self) -> bool:
+        """Inputs from scores are known only after the scoring rules have run."""
+        return any(isinstance(ref, ScoreInput) for ref in self.inputs.values())
 
 
 class Questionnaire(Strict):

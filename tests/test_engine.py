@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from riskwizard.answers import Answer
-from riskwizard.engine import evaluate, what_would_change
+from riskwizard.engine import evaluate
 from riskwizard.loader import load_questionnaire_text
+from riskwizard.whatif import what_would_change
 
 TIERED = """
 id: tiered

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from riskwizard.answers import Answer, check_value
-from riskwizard.engine import AnswerView, evaluate, what_would_change
+from riskwizard.engine import AnswerView, evaluate
 from riskwizard.loader import load_questionnaire
+from riskwizard.whatif import what_would_change
 from riskwizard.yamlsafe import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from riskwizard.loader import bundled_paths, load_questionnaire
 from riskwizard.yamlsafe import load_yaml_file
 
 REQUIRED = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics",
-            "model-card"]
+            "model-card", "canada-aia"]
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 BUNDLED = bundled_paths()
 
@@ -30,7 +30,8 @@ def test_questionnaire_loads_and_cites(qid: str) -> None:
         assert q.source.strip(), f"{qid}/{q.id} has no source"
         assert q.help.strip() or q.why.strip(), f"{qid}/{q.id} has neither help nor why"
     for rule in spec.model.rules:
-        assert rule.finding is not None or rule.tier is not None or rule.flags, rule.id
+        # a rule may only add to a score (canada-aia gives each scored answer its own rule)
+        assert rule.finding is not None or rule.tier is not None or rule.flags or rule.score, rule.id
         if rule.finding:
             assert rule.finding.citation.strip()
 

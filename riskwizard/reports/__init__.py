@@ -1,20 +1,23 @@
-"""Reports: render an assessment as PDF, HTML, Markdown, LaTeX or JSON.
+"""Reports: render an assessment in one of the formats of :data:`FORMAT_TABLE`.
 
     render(doc, specs, fmt, template_dir=None) -> bytes
     export_file(answers_path, fmt, out_path, template_dir=None, search=None) -> ExportReport  (out_path "-": stdout)
     batch_export(folder, fmt, out_dir, processes=2, progress=None) -> list[BatchItem]
 
-All formats are rendered from one report model (:mod:`.model`); the same input always gives the
-same bytes.
+Every format is rendered from one report model (:mod:`.model`); the same input always gives the
+same bytes. Adding a format is one module with a ``render(job) -> (bytes, warnings)`` function and
+one row in :data:`FORMAT_TABLE`; nothing else dispatches on format names.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..answers import AnswersDoc, file_sha256
 from ..errors import Location, RiskwizardError, display_path
@@ -22,8 +25,53 @@ from ..loader import Spec
 from ..safefile import check_input, make_folder, same_file, writable_target, write_file, write_stdout
 from ..termtext import clean
 
-FORMATS = ("pdf", "html", "md", "tex", "json")
-EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "tex": ".tex", "json": ".json"}
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything a renderer may use: the report model first, the answers and questionnaires behind it."""
+
+    model: dict[str, Any]
+    doc: AnswersDoc
+    specs: list[Spec]
+    template_dir: Path | None = None
+
+
+Rendered = tuple[bytes, list[str]]  # the document's bytes and warnings for the user
+
+
+@dataclass(frozen=True)
+class Format:
+    """One row of the renderer table."""
+
+    name: str  # the value of `export -f`
+    extension: str  # suffix of the default output file (ANSWERS stem + extension)
+    summary: str  # one line for help texts and the README
+    renderer: str  # "module:function" inside riskwizard.reports, imported only when this format is used
+    file_name: str = ""  # the output's name when -o names a folder (e.g. README.md); default stem + extension
+    backup: bool = False  # keep the replaced file as <name>.bak (for outputs people edit by hand)
+    binary: bool = False  # not text: `-o -` prints it only when standard output is not a terminal
+
+    def load(self) -> Callable[[RenderJob], Rendered]:
+        module, _, function = self.renderer.partition(":")
+        renderer: Callable[[RenderJob], Rendered] = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return renderer
+
+    def output_name(self, stem: str) -> str:
+        return self.file_name or stem + self.extension
+
+
+FORMAT_TABLE: tuple[Format, ...] = (
+    Format("pdf", ".pdf", "PDF impact statement for an ethics committee", "builtin:pdf", binary=True),
+    Format("html", ".html", "the same report as a self-contained web page", "builtin:html"),
+    Format("md", ".md", "the same report in Markdown", "builtin:markdown"),
+    Format("tex", ".tex", "LaTeX broader impact statement and the NeurIPS paper checklist", "latex:render"),
+    Format("json", ".json", "the report model as JSON", "builtin:json_model"),
+    Format("hf-card", ".README.md", "Hugging Face model card (README.md with YAML metadata)", "hf_card:render",
+           file_name="README.md", backup=True),
+)
+FORMATS: tuple[str, ...] = tuple(f.name for f in FORMAT_TABLE)
+EXTENSIONS: dict[str, str] = {f.name: f.extension for f in FORMAT_TABLE}
+_BY_NAME = {f.name: f for f in FORMAT_TABLE}
 
 
 class ExportError(RiskwizardError):
@@ -36,6 +84,14 @@ class ExportReport:
     warnings: list[str] = field(default_factory=list)
 
 
+def get_format(fmt: str) -> Format:
+    """The table row of ``fmt``; an unknown name is a user error."""
+    try:
+        return _BY_NAME[fmt]
+    except (KeyError, TypeError):
+        raise ExportError(f"unknown report format `{fmt}`", None, f"use one of: {', '.join(FORMATS)}") from None
+
+
 def render(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Path | None = None,
            answers_sha256: str | None = None) -> bytes:
     """Render an assessment; returns the document's bytes."""
@@ -43,57 +99,38 @@ def render(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Pat
 
 
 def render_with_warnings(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Path | None = None,
-                         answers_sha256: str | None = None) -> tuple[bytes, list[str]]:
+                         answers_sha256: str | None = None) -> Rendered:
     from .model import build_model
 
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown report format `{fmt}`", None, f"use one of: {', '.join(FORMATS)}")
+    renderer = get_format(fmt).load()
     model = build_model(doc, specs, answers_sha256)
-    if fmt == "json":
-        text = json.dumps(model, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-        return text.encode("utf-8"), []
-    if fmt == "md":
-        from .markdown import render_md
-
-        return render_md(model).encode("utf-8"), []
-    if fmt == "tex":
-        from .latex import render_tex
-
-        return render_tex(model).encode("utf-8"), []
-    from .htmldoc import render_html
-
-    html = render_html(model, template_dir, for_pdf=fmt == "pdf")
-    if fmt == "html":
-        return html.encode("utf-8"), []
-    from .pdf import html_to_pdf
-
-    return html_to_pdf(html, template_dir)
+    return renderer(RenderJob(model, doc, specs, Path(template_dir) if template_dir is not None else None))
 
 
 STDOUT = "-"  # `-o -`: print the report on standard output
-TEXT_FORMATS = ("md", "tex", "json", "html")
+TEXT_FORMATS = tuple(f.name for f in FORMAT_TABLE if not f.binary)  # what `-o -` prints on a terminal too
 
 
 def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, template_dir: str | Path | None = None,
                 search: list[Path] | None = None, protect: list[Path] | None = None) -> ExportReport:
     """Load an answers file with its questionnaires and write one report.
 
-    ``out_path`` ``"-"`` prints the report on standard output (a PDF only when that is not a
-    terminal). The output is checked before anything is rendered: it must be a regular file or a
-    new name in a folder that can be written to, never a symlink, device, FIFO or folder, and never
+    ``out_path`` ``"-"`` prints the report on standard output (a binary format such as PDF only
+    when that is not a terminal; text formats shown on a terminal have their controls escaped).
+    The output is checked before anything is rendered: it must be a regular file or a new name in
+    a folder that can be written to, never a symlink, device, FIFO or folder, and never
     one of the inputs (the answers file, a questionnaire it loads, a template of ``template_dir``,
     or any of ``protect``), whatever path, link or ``..`` names it.
     """
     from ..assessment import open_assessment
 
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown report format `{fmt}`", None, f"use one of: {', '.join(FORMATS)}")
+    row = get_format(fmt)
     path = Path(answers_path)
     check_input(path)
     to_stdout = str(out_path) == STDOUT
     target = Path(STDOUT)
     if to_stdout:
-        if fmt == "pdf" and sys.stdout.isatty():
+        if row.binary and sys.stdout.isatty():
             raise ExportError("a PDF is binary data and would garble the terminal", Location("<stdout>"),
                               "redirect standard output (`-o - > report.pdf`, `-o - | lp`) or give `-o FILE.pdf`")
     else:
@@ -106,9 +143,9 @@ def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, templa
     data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path))
     if to_stdout:
         write_stdout(clean(data.decode("utf-8"), newlines=True).encode("utf-8")
-                     if fmt != "pdf" and sys.stdout.isatty() else data)
+                     if not row.binary and sys.stdout.isatty() else data)
         return ExportReport(target, [*assessment.notices, *warnings])
-    write_file(target, data)
+    write_file(target, data, backup=row.backup)
     return ExportReport(target, [*assessment.notices, *warnings])
 
 
@@ -139,5 +176,6 @@ def _files_below(folder: Path, limit: int = 2000) -> list[Path]:
 
 from .batch import BatchItem, batch_export  # noqa: E402  (uses export_file)
 
-__all__ = ["EXTENSIONS", "FORMATS", "STDOUT", "TEXT_FORMATS", "BatchItem", "ExportError", "ExportReport",
-           "batch_export", "export_file", "render", "render_with_warnings"]
+__all__ = ["EXTENSIONS", "FORMATS", "FORMAT_TABLE", "STDOUT", "TEXT_FORMATS", "BatchItem", "ExportError",
+           "ExportReport", "Format", "RenderJob", "Rendered", "batch_export", "export_file", "get_format", "render",
+           "render_with_warnings"]

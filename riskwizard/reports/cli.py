@@ -14,7 +14,7 @@ import click
 
 from ..errors import Location, RiskwizardError
 from ..termtext import clean, error_text
-from . import EXTENSIONS, FORMATS, STDOUT, ExportError
+from . import EXTENSIONS, FORMATS, STDOUT, ExportError, get_format
 
 
 def _say(text: str, err: bool = False) -> None:
@@ -35,7 +35,7 @@ def _say(text: str, err: bool = False) -> None:
 @click.pass_context
 def export(ctx: click.Context, source: Path, fmt: str, out: Path | None, template_dir: Path | None,
            processes: int) -> None:
-    """Export SOURCE (an answers file or a folder of them) as pdf, html, md, tex or json."""
+    """Export SOURCE (an answers file or a folder of them) in one of the formats (see -f)."""
     from ..safefile import StdoutClosed, silence_stdout
 
     try:
@@ -70,7 +70,7 @@ def _export(ctx: click.Context, source: Path, fmt: str, out: Path | None, templa
     else:
         target = out or source.with_suffix(EXTENSIONS[fmt])
         if str(target) != STDOUT and target.is_dir():
-            target = target / (source.stem + EXTENSIONS[fmt])
+            target = target / get_format(fmt).output_name(source.stem)
         _export_one(source, fmt, target, template_dir, search)
 
 

@@ -251,7 +251,7 @@ def _gaps(r: _Reader) -> list[str]:
 
 def _without_item_prefix(prompt: str, number: int) -> str:
     """The questionnaire's prompt says "1. Claims: Do the main ..."; the checklist already shows both."""
-    match = re.match(rf"{number}\.\s+[^:?]{{1,80}}:\s+", prompt)
+    match = re.match(rf"{number}\.\s+[^:?]{{1,120}}:\s+", prompt)
     return prompt[match.end():] if match else prompt
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
+import sys
+import termios
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -23,12 +26,13 @@ from textual.widgets import Input, Static
 
 from ..answers import now_iso
 from ..errors import LockedError, RiskwizardError
-from .recent import add_recent
+from .recent import add_recent, load_settings, save_setting
 from .screens.message import MessageScreen
-from .screens.start import StartScreen
 from .screens.wizard import WizardScreen
 from .session import Session
 from .text import styled
+
+WATCH_EVERY = 0.5  # seconds between checks that the terminal and the parent process are still there
 
 
 class OpenScreen(ModalScreen[Path | None]):
@@ -74,6 +78,7 @@ class RiskwizardApp(App[None]):
         self.search_dirs = list(search_dirs or [])
         self.install_signals = install_signals
         self.session: Session | None = None
+        self.auto_advance = bool(load_settings().get("auto_advance", False))  # see toggle_auto_advance
         self._open_problem: tuple[str, str] | None = None  # why ``path`` did not open, shown once mounted
 
     # ------------------------------------------------------------------ start and stop
@@ -95,6 +100,8 @@ class RiskwizardApp(App[None]):
                     self._adopt(opened)
                     return WizardScreen(opened)
                 self._open_problem = opened
+            from .screens.start import StartScreen  # not imported when a file opens straight away
+
             return StartScreen(self.search_dirs)
         finally:
             gc.freeze()
@@ -105,8 +112,24 @@ class RiskwizardApp(App[None]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(sig, self.save_and_exit, sig)
+            if not self.is_headless:
+                self._parent_pid = os.getppid()
+                self.set_interval(WATCH_EVERY, self._watch_terminal, name="terminal watch")
         if self._open_problem is not None:
             self.push_screen(MessageScreen(*self._open_problem, error=True))
+
+    def _watch_terminal(self) -> None:
+        """Exit (saving) when the terminal hung up without a SIGHUP reaching us, or the parent process is
+        gone: otherwise Textual's input thread keeps reading end-of-file, at a high CPU cost, behind
+        whatever dialog is open, for nobody."""
+        gone = os.getppid() != self._parent_pid
+        if not gone:
+            try:
+                termios.tcgetattr(sys.__stdin__.fileno() if sys.__stdin__ else 0)
+            except (termios.error, OSError, ValueError):
+                gone = True
+        if gone:
+            self.save_and_exit(signal.SIGHUP)
 
     def save_and_exit(self, sig: int | None = None) -> None:
         """Signal handler: save, release the lock, exit."""
@@ -198,11 +221,15 @@ class RiskwizardApp(App[None]):
             await first.retire()
 
     def _refuse(self, title: str, body: str) -> None:
+        from .screens.start import StartScreen
+
         if not any(isinstance(s, WizardScreen | StartScreen) for s in self.screen_stack):
             self.push_screen(StartScreen(self.search_dirs))
         self.push_screen(MessageScreen(title, body, error=True))
 
     async def show_start(self) -> None:
+        from .screens.start import StartScreen
+
         self.close_session()
         await self._replace_all(StartScreen(self.search_dirs))
 
@@ -222,6 +249,13 @@ class RiskwizardApp(App[None]):
                                     lambda s=spec.id: self._switch(s))
             yield SystemCommand("Save now", "Write the answers file (it is also saved after every change)",
                                 wizard.flush_pending)
+            state = "on" if self.auto_advance else "off"
+            yield SystemCommand(f"Auto-advance after a single choice (now {state}; F3)",
+                                "Picking an option with its number, space or a click also moves to the next question",
+                                wizard.action_toggle_auto_advance)
+            yield SystemCommand("What would change the tier (F2)", "Every answer change that moves the tier, "
+                                "most relevant first", wizard.action_what_if)
+            yield SystemCommand("Keys (F1)", "Every key of the wizard", wizard.action_help)
         else:
             from .screens.calculator import CalculatorScreen
 
@@ -243,6 +277,12 @@ class RiskwizardApp(App[None]):
         while self.screen is not wizard and len(self.screen_stack) > 1:
             await self.pop_screen()
         await wizard.jump_to(spec_id)
+
+    def toggle_auto_advance(self) -> bool:
+        """Turn "move on after a single choice" on or off (remembered for the next start); returns it."""
+        self.auto_advance = not self.auto_advance
+        save_setting("auto_advance", self.auto_advance)
+        return self.auto_advance
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

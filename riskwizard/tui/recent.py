@@ -1,4 +1,5 @@
-"""A small list of recently opened answers files in $XDG_STATE_HOME/riskwizard/recent.json."""
+"""Recently opened answers files ($XDG_STATE_HOME/riskwizard/recent.json) and the wizard's preferences
+(settings.json beside it)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,25 @@ def add_recent(path: Path, title: str, opened: str) -> None:
     with suppress_disk_errors():
         make_folder(target.parent)
         write_file(target, json.dumps(entries[:MAX_RECENT], indent=1), mode=0o600)
+
+
+def settings_path() -> Path:
+    return state_dir() / "settings.json"
+
+
+def load_settings() -> dict[str, object]:
+    """The wizard's preferences (e.g. ``auto_advance``); a missing or broken file reads as none."""
+    try:
+        data = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_setting(name: str, value: object) -> None:
+    """Remember one preference; failures to write are ignored (it is a convenience)."""
+    settings = {**load_settings(), name: value}
+    target = settings_path()
+    with suppress_disk_errors():
+        make_folder(target.parent)
+        write_file(target, json.dumps(settings, indent=1), mode=0o600)

@@ -5,15 +5,29 @@ Textual-free on purpose, so the wizard's screens stay thin and this logic is eas
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..answers import Answer, AnswersDoc, AnswerStore, check_value, record_answer
+from ..answers import Answer, AnswersDoc, AnswerStore, check_value, load_answers, record_answer
 from ..assessment import open_assessment
 from ..engine import AnswerView, QuestionnaireResult, evaluate
 from ..loader import Spec
+from ..safefile import folder_writable
+
+READ_ONLY_PROBLEM = "this assessment is open read-only (its folder cannot be written); nothing is changed"
+
+
+def can_save(path: Path) -> bool:
+    """Whether answers at ``path`` can be saved (new files in its folder, and the file itself).
+
+    The one place the wizard decides this; when riskwizard.safefile offers such a check, it goes here.
+    """
+    if not folder_writable(path.parent):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
 
 
 @dataclass(frozen=True)
@@ -41,14 +55,19 @@ class Session:
         self.dirty = False
         self._notices_shown = 0
         self.closed = False
+        self.read_only = False  # the folder or file cannot be written: browse, review, export elsewhere
+        self.position_only = False  # the only unsaved change is the position (see set_position)
         self._views: dict[str, AnswerView] = {}  # per questionnaire, until the next change
 
     # ------------------------------------------------------------------ opening and closing
 
     @classmethod
     def open(cls, path: str | Path, search_dirs: list[Path] | None = None) -> Session:
-        """Lock and load ``path``. Raises LockedError if another riskwizard holds it."""
+        """Lock and load ``path``. Raises LockedError if another riskwizard holds it. In a folder where
+        the answers cannot be saved the session is read-only: nothing is locked or written."""
         p = Path(path)
+        if not can_save(p):
+            return cls._open_read_only(p, search_dirs)
         store = AnswerStore(p)
         store.acquire()
         try:
@@ -61,6 +80,15 @@ class Session:
         session._notices_shown = len(store.notices)
         if assessment.notices:
             session.dirty = True  # answers moved to `orphaned` are written back at the first save
+        return session
+
+    @classmethod
+    def _open_read_only(cls, p: Path, search_dirs: list[Path] | None) -> Session:
+        loaded = load_answers(p)
+        assessment = open_assessment(p, search_dirs, strict=False, loaded=loaded)
+        session = cls(p, AnswerStore(p), assessment.doc, assessment.specs, list(assessment.notices))
+        session.read_only = True
+        session._notices_shown = len(session.notices)
         return session
 
     def close(self) -> None:
@@ -78,10 +106,11 @@ class Session:
 
     def save(self) -> list[str]:
         """Save atomically through the store; returns notices that are new since the last call."""
-        if self.closed:
+        if self.closed or self.read_only:
+            self.dirty = False
             return []
         self.store.save(self.doc)
-        self.dirty = False
+        self.dirty = self.position_only = False
         new = self.store.notices[self._notices_shown:]
         self._notices_shown = len(self.store.notices)
         return list(new)
@@ -111,6 +140,7 @@ class Session:
 
     def _changed(self) -> None:
         self.dirty = True
+        self.position_only = False
         self._views.clear()
 
     def order(self) -> list[Place]:
@@ -146,9 +176,22 @@ class Session:
     def evaluate(self, spec: Spec) -> QuestionnaireResult:
         return evaluate(spec, self.answers(spec))
 
+    def first_open(self, order: list[Place] | None = None) -> Place | None:
+        """The first visible question with no answer ("don't know" counts as an answer here)."""
+        order = self.order() if order is None else order
+        return next((p for p in order if (a := self.answer(p)) is None or not (a.is_answered or a.unknown)), None)
+
     def start_place(self, order: list[Place] | None = None) -> Place | None:
-        """The saved position if it is still visible; else the first open question; else the first.
-        ``order`` is ``self.order()`` when the caller has it already."""
+        """Where the wizard opens: the first open question (in questionnaire order), so a reopened
+        assessment does not land deep in a later questionnaire; when every question is answered, the saved
+        position (see :meth:`saved_place`). ``order`` is ``self.order()`` when the caller has it already."""
+        order = self.order() if order is None else order
+        if not order:
+            return None
+        return self.first_open(order) or self.saved_place(order) or order[0]
+
+    def saved_place(self, order: list[Place] | None = None) -> Place | None:
+        """The saved position if it is still visible, else the next visible question after it."""
         order = self.order() if order is None else order
         if not order:
             return None
@@ -164,25 +207,27 @@ class Session:
                 for key in after:
                     if key in visible:
                         return visible[key]
-        for place in order:
-            ans = self.answer(place)
-            if ans is None or not ans.is_answered:
-                return place
-        return order[0]
+        return None
 
     # ------------------------------------------------------------------ writing
 
     def set_position(self, place: Place) -> bool:
         pos = self.doc.position
+        if self.read_only:
+            return False
         if (pos.questionnaire, pos.question) == place.key:
             return False
         pos.questionnaire, pos.question = place.key
+        if not self.dirty:
+            self.position_only = True  # nothing but where the user is: may wait for the next pause
         self.dirty = True
         return True
 
     def set_answer(self, place: Place, value: Any = None, unknown: bool = False) -> str:
         """Record an answer (the note is kept); returns a problem message or "" when recorded."""
         q = place.question
+        if self.read_only:
+            return READ_ONLY_PROBLEM
         if value is not None and not unknown:
             value, problem = check_value(q, value)
             if problem:
@@ -198,6 +243,8 @@ class Session:
 
     def restore_answer(self, place: Place, answer: Answer | None) -> None:
         """Put back an earlier answer object exactly (value, "don't know", note and time stamp)."""
+        if self.read_only:
+            return
         answers = self.doc.answers_for(place.spec.id)
         if answers.get(place.question.id) is answer:
             return
@@ -208,6 +255,8 @@ class Session:
         self._changed()
 
     def set_note(self, place: Place, note: str) -> None:
+        if self.read_only:
+            return
         before = self.answer(place)
         if (before.note if before else "") == note:
             return

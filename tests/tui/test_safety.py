@@ -42,11 +42,11 @@ async def test_markup_in_questionnaire_text_is_literal(tmp_path: Path) -> None:
                         "[bold]Option A[/bold]", "Option [b]", "Art 5(1)[a] [/] and [b]"):
             assert literal in shown, literal
         await pilot.click("#prompt")  # a click on the would-be link must not quit
-        await pilot.press("escape", "enter")  # back to the answer; pick "[bold]Option A[/bold]"
+        await pilot.press("escape", "enter")  # back to the answer; pick "[bold]Option A[/bold]" and go on
         await pilot.pause()
         assert app.is_running
         assert saved(path)["markup-trap"]["trap"].value == "a"
-        await pilot.press("ctrl+n", "space")
+        await pilot.press("space")
         await pilot.pause()
         assert saved(path)["markup-trap"]["trap_multi"].value == ["x"]
         await pilot.press("ctrl+n", "enter")
@@ -103,6 +103,7 @@ def test_sigterm_saves_and_releases_the_lock(answers_path: Path) -> None:
             _drain(main)
             time.sleep(0.05)
         assert lock.exists(), "the app did not start"
+        _read_until(main, b"What kind of system", 30)  # the first question is on screen
         time.sleep(0.3)
         _drain(main)
         proc.send_signal(signal.SIGTERM)
@@ -129,3 +130,22 @@ def _drain(fd: int) -> None:
                 return
         except OSError:
             return
+
+
+def _read_until(fd: int, text: bytes, seconds: float) -> None:
+    """Read the terminal until ``text`` has been drawn (escape sequences removed)."""
+    import re
+    import select
+
+    seen = b""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            seen += chunk
+            if text in re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", seen):
+                return
+    raise AssertionError(f"{text!r} was not drawn within {seconds} s")

@@ -106,3 +106,38 @@ def test_review_screen(snap_compare, answers_path: Path, size) -> None:
         await settle(pilot)
 
     assert snap_compare(RiskwizardApp(answers_path, []), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [BIG, SMALL], ids=["100x40", "80x24"])
+def test_what_if_screen(snap_compare, answers_path: Path, size) -> None:
+    async def run_before(pilot) -> None:
+        await wizard(pilot)
+        await pilot.press("1", "1", "ctrl+n", "1")  # scorer; yes; domains: credit
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+
+    assert snap_compare(RiskwizardApp(answers_path, []), terminal_size=size, run_before=run_before)
+
+
+def test_help_screen_at_80x24(snap_compare, answers_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        await wizard(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(RiskwizardApp(answers_path, []), terminal_size=SMALL, run_before=run_before)
+
+
+def test_long_options_wrap_at_80x24(snap_compare, tmp_path: Path) -> None:
+    from riskwizard.loader import bundled_dir
+
+    from .helpers import make_answers
+
+    path = make_answers(tmp_path, bundled_dir() / "eu-ai-act.yaml", name="eu.yaml")
+
+    async def run_before(pilot) -> None:
+        await (await wizard(pilot)).jump_to("eu-ai-act", "military_only")
+        await settle(pilot)
+
+    assert snap_compare(RiskwizardApp(path, []), terminal_size=SMALL, run_before=run_before)

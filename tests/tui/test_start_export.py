@@ -10,7 +10,7 @@ import pytest
 from riskwizard.answers import load_answers
 from riskwizard.tui.app import RiskwizardApp
 from riskwizard.tui.recent import load_recent
-from riskwizard.tui.screens.review import ReviewScreen
+from riskwizard.tui.screens.review import ReviewScreen, review_text
 from riskwizard.tui.screens.start import StartScreen
 from riskwizard.tui.screens.wizard import WizardScreen
 
@@ -33,7 +33,7 @@ async def test_new_assessment_from_the_start_screen(tmp_path: Path, bundled_fixt
         assert isinstance(app.screen, StartScreen)
         await pilot.press("ctrl+s")
         assert "Tick at least one questionnaire" in str(app.screen.query_one("#new-problem").render())
-        await pilot.press("space", "tab", *"Loan scorer", "tab", *"Ada", "tab", "right", "enter")
+        await pilot.press("space", "tab", "tab", *"Loan scorer", "tab", *"Ada", "tab", "right", "enter")
         new_file = app.screen.query_one("#new-file")
         new_file.value = "loans"
         await pilot.press("ctrl+s")
@@ -52,7 +52,7 @@ async def test_new_assessment_from_the_start_screen(tmp_path: Path, bundled_fixt
         await pilot.pause()
         await pilot.press("f2", "enter")  # Open recent: the file just made
         await wait_for(pilot, lambda: isinstance(again.screen, WizardScreen))
-        assert again.screen.place.question.id == "kind"  # resumes at the saved position
+        assert again.screen.place.question.id == "people"  # opens at the first open question
         await pilot.press("ctrl+q")
 
 
@@ -70,12 +70,12 @@ async def test_export_from_the_review_screen(answers_path: Path) -> None:
     app = RiskwizardApp(answers_path, [])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")  # one answer, still in the typing pause when exporting
+        await pilot.press("1")  # one answer, still in the typing pause when exporting
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        assert "Scores people" in str(app.screen.query_one("#review-body").render())
-        await pilot.press("right", "right", "enter")  # PDF, HTML, Markdown
+        assert "Scores people" in review_text(app.session).plain
+        await pilot.press("tab", "right", "right", "enter")  # from the list to the formats: PDF, HTML, Markdown
         await pilot.pause()
         assert app.screen.query_one("#export-path").value.endswith("assessment.md")
         await pilot.press("ctrl+e")

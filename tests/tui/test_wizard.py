@@ -24,26 +24,26 @@ def current(app: RiskwizardApp) -> str:
 
 
 async def answer_everything(pilot, path: Path) -> None:
-    """Answer each question type of tests/fixtures/mini.yaml with the keyboard only."""
+    """Answer each question type of tests/fixtures/mini.yaml with the keyboard only: Enter picks the
+    highlighted option and moves on, a number picks that option, space ticks."""
     app = pilot.app
     assert current(app) == "kind"
-    await pilot.press("enter")  # the first option, "Scores people"
+    await pilot.press("enter")  # the first option, "Scores people", and on to the next question
     await pilot.pause()
     assert saved(path)["mini"]["kind"].value == "scorer"
-
-    await pilot.press("ctrl+n")
     assert current(app) == "people"  # appeared because kind == scorer
-    await pilot.press("enter")
+
+    await pilot.press("1")  # "Yes" by its number: picked, and the question stays (auto-advance is off)
     await pilot.pause()
     assert saved(path)["mini"]["people"].value == "yes"
+    assert current(app) == "people"
 
     await pilot.press("ctrl+n")
     assert current(app) == "domains"
-    await pilot.press("space", "down", "space")
+    await pilot.press("1", "down", "space")  # tick Credit by number, Hiring with space
     await pilot.pause()
     assert saved(path)["mini"]["domains"].value == ["credit", "hiring"]
-
-    await pilot.press("ctrl+n")
+    await pilot.press("enter")  # Enter in a multiple choice moves on
     assert current(app) == "users"
     assert isinstance(app.focused, Input)
     await pilot.press(*"12x")
@@ -89,6 +89,10 @@ async def test_full_run_answers_every_type(answers_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await answer_everything(pilot, answers_path)
+        headline = str(app.screen.query_one("#headline").render())
+        assert "Risk band: High" in headline and "Next: every question is answered" in headline
+        await pilot.press("ctrl+o")  # at 100 columns the results panel is shown on demand
+        await pilot.pause()
         results = str(app.screen.query_one("#results-body").render())
         assert "High" in results and "Harm score of 5 or more" in results
         assert "Scores people" in results  # the finding
@@ -101,7 +105,7 @@ async def test_note_is_saved_with_the_answer(answers_path: Path) -> None:
     app = RiskwizardApp(answers_path, [])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("1")
         app.screen.query_one("#note", Input).focus()
         await pilot.press(*"ask legal")
         await pilot.pause(0.6)  # saved after a short pause in typing
@@ -114,7 +118,7 @@ async def test_resume_restores_position_and_answers(answers_path: Path) -> None:
     app = RiskwizardApp(answers_path, [])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("down", "enter", "ctrl+n", "space", "ctrl+n")
+        await pilot.press("down", "enter", "space", "enter")
         assert current(app) == "users"
         await pilot.press(*"250")
         await pilot.press("ctrl+q")  # quit straight after typing: nothing may be lost
@@ -125,6 +129,10 @@ async def test_resume_restores_position_and_answers(answers_path: Path) -> None:
     again = RiskwizardApp(answers_path, [])
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        # Reopened at the first open question, not where the last session stopped...
+        assert current(again) == "fpr"
+        assert "ctrl+b goes there" in str(again.screen.query_one("#status").render())
+        await pilot.press("ctrl+b")  # ...which is one key away
         assert current(again) == "users"
         assert again.screen.query_one("#editor Input", Input).value == "250"
         await pilot.press("ctrl+p")
@@ -142,15 +150,19 @@ async def test_branching_question_appears_and_disappears(answers_path: Path) -> 
         assert isinstance(screen, WizardScreen)
         ids = lambda: [p.question.id for p in screen.order]  # noqa: E731
         assert "people" not in ids()
-        await pilot.press("enter")  # scorer
+        where = lambda: str(screen.query_one("#where").render())  # noqa: E731
+        assert "question 1 of 7 (1 more may apply)" in where()
+        await pilot.press("1")  # scorer
         await pilot.pause()
         assert "people" in ids()
         assert "New question added" in str(screen.query_one("#status").render())
+        assert "question 1 of 8" in where()  # the count follows the answers
         assert ("mini", "people") in screen.query_one("#side")._question_nodes
-        await pilot.press("down", "enter")  # other
+        await pilot.press("2")  # other
         await pilot.pause()
         assert "people" not in ids()
         assert "no longer applies" in str(screen.query_one("#status").render())
+        assert "question 1 of 7" in where()
         await pilot.press("ctrl+n")
         assert current(app) == "domains"
 
@@ -210,7 +222,7 @@ async def test_dont_know_dims_the_kept_choice_and_a_new_choice_clears_it(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert current(app) == "kind"
-        await pilot.press("enter")  # choose the first option
+        await pilot.press("1")  # choose the first option
         await pilot.pause()
         editor = app.screen.query_one("#editor")
         assert not editor.has_class("overridden")
@@ -218,7 +230,7 @@ async def test_dont_know_dims_the_kept_choice_and_a_new_choice_clears_it(tmp_pat
         await pilot.pause()
         assert editor.has_class("overridden")  # the old choice is shown dimmed, not as the answer
         assert saved(path)["mini"]["kind"].unknown
-        await pilot.press("down", "enter")  # choosing again replaces "don't know"
+        await pilot.press("2")  # choosing again replaces "don't know"
         await pilot.pause()
         assert not editor.has_class("overridden")
         answer = saved(path)["mini"]["kind"]
@@ -227,11 +239,13 @@ async def test_dont_know_dims_the_kept_choice_and_a_new_choice_clears_it(tmp_pat
     # reopening a "don't know" answer shows it dimmed from the start
     async with RiskwizardApp(path).run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await pilot.app.screen.jump_to("mini", "kind")
         await pilot.press("ctrl+t")
         await pilot.pause()
         await pilot.press("ctrl+q")
     async with RiskwizardApp(path).run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await pilot.app.screen.jump_to("mini", "kind")
         assert current(pilot.app) == "kind"
         assert pilot.app.screen.query_one("#editor").has_class("overridden")
         await pilot.press("ctrl+q")
@@ -246,7 +260,7 @@ async def test_key_bar_entries_are_clickable(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert current(app) == "kind"
-        await pilot.press("enter")
+        await pilot.press("1")
         await pilot.pause()
         keys = app.screen.query_one("#keys")
         text = str(keys.render())
@@ -317,13 +331,19 @@ async def test_long_option_labels_and_score_names_are_shown_in_full(tmp_path: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        target = next(p for p in screen.order if p.question.type == "single"
-                      and any(len(o.label) > 30 for o in p.question.options))
+        target = max((p for p in screen.order if p.question.type == "single"),
+                     key=lambda p: max(len(o.label) for o in p.question.options))
+        assert max(len(o.label) for o in target.question.options) > 40
         await screen.go(target)
         await pilot.pause()
-        long_labels = [o.label for o in target.question.options if len(o.label) > 30]
-        notes = str(screen.query_one("#editor .option-help").render())
-        assert all(label in notes for label in long_labels)
+        picker = screen.query_one("#editor OptionPicker")
+        for index, option in enumerate(target.question.options):
+            # the option as drawn, line by line, without the number and mark columns: every word is there
+            strips = picker._get_option_render(picker.get_option_at_index(index),
+                                               picker.get_visual_style("option-list--option"))
+            drawn = " ".join(strip.text[8:].strip() for strip in strips)
+            assert " ".join(f"{option.label} {option.help}".split()) == " ".join(drawn.split())
+            assert len(strips) > 1 or len(option.label) <= strips[0].cell_length - 8  # longer ones wrap
         results = screen.query_one("#results")
         await pilot.press("ctrl+o")  # at 80 columns the results panel is shown on demand
         await pilot.pause()
@@ -391,7 +411,8 @@ async def test_short_terminal_shows_the_prompt_with_its_options(tmp_path: Path) 
         assert options is not None and options in editor.walk_children()
         assert view.scroll_offset.y == 0  # nothing had to scroll for the answer to be on screen
         assert prompt.region.y >= view.region.y  # the prompt's first lines are on screen...
-        assert options.region.bottom <= view.region.bottom  # ...and so is every option
+        first = options.content_region.y + options._index_to_line[options.highlighted]
+        assert first + options._heights[options.highlighted] <= view.region.bottom  # ...and the first option
         assert prompt.virtual_region.y < editor.virtual_region.y < why.virtual_region.y
         assert "Why it matters" in str(why.render()) and target.question.source in str(why.render())
         await pilot.press("ctrl+q")

@@ -14,8 +14,8 @@ from textual.widgets import Footer, Header, Input, Label, RadioSet, Static
 
 from ...calc import MissingInput, expected_errors
 from ..session import Session
+from ..widgets.choices import Radio
 from ..widgets.editors import parse_number
-from ..widgets.toggles import Radio
 
 FIELDS = [
     # id, label, kind (number/percent), placeholder

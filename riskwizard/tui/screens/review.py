@@ -2,57 +2,72 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, RadioSet, Static
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, RadioSet, Static
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...engine import format_raw, format_value
 from ...errors import RiskwizardError, display_path
+from ...safefile import folder_writable
 from ..session import Session
-from ..widgets.toggles import Radio
+from ..widgets.choices import Radio
 
 FORMATS = [("pdf", "PDF"), ("html", "HTML"), ("md", "Markdown"), ("tex", "LaTeX"), ("json", "JSON")]
 
 
-def review_text(session: Session) -> Text:
+def answer_text(q: Any, answer: Any) -> Text:
+    """A question and its answer (rows and the note too), as the review lists it."""
     out = Text()
+    shown = format_value(q, answer)
+    style = "dim italic" if shown == "(unanswered)" else ("yellow" if shown == "don't know" else "bold")
+    out.append(q.prompt + "\n")
+    out.append("  → " + shown, style=style)
+    if q.type == "group" and answer is not None and answer.value:
+        for i, row in enumerate(answer.value, 1):
+            cells = []
+            for f in q.fields:
+                if f.id in row:
+                    cells.append(f"{f.prompt}: " + ("don't know" if row[f.id] is None else format_raw(f, row[f.id])))
+            out.append(f"\n    {i}. " + "; ".join(cells))
+    if answer is not None and answer.note:
+        out.append("\n  note: " + answer.note, style="italic")
+    return out
+
+
+def review_options(session: Session) -> list[Option]:
+    """Questionnaire and section headings (not selectable), then each visible question with its answer
+    (the option id is ``questionnaire/question``)."""
+    out: list[Option] = []
     for spec in session.specs:
         view = session.view(spec)
         answers = session.answers(spec)
         a, v = session.progress(spec, view)[""]
-        out.append(f"{spec.model.title}", style="bold reverse")
-        out.append(f"  {a}/{v} answered\n", style="dim")
+        out.append(Option(Text.assemble((spec.model.title, "bold reverse"), (f"  {a}/{v} answered", "dim")),
+                          disabled=True))
         for section in spec.model.sections:
             visible = [q for q in section.questions if view.is_visible(q.id)]
             if not visible:
                 continue
-            out.append(f"\n{section.title}\n", style="bold underline")
-            for q in visible:
-                answer = answers.get(q.id)
-                shown = format_value(q, answer)
-                style = "dim italic" if shown == "(unanswered)" else ("yellow" if shown == "don't know" else "bold")
-                out.append("  " + q.prompt + "\n")
-                out.append("    → " + shown + "\n", style=style)
-                if q.type == "group" and answer is not None and answer.value:
-                    for i, row in enumerate(answer.value, 1):
-                        cells = []
-                        for f in q.fields:
-                            if f.id in row:
-                                cells.append(f"{f.prompt}: " + ("don't know" if row[f.id] is None
-                                                                 else format_raw(f, row[f.id])))
-                        out.append(f"      {i}. " + "; ".join(cells) + "\n")
-                if answer is not None and answer.note:
-                    out.append("    note: " + answer.note + "\n", style="italic")
-        out.append("\n")
+            out.append(Option(Text(section.title, style="bold underline"), disabled=True))
+            out += [Option(answer_text(q, answers.get(q.id)), id=f"{spec.id}/{q.id}") for q in visible]
     return out
+
+
+def review_text(session: Session) -> Text:
+    """The whole review as one text (what the list shows)."""
+    return Text("\n").join(o.prompt if isinstance(o.prompt, Text) else Text(str(o.prompt))
+                           for o in review_options(session))
 
 
 class ReviewScreen(Screen[None]):
@@ -61,16 +76,19 @@ class ReviewScreen(Screen[None]):
         Binding("ctrl+e", "export", "Export", priority=True),
     ]
 
-    def __init__(self, session: Session, search_dirs: list[Path] | None = None) -> None:
+    def __init__(self, session: Session, search_dirs: list[Path] | None = None,
+                 at: tuple[str, str] | None = None) -> None:
         super().__init__()
         self.session = session
         self.search_dirs = search_dirs or []
+        self.at = at  # the question to highlight first (the one the wizard shows, or came from)
         self.exporting = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
-        with VerticalScroll(id="review-list"):
-            yield Static(review_text(self.session), markup=False, id="review-body")
+        yield Static("Enter on a question opens it (ctrl+b there comes back here). Tab goes to the export.",
+                     markup=False, classes="dim-text", id="review-hint")
+        yield OptionList(*review_options(self.session), id="review-list")
         with Vertical(id="export-bar"):
             with Horizontal(id="export-row"):
                 yield Label("Format:", classes="export-label")
@@ -87,12 +105,40 @@ class ReviewScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = f"Review — {self.session.path.name}"
+        read_only = " — READ-ONLY: export to another folder" if self.session.read_only else ""
+        self.sub_title = f"Review — {self.session.path.name}{read_only}"
         self.query_one("#export-progress").display = False
-        self.query_one("#export-format", RadioSet).focus()
+        listing = self.query_one("#review-list", OptionList)
+        index = None
+        if self.at is not None:
+            with contextlib.suppress(Exception):  # the question is no longer listed
+                index = listing.get_option_index("/".join(self.at))
+        listing.highlighted = index if index is not None else next(
+            (i for i in range(listing.option_count) if not listing.get_option_at_index(i).disabled), None)
+        listing.focus()
+        if index is not None:
+            self.call_after_refresh(listing.scroll_to_highlight, True)
+
+    @on(OptionList.OptionSelected, "#review-list")
+    async def _open_question(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        spec_id, _, question_id = (event.option.id or "").partition("/")
+        wizard = next((s for s in reversed(self.app.screen_stack) if hasattr(s, "jump_from_review")), None)
+        if wizard is None or not question_id:
+            return
+        self.dismiss()
+        await wizard.jump_from_review(spec_id, question_id)
 
     def _default_out(self, fmt: str) -> str:
-        return display_path(self.session.path.with_suffix("." + fmt))
+        """Beside the answers file; for a read-only assessment, in the current folder (or the home folder)
+        when that can be written."""
+        name = self.session.path.with_suffix("." + fmt).name
+        if not self.session.read_only:
+            return display_path(self.session.path.with_suffix("." + fmt))
+        for folder in (Path.cwd(), Path.home()):
+            if folder_writable(folder):
+                return display_path(folder / name)
+        return name
 
     def fmt(self) -> str:
         pressed = self.query_one("#export-format", RadioSet).pressed_button

@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from ..text import plain, styled
-from ..widgets.editors import Edited, Editor, make_editor
+from ..widgets.editors import Edited, Editor, make_field_editor
+from ..widgets.picker import OptionPicker
 from ..widgets.toggles import Check
 
 
@@ -41,7 +42,7 @@ class RowEditorScreen(ModalScreen[dict[str, Any] | None]):
                     yield Static(styled((field.prompt, "bold")), markup=False, classes="field-prompt")
                     if field.help:
                         yield Static(field.help, markup=False, classes="help")
-                    yield make_editor(field, value, id=f"field-{field.id}")
+                    yield make_field_editor(field, value, id=f"field-{field.id}")
                     if field.unknown_allowed:
                         yield Check(plain("Don't know"), field.id in self.row and value is None,
                                        id=f"unknown-{field.id}", compact=True, classes="row-unknown")
@@ -72,17 +73,29 @@ class RowEditorScreen(ModalScreen[dict[str, Any] | None]):
             value, problem = self.query_one(f"#field-{field.id}", Editor).current()
             if problem:
                 return row, f"{field.prompt}: {problem}"
-            if value is not None:
-                row[field.id] = value
+            if value is None:
+                offer = " or tick \"don't know\"" if field.unknown_allowed else ""
+                return row, f"{field.prompt}: needed for every {self.group.row_label}; give a value{offer}."
+            row[field.id] = value
         return row, ""
 
     def action_save(self) -> None:
+        """Save the row; a row with a field left empty (and not "don't know") is refused, saying which."""
         row, problem = self.collect()
         if problem:
             self.query_one("#row-problem", Static).update(problem)
             self.query_one("#row-problem", Static).add_class("shown")
+            missing = next((f for f in self.group.fields if problem.startswith(f"{f.prompt}:")), None)
+            if missing is not None:
+                self.query_one(f"#field-{missing.id}", Editor).focus_first()
             return
         self.dismiss(row)
+
+    @on(OptionPicker.Advance)
+    def _next_after_choice(self, event: OptionPicker.Advance) -> None:
+        """Enter on a choice in the form moves to the next field."""
+        event.stop()
+        self.focus_next()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -31,7 +31,7 @@ from ...errors import RiskwizardError
 from ...loader import bundled_dir, find_questionnaire, load_questionnaire, samples_dir
 from ..recent import load_recent
 from ..text import one_line, plain
-from ..widgets.toggles import Checklist, Radio
+from ..widgets.choices import Checklist, Radio
 
 
 def available_questionnaires(search_dirs: list[Path]) -> list[tuple[str, str, int, str]]:
@@ -70,24 +70,25 @@ class StartScreen(Screen[None]):
         yield Header(icon="◆")
         with TabbedContent(initial="new", id="start-tabs"):
             with TabPane("New assessment", id="new"), VerticalScroll(id="new-form"):
+                # Compact fields, so that "Save as" and "Create" are on screen at 80x24.
                 yield Label("Questionnaires (space ticks; several allowed)", classes="form-label")
                 yield Checklist(
-                    *(Selection(plain(f"{title}  ({n} questions)"), qid, False)
+                    *(Selection(plain(f"{n:>3} questions  {title}"), qid, False)
                       for qid, title, n, _p in self.questionnaires), id="new-questionnaires")
                 with Horizontal(classes="form-row"):
+                    yield Label("Save as", classes="form-label")
+                    yield Input("assessment.yaml", id="new-file", select_on_focus=False, compact=True)
+                with Horizontal(classes="form-row"):
                     yield Label("System name", classes="form-label")
-                    yield Input(placeholder="e.g. CV screening model v2", id="new-name")
+                    yield Input(placeholder="e.g. CV screening model v2", id="new-name", compact=True)
                 with Horizontal(classes="form-row"):
                     yield Label("Assessor", classes="form-label")
-                    yield Input(placeholder="your name", id="new-assessor")
+                    yield Input(placeholder="your name", id="new-assessor", compact=True)
                 with Horizontal(classes="form-row"):
                     yield Label("Stage", classes="form-label")
-                    with RadioSet(id="new-stage"):
+                    with RadioSet(id="new-stage", compact=True):
                         for stage in STAGES:
                             yield Radio(stage, name=stage)
-                with Horizontal(classes="form-row"):
-                    yield Label("Save as", classes="form-label")
-                    yield Input("assessment.yaml", id="new-file", select_on_focus=False)
                 yield Static("", markup=False, id="new-problem", classes="inline-error")
                 yield Button("Create and start (ctrl+s)", id="new-create", variant="primary", compact=True)
             with TabPane("Open recent", id="recent"):

@@ -11,20 +11,24 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Tree
+from textual.widgets import Header, Input, Static, Tree
 
-from ...engine import what_would_change
 from ...errors import RiskwizardError
+from ...whatif import what_would_change
 from ..session import Place, Session
-from ..text import one_line
+from ..text import one_line, styled
+from ..widgets.editors import show_message
 from ..widgets.keybar import KeyBar
+from ..widgets.messages import RowEditRequested
+from ..widgets.picker import OptionPicker
 from ..widgets.question import QuestionView
-from ..widgets.results import ResultsPanel, results_text
+from ..widgets.results import ResultsPanel, headline_text, results_text
 from ..widgets.sidepanel import SidePanel
 
 SAVE_DELAY = 0.4  # seconds of quiet after typing before the file is written
 CHANGES_DELAY = 0.25
-NARROW = 100  # below this width the results panel is shown on demand (ctrl+o)
+NARROW = 100  # below this width the side panel is narrower
+WIDE = 120  # below this width the results panel is shown on demand (ctrl+o); the headline shows the tier
 
 
 class WizardScreen(Screen[None]):
@@ -37,13 +41,20 @@ class WizardScreen(Screen[None]):
         Binding("ctrl+p", "previous", "Prev", priority=True),
         Binding("pageup", "previous", "Prev", show=False),
         Binding("ctrl+f", "search", "Find", priority=True),
-        Binding("ctrl+g", "jump", "Jump", show=False, priority=True),
+        Binding("ctrl+g", "jump", "Jump", priority=True),
         Binding("ctrl+t", "dont_know", "Don't know", priority=True),
+        Binding("ctrl+b", "back", "Back", show=False, priority=True),
         Binding("ctrl+o", "toggle_results", "Results", priority=True),
-        Binding("ctrl+l", "calculator", "Calc", show=False, priority=True),
+        Binding("f2", "what_if", "What-if", key_display="F2", priority=True),
+        Binding("ctrl+l", "calculator", "Calc", priority=True),
         Binding("ctrl+r", "review", "Review", priority=True),
+        Binding("f3", "toggle_auto_advance", "Auto-advance", key_display="F3", show=False, priority=True),
+        Binding("f1", "help", "Help", key_display="F1", priority=True),
         Binding("escape", "back_to_question", "Question", show=False),
     ]
+    # The key bar shows what fits, in this order of importance; F1 lists every key.
+    KEY_PRIORITY = ["next", "previous", "dont_know", "search", "review", "help", "app.quit", "toggle_results",
+                    "jump", "what_if", "calculator", "app.command_palette"]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -56,6 +67,8 @@ class WizardScreen(Screen[None]):
         self._changes_token = 0
         self._changes: list[Any] | None = None
         self.results_shown: bool | None = None  # None: automatic by width
+        self.back_to: Place | str | None = None  # where ctrl+b returns after a jump (a place or "review")
+        self.last_review: tuple[str, str] | None = None  # the question a jump from the review left from
         self._results_cache: dict[str, Any] = {}
         self.ready = False  # set when mounted (tests and the benchmark wait for it)
 
@@ -64,10 +77,14 @@ class WizardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self._apply_width(self.app.size.width)  # classes set before mounting cost no restyle
         self.title = "riskwizard"  # set before the header exists, so it is drawn once
-        self.sub_title = f"{self.session.title} — {self.session.path.name}"
+        read_only = " — READ-ONLY" if self.session.read_only else ""
+        self.sub_title = f"{self.session.title} — {self.session.path.name}{read_only}"
         yield Header(icon="◆")
+        yield Static("", markup=False, id="headline")
         with Horizontal(id="main"):
-            yield SidePanel(self.session, id="side")
+            with Vertical(id="side-col"):
+                yield Static("Jump: ↑↓ move, → opens, Enter goes there, Esc back", markup=False, id="side-hint")
+                yield SidePanel(self.session, id="side")
             with Vertical(id="center"), Vertical(id="question-area"):
                 self.order = self.session.order()
                 start = self.session.start_place(self.order)
@@ -75,12 +92,21 @@ class WizardScreen(Screen[None]):
                     yield self._question_view(start)
             yield ResultsPanel(id="results")
         yield KeyBar([*self.BINDINGS, Binding("ctrl+q", "app.quit", "Quit"),
-                      Binding("ctrl+k", "app.command_palette", "Palette")], id="keys")
+                      Binding("ctrl+k", "app.command_palette", "Palette")], self.KEY_PRIORITY, id="keys")
 
     def on_mount(self) -> None:
         view = self.question_view
+        saved = self.session.saved_place(self.order)  # before arriving moves the saved position
         if view is not None:
             self._arrive(None, view)
+        if self.place is not None and view is not None and saved is not None and saved.key != self.place.key:
+            self.back_to = saved  # ctrl+b goes back to where the last session stopped
+            view.set_status(f"Opened at the first open question. Last time you were at "
+                            f"\"{one_line(saved.question.prompt, 50)}\": ctrl+b goes there.")
+        if self.session.read_only:
+            self.notify(f"{self.session.path.parent} cannot be written, so this assessment is open read-only: "
+                        "browse, review and export to another folder (ctrl+r).", title="Read-only",
+                        severity="warning", timeout=15, markup=False)
         self.ready = True
         for notice in self.session.notices:
             self.notify(notice, title="Note", severity="warning", timeout=12, markup=False)
@@ -89,11 +115,13 @@ class WizardScreen(Screen[None]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
+        """Give the question the room: below WIDE columns the results panel is shown on demand (ctrl+o),
+        over the side panel (the headline line always shows the overall tier and the next step)."""
         narrow = width < NARROW
         self.set_class(narrow, "narrow")
-        shown = self.results_shown if self.results_shown is not None else not narrow
+        shown = self.results_shown if self.results_shown is not None else width >= WIDE
         self.set_class(not shown, "hide-results")
-        self.set_class(shown and narrow, "results-over-side")
+        self.set_class(shown and width < WIDE, "results-over-side")
 
     # ------------------------------------------------------------------ navigation
 
@@ -102,10 +130,13 @@ class WizardScreen(Screen[None]):
         views = self.query(QuestionView)
         return views.first() if views else None
 
-    async def go(self, place: Place, focus: bool = True) -> None:
-        """Show ``place`` (a visible question) and remember it as the position."""
+    async def go(self, place: Place, focus: bool = True, jump: bool = False) -> None:
+        """Show ``place`` (a visible question) and remember it as the position. A ``jump`` (search, side
+        panel, what-if, review) remembers where it came from, for ctrl+b."""
+        if jump and self.place is not None and self.place.key != place.key:
+            self.back_to = self.place
         self.leave_question()
-        self.flush_pending()
+        self.flush_pending(navigating=True)
         previous = self.place
         area = self.query_one("#question-area")
         await area.remove_children()
@@ -121,11 +152,15 @@ class WizardScreen(Screen[None]):
             self.notify(message, severity="warning", timeout=10, markup=False)
             self.refresh_after_change()
 
-    def _question_view(self, place: Place) -> QuestionView:
-        self.place = place
+    def _position(self, place: Place) -> tuple[int, int]:
+        """(n, of) of ``place`` among the visible questions of its questionnaire."""
         in_spec = [p for p in self.order if p.spec.id == place.spec.id]
         n = next((i for i, p in enumerate(in_spec) if p.key == place.key), 0) + 1
-        return QuestionView(self.session, place, (n, len(in_spec)), id="question")
+        return n, len(in_spec)
+
+    def _question_view(self, place: Place) -> QuestionView:
+        self.place = place
+        return QuestionView(self.session, place, self._position(place), id="question")
 
     def _arrive(self, previous: Place | None, view: QuestionView, focus: bool = True) -> None:
         place = view.place
@@ -162,17 +197,105 @@ class WizardScreen(Screen[None]):
         """Go to a question, or to the first visible question of a questionnaire."""
         for place in self.order:
             if place.spec.id == spec_id and (question_id is None or place.question.id == question_id):
-                await self.go(place)
+                await self.go(place, jump=True)
                 return
         self.notify("That question is not shown with the current answers.", severity="warning", markup=False)
 
     def action_jump(self) -> None:
-        self.query_one(SidePanel).focus()
+        """Keys to the side panel; its hint line (with the highlighted line's whole text) and its border
+        show that it has them."""
+        side = self.query_one(SidePanel)
+        side.focus()
+        node = side.cursor_node
+        hint = styled(("Jump: ↑↓ move, → opens, Enter goes there, Esc back", ""))
+        if node is not None:
+            hint.append("\n" + side.full_text(node), style="bold")
+        self.query_one("#side-hint", Static).update(hint)
+
+    async def action_back(self) -> None:
+        """Back to where the last jump came from (or to the review the jump was made from)."""
+        target = self.back_to
+        if target == "review":
+            self.back_to = None
+            self.action_review()
+            return
+        if not isinstance(target, Place):
+            self.notify("Nothing to go back to: ctrl+b returns after a jump (search, side panel, what-if, "
+                        "review) and to where you stopped last time.", markup=False)
+            return
+        visible = next((p for p in self.order if p.key == target.key), None)
+        if visible is None:
+            self.back_to = None
+            self.notify("That question no longer applies with the current answers.", markup=False)
+            return
+        await self.go(visible, jump=True)
+
+    async def jump_from_review(self, spec_id: str, question_id: str) -> None:
+        """The review screen chose a question: show it; ctrl+b (or ctrl+r) returns to the review."""
+        await self.jump_to(spec_id, question_id)
+        self.back_to = "review"
+        self.last_review = (spec_id, question_id)
+        view = self.question_view
+        if view is not None:
+            view.set_status("From the review: ctrl+b goes back to it.")
+
+    @on(OptionPicker.Advance)
+    async def _advance(self, event: OptionPicker.Advance) -> None:
+        """Enter on a choice (or a single choice picked with auto-advance on): the next question."""
+        event.stop()
+        if self.question_view is not None and self.question_view.query("#editor OptionPicker"):
+            self.refresh_after_change()  # the pick may add or remove questions: next in the new order
+            await self.action_next()
+
+    def action_what_if(self) -> None:
+        from .whatif import WhatIfScreen
+
+        if self.place is None:
+            return
+        spec = self.place.spec
+        if spec.model.outcome is None:
+            self.notify(f"{spec.model.title} has no tier, so nothing would change one.", markup=False)
+            return
+        changes = self._changes if self._changes is not None else what_would_change(spec, self.session.answers(spec))
+
+        async def chosen(question_id: str | None) -> None:
+            if question_id is not None:
+                await self.jump_to(spec.id, question_id)
+
+        self.app.push_screen(WhatIfScreen(spec.model.title, self._current_tier_title(), changes), chosen)
+
+    def _current_tier_title(self) -> str:
+        result = self._results_cache.get(self.place.spec.id) if self.place is not None else None
+        return result.tier.title if result is not None and result.tier is not None else ""
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(bool(getattr(self.app, "auto_advance", False))))
+
+    def action_toggle_auto_advance(self) -> None:
+        toggle = getattr(self.app, "toggle_auto_advance", None)
+        on_now = toggle() if toggle is not None else False
+        for picker in self.query(OptionPicker):
+            picker.auto_advance = on_now
+        self.notify("Auto-advance is on: picking a single choice (number, space or click) moves on."
+                    if on_now else "Auto-advance is off: Enter moves on; numbers and space only pick.",
+                    markup=False)
 
     def action_back_to_question(self) -> None:
         view = self.question_view
         if view is not None:
             view.focus_editor()
+
+    @on(Tree.NodeHighlighted, "#side")
+    def _tree_highlighted(self, event: Tree.NodeHighlighted[Any]) -> None:
+        """The side panel's hint line shows the highlighted line's whole text (a narrow panel cuts it)."""
+        event.stop()
+        side = self.query_one(SidePanel)
+        if side.has_focus:
+            self.query_one("#side-hint", Static).update(
+                styled(("Jump: ↑↓ move, → opens, Enter goes there, Esc back\n", ""),
+                       (side.full_text(event.node), "bold")))
 
     @on(Tree.NodeSelected, "#side")
     async def _tree_selected(self, event: Tree.NodeSelected[Any]) -> None:
@@ -187,7 +310,7 @@ class WizardScreen(Screen[None]):
             first = next((p for p in self.order if p.spec.id == data[1]
                           and spec is not None and spec.section_of[p.question.id] == data[2]), None)
             if first is not None:
-                await self.go(first)
+                await self.go(first, jump=True)
             else:
                 self.notify("This section does not apply with the current answers.", markup=False)
         elif data[0] == "spec" and (self.place is None or self.place.spec.id != data[1]):
@@ -200,12 +323,19 @@ class WizardScreen(Screen[None]):
             event.stop()
             await self.action_next()
 
+    @on(RowEditRequested)
+    def _edit_row(self, event: RowEditRequested) -> None:
+        from .row_editor import RowEditorScreen
+
+        event.stop()
+        self.app.push_screen(RowEditorScreen(event.group, event.row, event.index), event.done)
+
     def action_search(self) -> None:
         from .search import SearchScreen
 
         async def chosen(place: Place | None) -> None:
             if place is not None:
-                await self.go(place)
+                await self.go(place, jump=True)
 
         self.app.push_screen(SearchScreen(self.session), chosen)
 
@@ -220,6 +350,8 @@ class WizardScreen(Screen[None]):
         self._apply_width(self.app.size.width)
         if self.results_shown:
             self.refresh_results()
+        elif self.focused is not None and self.focused in self.query_one("#results").walk_children():
+            self.action_back_to_question()
 
     def action_calculator(self) -> None:
         from .calculator import CalculatorScreen
@@ -230,8 +362,11 @@ class WizardScreen(Screen[None]):
     def action_review(self) -> None:
         from .review import ReviewScreen
 
+        self.leave_question()
         self.flush_pending()
-        self.app.push_screen(ReviewScreen(self.session, getattr(self.app, "search_dirs", [])))
+        at = self.last_review if self.back_to == "review" else (self.place.key if self.place else None)
+        self.back_to = None if self.back_to == "review" else self.back_to
+        self.app.push_screen(ReviewScreen(self.session, getattr(self.app, "search_dirs", []), at))
 
     # ------------------------------------------------------------------ changes and saving
 
@@ -266,6 +401,8 @@ class WizardScreen(Screen[None]):
         self.refresh_results()
         view = self.question_view
         if view is not None and (appeared or gone):
+            view.set_position(self._position(view.place))
+        if view is not None and (appeared or gone):
             parts = []
             if appeared:
                 names = "; ".join(one_line(p.question.prompt, 50) for p in appeared[:3])
@@ -285,10 +422,14 @@ class WizardScreen(Screen[None]):
         else:
             self._save_timer = self.set_timer(SAVE_DELAY, self.save_now)
 
-    def flush_pending(self) -> None:
-        """Write anything waiting for the typing pause (called before navigation, export, quit)."""
+    def flush_pending(self, navigating: bool = False) -> None:
+        """Write anything waiting for the typing pause (called before navigation, export, quit). Moving
+        between questions does not write a change of position alone: that waits for the pause (saving
+        and re-reading the file on every key made next/previous slower by a few milliseconds)."""
         if self._refresh_timer is not None:
             self.refresh_after_change()
+        if navigating and self.session.position_only:
+            return
         if self._save_timer is not None or self.session.dirty:
             self.request_save(now=True)
 
@@ -327,14 +468,19 @@ class WizardScreen(Screen[None]):
     # ------------------------------------------------------------------ results
 
     def refresh_results(self) -> None:
-        if self.place is None or self.has_class("hide-results"):
+        """The headline (overall tier and next step) always; the results panel when it is shown."""
+        if self.place is None:
             return
         spec = self.place.spec
         result = self.session.evaluate(spec)
         self._results_cache[spec.id] = result
         others = [self._cached_result(s) for s in self.session.specs if s.id != spec.id]
+        every = [result if s.id == spec.id else self._results_cache[s.id] for s in self.session.specs]
+        show_message(self.query_one("#headline", Static), headline_text(every, self.session.read_only), "shown")
         self._last_result = (result, others)
         self._changes = None
+        if self.has_class("hide-results"):
+            return
         dims = {d.id: d.max for d in spec.model.dimensions}
         self.query_one(ResultsPanel).show(results_text(result, others, None, dims))
         if result.tier is not None:

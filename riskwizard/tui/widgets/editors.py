@@ -8,17 +8,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, RadioSet, SelectionList, Static, TextArea
-from textual.widgets.selection_list import Selection
+from textual.widgets import Input, Label, Static
 
 from ...answers import check_value
 from ..text import plain
-from .toggles import Checklist, Radio
+from .picker import OptionPicker
 
 
 def show_message(widget: Static, text: str, flag_class: str, flag: bool | None = None) -> None:
@@ -31,6 +31,37 @@ def show_message(widget: Static, text: str, flag_class: str, flag: bool | None =
         widget.update(text)
         widget._shown_text = text  # type: ignore[attr-defined]
     widget.set_class(bool(text) if flag is None else flag, flag_class)
+
+PASTE_JOIN = " / "
+
+
+class LineInput(Input):
+    """A one-line Input that keeps every line of a paste (Textual's keeps only the first): the lines
+    are joined with " / ". Also selects all with F7, as the multi-line TextArea does."""
+
+    BINDINGS = [Binding("f7", "select_all", "Select all", show=False)]
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
+        if len(lines) <= 1:
+            return  # Input's own handler (Textual calls it after this one) pastes a single line
+        event.prevent_default()  # not Input's handler too: it would paste the first line again
+        event.stop()
+        text = PASTE_JOIN.join(lines)
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
+        self.post_message(self.PastedLines(self, len(lines)))
+
+    class PastedLines(Message):
+        """A paste of several lines was joined into one (the screen says so)."""
+
+        def __init__(self, field: LineInput, lines: int) -> None:
+            super().__init__()
+            self.field = field
+            self.lines = lines
+
 
 class Edited(Message):
     """An editor's value changed. ``problem`` is non-empty when the input is not valid yet;
@@ -58,6 +89,10 @@ class Editor(Vertical):
         """(value, problem) as the editor shows it now; value None means empty."""
         raise NotImplementedError
 
+    def raw_text(self) -> str:
+        """What the user typed, as typed (for editors of typed answers; "" for choices)."""
+        return ""
+
     def first_focusable(self) -> Widget | None:
         """The widget that takes the keys when this editor is shown."""
         return next((w for w in self.query("*") if w.focusable), None)
@@ -68,19 +103,18 @@ class Editor(Vertical):
             widget.focus(scroll_visible=False)  # keep the prompt in view on small terminals
 
 
-LONG_LABEL = 30  # option labels longer than this may be cut with "…" in the wizard's centre column
-
-
-def _option_notes(options: list[tuple[str, str]]) -> ComposeResult:
-    """Below the options: each option's help, and the full text of labels that may be cut short
-    (Textual's radio buttons and selection lists do not wrap)."""
-    notes = [f"{label}: {help_}" if help_ else label for label, help_ in options if help_ or len(label) > LONG_LABEL]
-    if notes:
-        yield Static("\n".join(notes), markup=False, classes="option-help")
+def _auto_advance(widget: Widget) -> bool:
+    """The user's "move on after a single choice" setting (kept by the app)."""
+    try:
+        return bool(getattr(widget.app, "auto_advance", False))
+    except Exception:  # noqa: BLE001 - made outside a running app (tests of the widget alone)
+        return False
 
 
 class ChoiceEditor(Editor):
-    """single and yesno: a RadioSet; the button's name is the option value."""
+    """single and yesno: numbered options (see :class:`OptionPicker`); the value is the option value."""
+
+    multi = False
 
     def options(self) -> list[tuple[str, str, str]]:
         q = self.question
@@ -88,45 +122,36 @@ class ChoiceEditor(Editor):
             return [("yes", "Yes", ""), ("no", "No", "")]
         return [(o.value, o.label, o.help) for o in q.options]
 
+    def chosen(self) -> list[str]:
+        if self.initial is None:
+            return []
+        return list(self.initial) if isinstance(self.initial, list) else [self.initial]
+
     def compose(self) -> ComposeResult:
-        opts = self.options()
-        with RadioSet(classes="answer-radio"):
-            for value, label, _help in opts:
-                yield Radio(plain(label), value=value == self.initial, name=value)
-        yield from _option_notes([(label, help_) for _v, label, help_ in opts])
+        yield OptionPicker(self.options(), self.multi, self.chosen(), auto_advance=_auto_advance(self),
+                           classes="answer-choice")
 
     def current(self) -> tuple[Any, str]:
-        pressed = self.query_one(RadioSet).pressed_button
-        return (pressed.name if pressed is not None else None), ""
+        return self.query_one(OptionPicker).value(), ""
 
-    @on(RadioSet.Changed)
-    def _changed(self, event: RadioSet.Changed) -> None:
+    @on(OptionPicker.Picked)
+    def _picked(self, event: OptionPicker.Picked) -> None:
         event.stop()
-        self.post_message(Edited(self, event.pressed.name))
+        self.post_message(Edited(self, event.value))
+        if event.advance:
+            self.post_message(OptionPicker.Advance())
 
     def first_focusable(self) -> Widget | None:
-        return self.query_one(RadioSet)
+        return self.query_one(OptionPicker)
 
 
-class MultiEditor(Editor):
-    """multi: a SelectionList (space toggles); nothing ticked reads as unanswered."""
+class MultiEditor(ChoiceEditor):
+    """multi: tick several (space or the option's number); nothing ticked reads as unanswered."""
 
-    def compose(self) -> ComposeResult:
-        chosen = set(self.initial or [])
-        yield Checklist(*(Selection(plain(o.label), o.value, o.value in chosen)
-                                   for o in self.question.options), classes="answer-multi")
-        yield from _option_notes([(o.label, o.help) for o in self.question.options])
+    multi = True
 
-    def current(self) -> tuple[Any, str]:
-        selected = set(self.query_one(SelectionList).selected)
-        value = [o.value for o in self.question.options if o.value in selected]
-        return (value or None), ""
-
-    @on(SelectionList.SelectedChanged)
-    def _changed(self, event: SelectionList.SelectedChanged) -> None:
-        event.stop()
-        value, _ = self.current()
-        self.post_message(Edited(self, value))
+    def options(self) -> list[tuple[str, str, str]]:
+        return [(o.value, o.label, o.help) for o in self.question.options]
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -137,12 +162,13 @@ def parse_number(text: str, question: Any) -> tuple[Any, str]:
     raw = text.strip()
     if not raw:
         return None, ""
-    cleaned = raw.replace(",", "").replace("_", "").replace(" ", "")
+    cleaned = strip_unit(raw, question).replace(",", "").replace("_", "").replace(" ", "")
     if question.type == "percent":
         cleaned = cleaned.removesuffix("%")
     if not _NUMBER.match(cleaned):
         example = "12.5" if question.type == "percent" else ("1000" if question.integer else "2.5")
-        return None, f"`{raw}` is not a number; type digits, for example {example}"
+        unit = f" (in {question.unit})" if getattr(question, "unit", "") else ""
+        return None, f"`{raw}` is not a number{unit}; type digits, for example {example}"
     number: float | int = float(cleaned)
     if number.is_integer() and ("." not in cleaned and "e" not in cleaned.lower()):
         number = int(number)
@@ -154,6 +180,22 @@ def parse_number(text: str, question: Any) -> tuple[Any, str]:
     if problem:
         return None, _explain(question, number)
     return number, ""
+
+
+def strip_unit(raw: str, question: Any) -> str:
+    """``8 years`` in a question whose unit is "years" (or "year") reads as ``8``; other words stay,
+    so that ``8 months`` is refused rather than read as 8 years."""
+    unit = (getattr(question, "unit", "") or "").strip().lower()
+    if not unit:
+        return raw
+    forms = {unit, unit.removesuffix("s"), unit + "s"} - {""}
+    lowered = raw.lower()
+    for form in sorted(forms, key=len, reverse=True):
+        if lowered.endswith(form):
+            head = raw[: len(raw) - len(form)].rstrip()
+            if head and (head[-1].isdigit() or head[-1] == "."):
+                return head
+    return raw
 
 
 def bounds_text(question: Any) -> str:
@@ -193,6 +235,9 @@ class NumberEditor(Editor):
     def current(self) -> tuple[Any, str]:
         return parse_number(self.query_one(Input).value, self.question)
 
+    def raw_text(self) -> str:
+        return self.query_one(Input).value
+
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -207,22 +252,28 @@ class TextEditor(Editor):
     def compose(self) -> ComposeResult:
         q = self.question
         if getattr(q, "multiline", False):
-            area = TextArea(self.initial or "", classes="answer-textarea", soft_wrap=True,
-                            show_line_numbers=False, tab_behavior="focus")
+            from .area import AnswerArea  # TextArea is imported only when a multi-line answer is shown
+
+            area = AnswerArea(self.initial or "", classes="answer-textarea", soft_wrap=True,
+                              show_line_numbers=False, tab_behavior="focus")
             area.placeholder = plain(q.placeholder) if q.placeholder else plain("Type here (several lines allowed)")
             yield area
         else:
-            yield Input(self.initial or "", placeholder=q.placeholder or "Type here", max_length=q.max_length,
-                        classes="answer-text", select_on_focus=False)
+            yield LineInput(self.initial or "", placeholder=q.placeholder or "Type here", max_length=q.max_length,
+                            classes="answer-text", select_on_focus=False)
         yield Static("", markup=False, classes="inline-error")
 
     def current(self) -> tuple[Any, str]:
         widget = self.query(".answer-textarea, .answer-text").first()
-        text = widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore[union-attr]
+        text = _text_of(widget)
         if not text.strip():
             return None, ""
         _v, problem = check_value(self.question, text)
         return (None, problem) if problem else (text, "")
+
+    def raw_text(self) -> str:
+        widget = self.query(".answer-textarea, .answer-text").first()
+        return _text_of(widget)
 
     def _emit(self) -> None:
         value, problem = self.current()
@@ -234,13 +285,19 @@ class TextEditor(Editor):
         event.stop()
         self._emit()
 
-    @on(TextArea.Changed)
-    def _area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: Message) -> None:  # TextArea.Changed, named so TextArea loads late
         event.stop()
         self._emit()
 
 
-def make_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
+def _text_of(widget: Widget) -> str:
+    """The text of a one-line Input or a multi-line AnswerArea."""
+    return widget.text if hasattr(widget, "document") else widget.value  # type: ignore[attr-defined]
+
+
+def make_field_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
+    """The editor of any question type but ``group`` (which a group's own fields never are); the
+    wizard's :func:`riskwizard.tui.widgets.question.make_editor` adds the group editor."""
     qtype = question.type
     if qtype in ("single", "yesno"):
         return ChoiceEditor(question, value, **kwargs)
@@ -250,6 +307,4 @@ def make_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
         return NumberEditor(question, value, **kwargs)
     if qtype == "text":
         return TextEditor(question, value, **kwargs)
-    from .group import GroupEditor
-
-    return GroupEditor(question, value, **kwargs)
+    raise ValueError(f"no field editor for a {qtype} question")

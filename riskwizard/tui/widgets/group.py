@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Static
 from ...engine import format_raw
 from ..text import one_line, plain
 from .editors import Edited, Editor
+from .messages import RowEditRequested
 
 
 def cell_text(field: Any, row: dict[str, Any]) -> Text:
@@ -27,20 +28,7 @@ def cell_text(field: Any, row: dict[str, Any]) -> Text:
 
 
 class RowsTable(DataTable):
-    BINDINGS = [
-        Binding("a,insert", "add_row", "Add row", show=False),
-        Binding("e", "edit_row", "Edit row", show=False),
-        Binding("d,delete", "delete_row", "Delete row", show=False),
-    ]
-
-    def action_add_row(self) -> None:
-        self.parent.add_row()  # type: ignore[union-attr]
-
-    def action_edit_row(self) -> None:
-        self.parent.edit_row()  # type: ignore[union-attr]
-
-    def action_delete_row(self) -> None:
-        self.parent.delete_row()  # type: ignore[union-attr]
+    """The rows; its keys (and the buttons') are the group editor's, so they work wherever focus is."""
 
 
 class GroupEditor(Editor):
@@ -51,9 +39,38 @@ class GroupEditor(Editor):
     GroupEditor .group-buttons Button { margin-right: 1; min-width: 10; }
     """
 
+    BINDINGS = [
+        Binding("a,insert", "add_row", "Add row", show=False),
+        Binding("e", "edit_row", "Edit row", show=False),
+        Binding("d,delete", "delete_row", "Delete row", show=False),
+        Binding("u", "undo_delete", "Undo delete", show=False),
+    ]
+
     def __init__(self, question: Any, value: Any, **kwargs: Any) -> None:
         super().__init__(question, value, **kwargs)
         self.rows: list[dict[str, Any]] = [dict(r) for r in (value or [])]
+        self.deleted: tuple[int, dict[str, Any]] | None = None  # the last deleted row, for undo
+
+    def action_add_row(self) -> None:
+        self.add_row()
+
+    def action_edit_row(self) -> None:
+        self.edit_row()
+
+    def action_delete_row(self) -> None:
+        self.delete_row()
+
+    def action_undo_delete(self) -> None:
+        if self.deleted is None:
+            self.notify("No deleted row to bring back.", markup=False)
+            return
+        index, row = self.deleted
+        self.deleted = None
+        index = min(index, len(self.rows))
+        self.rows.insert(index, row)
+        self._fill(index)
+        self._emit()
+        self.query_one(RowsTable).focus()
 
     def compose(self) -> ComposeResult:
         yield RowsTable(cursor_type="row", zebra_stripes=True, classes="answer-rows")
@@ -78,8 +95,10 @@ class GroupEditor(Editor):
             table.move_cursor(row=min(cursor, len(self.rows) - 1))
         label = self.question.row_label
         count = len(self.rows)
-        hint = (f"No {label}s yet: press a (or the Add button) to add one." if not count else
+        hint = (f"No {label}s yet: press a (or Enter on the Add button) to add one." if not count else
                 f"{count} {label}{'s' if count != 1 else ''}. Enter or e edits, a adds, d deletes.")
+        if self.deleted is not None:
+            hint += f" Deleted {self._row_name(self.deleted[1])}: u brings it back."
         if self.question.min_rows and count < self.question.min_rows:
             hint += f" At least {self.question.min_rows} expected."
         self.query_one(".group-hint", Static).update(hint)
@@ -104,13 +123,20 @@ class GroupEditor(Editor):
         if not self.rows:
             return
         index = self.query_one(RowsTable).cursor_row
-        del self.rows[index]
+        self.deleted = (index, self.rows.pop(index))
         self._fill(index)
         self._emit()
+        self.notify(f"Deleted {self._row_name(self.deleted[1])}. Press u to undo.", markup=False)
+
+    def _row_name(self, row: dict[str, Any]) -> str:
+        first = self.question.fields[0]
+        value = row.get(first.id)
+        if isinstance(value, str) and value:
+            return f"\"{one_line(value, 30)}\""
+        return f"the {self.question.row_label}"
 
     def _open_editor(self, index: int | None) -> None:
-        from ..screens.row_editor import RowEditorScreen
-
+        """Ask the screen for a row form (:class:`RowEditRequested`); ``done`` takes the edited row."""
         row = self.rows[index] if index is not None else {}
 
         def done(result: dict[str, Any] | None) -> None:
@@ -122,11 +148,12 @@ class GroupEditor(Editor):
             else:
                 self.rows[index] = result
                 at = index
+            self.deleted = None
             self._fill(at)
             self._emit()
             self.query_one(RowsTable).focus()
 
-        self.app.push_screen(RowEditorScreen(self.question, row, index), done)
+        self.post_message(RowEditRequested(self.question, row, index, done))
 
     @on(Button.Pressed, "#row-add")
     def _add(self, event: Button.Pressed) -> None:

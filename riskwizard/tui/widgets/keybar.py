@@ -29,11 +29,15 @@ class KeyBar(Static):
     }
     """
 
-    def __init__(self, bindings: list[Binding], **kwargs: object) -> None:
+    def __init__(self, bindings: list[Binding], priority: list[str] | None = None, **kwargs: object) -> None:
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
         self.items = [b for b in bindings if b.show]
+        # Actions in order of importance: when the items do not fit, the least important go first
+        # (the help screen lists every key). Without it, all items are kept.
+        self.priority = priority or [b.action for b in self.items]
         self._spans: list[tuple[int, int, str]] = []  # (start, end, action) of each item
         self._pad: str | None = None
+        self._shown: tuple[str, ...] = ()
         # Made with the screen (for the terminal's width), so not redrawn once mounted; outside a
         # running app (Textual's NoActiveAppError is a RuntimeError) it is made when mounted.
         with contextlib.suppress(RuntimeError):
@@ -46,20 +50,35 @@ class KeyBar(Static):
     def on_resize(self) -> None:
         self._build()
 
+    @property
+    def shown_actions(self) -> tuple[str, ...]:
+        return self._shown
+
     def _build(self) -> None:
-        """Padded items when they fit; tighter ones on narrow terminals (all eight fit in 80 columns).
-        Redrawn only when that choice changes: an update costs a layout pass of the screen."""
+        """Padded items when they fit; tighter ones, then fewer (least important first) on narrow
+        terminals. Redrawn only when that choice changes: an update costs a layout pass of the screen."""
         keys = [(b.key_display or self.app.get_key_display(b), b.description, b.action) for b in self.items]
-        wide = sum(len(k) + len(d) + 3 for k, d, _ in keys)
         width = self.size.width or self.app.size.width
-        pad = " " if wide <= width else ""
-        if pad == self._pad:
+        rank = {action: i for i, action in enumerate(self.priority)}
+        chosen = list(keys)
+        pad = " "
+        while chosen:
+            wide = sum(len(k) + len(d) + 3 for k, d, _ in chosen)
+            if wide <= width:
+                break
+            if pad and wide - len(chosen) <= width:
+                pad = ""
+                break
+            drop = max(chosen, key=lambda item: rank.get(item[2], len(rank)))
+            chosen.remove(drop)
+        shown = tuple(a for _k, _d, a in chosen)
+        if (pad, shown) == (self._pad, self._shown):
             return
-        self._pad = pad
+        self._pad, self._shown = pad, shown
         parts: list[Content | tuple[str, str] | str] = []
         self._spans = []
         position = 0
-        for key, description, action in keys:
+        for key, description, action in chosen:
             label = f"{pad}{key} "
             text = f"{description} "
             parts += [(label, "bold $footer-key-foreground"), text]

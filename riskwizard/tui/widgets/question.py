@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -13,18 +14,29 @@ from textual.widgets import Checkbox, Input, Static
 from ...engine import format_value
 from ..session import Place, Session
 from ..text import one_line, plain, styled
-from .editors import Edited, Editor, make_editor, show_message
+from .editors import Edited, Editor, LineInput, make_field_editor, show_message
+from .picker import OptionPicker
 from .toggles import Check
 
 TYPE_HINTS = {
-    "single": "Choose one: arrows move, space or enter picks.",
-    "yesno": "Choose yes or no: arrows move, space or enter picks.",
-    "multi": "Tick all that apply: arrows move, space ticks.",
-    "number": "Type a number.",
-    "percent": "Type a percentage (0-100).",
+    "single": "Choose one: type its number, or move with the arrows and press Enter (Enter also moves on).",
+    "yesno": "Type 1 for yes or 2 for no, or move with the arrows and press Enter (Enter also moves on).",
+    "multi": "Tick all that apply: type their numbers (or space on the highlighted one); Enter moves on.",
+    "number": "Type a number; Enter moves on.",
+    "percent": "Type a percentage (0-100); Enter moves on.",
     "text": "Type your answer.",
     "group": "One row per item.",
 }
+KEPT_NOTE = "Typed, not saved as the answer (not valid): "
+
+
+def make_editor(question: Any, value: Any, **kwargs: Any) -> Editor:
+    """The editor for a question of any type."""
+    if question.type == "group":
+        from .group import GroupEditor  # DataTable is imported only when a group question is shown
+
+        return GroupEditor(question, value, **kwargs)
+    return make_field_editor(question, value, **kwargs)
 
 
 class QuestionView(VerticalScroll):
@@ -45,16 +57,13 @@ class QuestionView(VerticalScroll):
         self.position = position
 
     def compose(self) -> ComposeResult:
-        spec, q = self.place.spec, self.place.question
+        q = self.place.question
         answer = self.session.answer(self.place)
-        section = next(s for s in spec.model.sections if s.id == spec.section_of[q.id])
-        n, total = self.position
-        hidden = len(spec.questions()) - total
-        count = f"{n} of {total}" + (f" ({hidden} more may apply)" if hidden > 0 else "")
-        # The question, its help and the answer come first, so that on a short terminal the prompt and
-        # the options are on screen together; why it matters and the source follow the answer.
-        head = styled((spec.model.title, "dim bold"), ("  ›  ", "dim"), (section.title, "dim"),
-                      (f"   {count}\n\n", "dim"), (q.prompt, "bold"), "\n")
+        # Where the question is (updated when answers add or remove questions), then the question, its
+        # help and the answer, so that on a short terminal the prompt and the options are on screen
+        # together; why it matters and the source follow the answer.
+        yield Static(self._where_text(), markup=False, classes="question-where", id="where")
+        head = styled((q.prompt, "bold"), "\n")
         if q.help:
             head.append("\n" + q.help + "\n", style="dim")
         head.append("\n" + TYPE_HINTS.get(q.type, ""), style="dim italic")
@@ -75,33 +84,57 @@ class QuestionView(VerticalScroll):
             why.rstrip()
             yield Static(why, markup=False, classes="question-why", id="why")
         yield Static("Note (optional, kept with the answer):", markup=False, classes="note-label")
-        yield Input(answer.note if answer else "", placeholder="e.g. who to ask, evidence, caveats",
-                    id="note", select_on_focus=False)
+        yield LineInput(answer.note if answer else "", placeholder="e.g. who to ask, evidence, caveats",
+                        id="note", select_on_focus=False)
         yield Static("", markup=False, id="status")
+
+    def _where_text(self) -> Text:
+        spec, q = self.place.spec, self.place.question
+        section = next(s for s in spec.model.sections if s.id == spec.section_of[q.id])
+        n, total = self.position
+        hidden = len(spec.questions()) - total
+        count = f"question {n} of {total}" + (f" ({hidden} more may apply)" if hidden > 0 else "")
+        return styled((spec.model.title, "dim bold"), ("  ›  ", "dim"), (section.title, "dim"),
+                      (f"  ·  {count}", "dim"))
+
+    def set_position(self, position: tuple[int, int]) -> None:
+        """Answers added or removed questions: say where this one now is."""
+        if position != self.position:
+            self.position = position
+            self.query_one("#where", Static).update(self._where_text())
 
     def on_mount(self) -> None:
         answer = self.session.answer(self.place)
         self.arrival = answer  # what to put back if the user leaves with an entry that is not valid
         self._mark_overridden(bool(answer and answer.unknown))
+        if self.session.read_only:
+            for widget in self.query("#editor, #unknown, #note"):
+                widget.disabled = True
+            self.set_status("Read-only: this answer cannot be changed here (the folder cannot be written).")
 
     def leave(self) -> str:
-        """Called before moving away. An entry that is not valid is never silently half-kept: the
-        answer the question had on arrival is restored, and the message saying so is returned."""
+        """Called before moving away (and on quit). Text that is not a valid answer is never lost and
+        never half-kept: the answer the question had on arrival stays, the text is kept in the note,
+        and the message saying so is returned."""
         editor = self.query_one("#editor", Editor)
         value, problem = editor.current()
         if not problem:
             return ""
-        unknown = self.query("#unknown")
-        if unknown and unknown.first(Checkbox).value:
-            return ""  # "don't know" is the answer; the editor's text is not used
-        self.session.restore_answer(self.place, self.arrival)
+        text = editor.raw_text().strip()
         kept = self.arrival
+        self.session.restore_answer(self.place, kept)
+        if text:
+            note = kept.note if kept is not None else ""
+            line = KEPT_NOTE + text
+            if line not in note:
+                self.session.set_note(self.place, f"{note} / {line}" if note else line)
         if kept is None or not (kept.is_answered or kept.unknown):
             shown = "unanswered"
         else:
             shown = "\"don't know\"" if kept.unknown else f"{format_value(self.place.question, kept)}"
-        return (f"Not saved: {problem}. The answer to \"{one_line(self.place.question.prompt, 60)}\" "
-                f"stays {shown}.")
+        where = f" \"{text}\" is kept in its note." if text else ""
+        return (f"Not saved as the answer: {problem}. \"{one_line(self.place.question.prompt, 60)}\" "
+                f"stays {shown};{where}")
 
     def _mark_overridden(self, unknown: bool) -> None:
         """Dim the editor while "don't know" is ticked: what it shows is kept but is not the answer."""
@@ -111,6 +144,9 @@ class QuestionView(VerticalScroll):
     def focus_editor(self) -> None:
         # Focused now rather than by ``Widget.focus`` (which waits for the next message): on the first
         # question, that wait made the focus change restyle the screen after the first frame.
+        if self.session.read_only:
+            self.screen.set_focus(self, scroll_visible=False)  # read-only: the question scrolls, nothing edits
+            return
         widget = self.query_one("#editor", Editor).first_focusable()
         if widget is not None:
             self.screen.set_focus(widget, scroll_visible=False)  # keep the prompt in view on small terminals
@@ -122,6 +158,8 @@ class QuestionView(VerticalScroll):
         if not self.is_attached or not self.is_mounted:
             return  # already replaced by the next question (fast navigation)
         focused = self.screen.focused
+        if isinstance(focused, OptionPicker):
+            return  # it keeps its highlighted option on screen itself (a long list need not fit)
         if focused is not None and focused in self.walk_children() and focused.region.bottom > self.region.bottom:
             self.scroll_to_widget(focused, animate=False, top=False)
 
@@ -172,10 +210,18 @@ class QuestionView(VerticalScroll):
     def toggle_unknown(self) -> None:
         boxes = self.query("#unknown")
         if not boxes:
-            self.notify("\"Don't know\" is not offered for this question.", severity="warning", markup=False)
+            kind = "a text answer" if self.place.question.type == "text" else "an answer"
+            self.notify(f"Nothing changed: \"don't know\" is not offered for this question (the questionnaire "
+                        f"asks for {kind} here). Leave it empty to keep it open.", severity="warning",
+                        markup=False)
             return
         box = boxes.first(Checkbox)
         box.value = not box.value  # posts Checkbox.Changed -> set_unknown
+
+    @on(LineInput.PastedLines)
+    def _pasted_lines(self, event: LineInput.PastedLines) -> None:
+        event.stop()
+        self.set_status(f"Pasted {event.lines} lines into a one-line field: every line is kept, joined by \" / \".")
 
     @on(Input.Changed, "#note")
     def _note(self, event: Input.Changed) -> None:

@@ -9,9 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...engine import Change, QuestionnaireResult
+from ...engine import AssessmentResult, QuestionnaireResult
+from ...whatif import Change
 from ..text import one_line
 
+SHOWN_CHANGES = 3  # in the panel; F2 lists them all
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
@@ -61,12 +63,19 @@ def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
         elif not changes:
             out.append("No single answer change would.\n", style="dim")
         else:
-            for c in changes[:8]:
-                out.append("• " + one_line(c.prompt, 70) + "\n")
+            likely = [c for c in changes if c.likely]
+            for c in likely[:SHOWN_CHANGES]:
+                out.append("• " + c.prompt + "\n")
                 out.append(f"  {c.current} → {c.alternative}: ", style="dim")
                 out.append(c.new_tier_title + "\n", style="bold")
-            if len(changes) > 8:
-                out.append(f"  …and {len(changes) - 8} more\n", style="dim")
+                out.append(f"  {c.reason}\n", style="dim italic")
+            if not likely:
+                out.append("None that fits your other answers.\n", style="dim")
+            rest = len(changes) - min(len(likely), SHOWN_CHANGES)
+            if rest:
+                out.append(f"  F2 lists all {len(changes)}", style="bold")
+                out.append(f" ({len(changes) - len(likely)} contradict your other answers)\n"
+                           if len(likely) < len(changes) else "\n", style="dim")
     open_q = result.open_questions
     unknown = sum(1 for q in open_q if q.status == "unknown")
     out.append(f"\nOpen questions ({len(open_q)}, {unknown} don't know)\n", style="bold underline")
@@ -81,6 +90,32 @@ def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
             tier = f"{r.tier.title}" if r.tier else "—"
             out.append(f"{one_line(r.title, 22)}: ", style="dim")
             out.append(f"{tier} ({r.answered}/{r.visible})\n")
+    return out
+
+
+def headline_text(results: list[QuestionnaireResult], read_only: bool = False) -> Text:
+    """One or two lines for the top of the wizard: the overall tier and what to do next."""
+    out = Text()
+    if read_only:
+        out.append(" READ-ONLY ", style="bold reverse")
+        out.append(" the folder cannot be written: browse, review, export elsewhere (ctrl+r).  ", style="bold")
+    overall = AssessmentResult(results).overall_result
+    open_total = sum(r.unanswered for r in results)
+    if overall is not None and overall.tier is not None:
+        out.append(f"{overall.tier.label}: ", style="bold")
+        out.append(overall.tier.title, style="bold reverse")
+    else:
+        out.append("No tier in these questionnaires", style="dim")
+    if overall is not None and overall.provisional:
+        n = overall.unanswered
+        out.append("  ·  provisional: ", style="bold")
+        out.append(f"answer its {n} open question{'s' if n != 1 else ''} next")
+    elif open_total:
+        out.append("  ·  Next: ", style="dim")
+        out.append(f"{open_total} question{'s' if open_total != 1 else ''} open in other questionnaires")
+    else:
+        out.append("  ·  Next: ", style="dim")
+        out.append("every question is answered: review and export (ctrl+r)")
     return out
 
 

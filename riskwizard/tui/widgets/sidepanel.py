@@ -37,6 +37,17 @@ class SidePanel(Tree[Any]):
     def on_mount(self) -> None:
         self.refresh_all()
 
+    # The column around the panel shows that the panel has the keys (border colour and hint line): a
+    # class set on focus and blur, not a ``:focus-within`` rule, which Textual re-evaluates over the
+    # whole screen on every focus change (it cost next/previous ~100 ms).
+    def on_focus(self) -> None:
+        if self.parent is not None:
+            self.parent.add_class("jumping")
+
+    def on_blur(self) -> None:
+        if self.parent is not None:
+            self.parent.remove_class("jumping")
+
     def _node(self, parent: TreeNode[Any], nodes: dict[Any, TreeNode[Any]], key: Any, label: Text,
               data: tuple[str, ...], leaf: bool = False) -> TreeNode[Any]:
         """The node for ``key`` with ``label``: created with it, or relabelled only if it changed.
@@ -103,9 +114,23 @@ class SidePanel(Tree[Any]):
 
     @staticmethod
     def _label(title: str, answered: int, visible: int, bold: bool = False) -> Text:
+        """Progress first, so a narrow panel cuts the title, never the count (the full title shows in
+        the panel's hint line when the line is highlighted)."""
         done = visible and answered == visible
-        return Text.assemble((title, "bold" if bold else ""), "  ",
-                             (f"{answered}/{visible}", "green" if done else "dim"), (" ✓" if done else ""))
+        return Text.assemble((f"{answered}/{visible}", "green" if done else "dim"), ("✓ " if done else " "),
+                             (title, "bold" if bold else ""))
+
+    def full_text(self, node: TreeNode[Any]) -> str:
+        """The whole text of a line (questionnaire, section or question), however narrow the panel."""
+        data = node.data or ()
+        spec = self.session.spec(data[1]) if len(data) > 1 else None
+        if spec is None:
+            return str(node.label)
+        if data[0] == "spec":
+            return spec.model.title
+        if data[0] == "section":
+            return next((s.title for s in spec.model.sections if s.id == data[2]), str(node.label))
+        return spec.question(data[2]).prompt
 
     @staticmethod
     def _question_label(q: Any, answer: Any, current: bool) -> Text:
