@@ -52,10 +52,9 @@ def export(ctx: click.Context, source: Path, fmt: str, out: Path | None, templat
 
 def _export(ctx: click.Context, source: Path, fmt: str, out: Path | None, template_dir: Path | None,
             processes: int) -> None:
-    from ..cli import search_dirs
     from ..safefile import check_folder
 
-    search = search_dirs(ctx)
+    search = [Path(p) for p in (ctx.find_root().obj or {}).get("questionnaire_dirs", ())]  # `-Q`, as score
     if template_dir is not None:
         check_folder(template_dir, "template folder (--template-dir)")
     try:
