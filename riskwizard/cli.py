@@ -246,6 +246,8 @@ def _open(ctx: click.Context, path: Path) -> Any:
 @click.pass_context
 def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None:
     """Score ANSWERS: tier, scores, findings and the rule trace."""
+    from .timeline import format_table, pending_note
+
     assessment = _open(ctx, answers)
     result = assessment.evaluate()
     if as_json:
@@ -268,7 +270,12 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
             say(f"  [{f.severity}] {f.title} ({f.citation})")
         for ob in r.obligations:
             when = f" from {ob.applies_from}" if ob.applies_from else ""
-            say(f"  Obligation: {ob.title}{when} ({ob.citation})")
+            say(f"  Obligation: {ob.title}{when}{pending_note(ob.timeline)} ({ob.citation})")
+        for ob in r.pending_obligations:
+            say(f"  Not law yet: {ob.title}{pending_note(ob.timeline)}")
+        spec = next((s for s in assessment.specs if s.id == r.questionnaire_id), None)
+        for line in format_table(spec.model) if spec is not None else []:
+            say(f"  {line}")
         if r.open_questions:
             say(f"  Open questions: {len(r.open_questions)} "
                 f"({sum(1 for q in r.open_questions if q.status == 'unknown')} don't know)")
@@ -345,6 +352,31 @@ def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
         return
     for line in report["lines"]:
         say(line)
+
+
+@cli.command("test")
+@click.argument("questionnaires", nargs=-1, required=True)
+@click.option("--cases", type=click.Path(dir_okay=False, path_type=Path),
+              help="Case file to run (default: tests/<name>.yaml beside the questionnaire; one questionnaire only).")
+@click.option("--all-rules", is_flag=True, help="Also fail when a rule has no case.")
+@click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
+@click.pass_context
+def test_cmd(ctx: click.Context, questionnaires: tuple[str, ...], cases: Path | None, all_rules: bool,
+             verbose: bool) -> None:
+    """Run a questionnaire's example answer sets and check the outcomes they expect (see docs)."""
+    from .loader import find_questionnaire
+    from .qtest import format_suite, run_suite
+
+    if cases is not None and len(questionnaires) != 1:
+        raise click.UsageError("--cases goes with exactly one questionnaire")
+    failed = False
+    for ref in questionnaires:
+        suite = run_suite(find_questionnaire(ref, _search_dirs(ctx)), cases)
+        for line in format_suite(suite, verbose):
+            say(line)
+        failed = failed or bool(suite.failed) or (all_rules and bool(suite.uncovered))
+    if failed:
+        raise SystemExit(1)
 
 
 @cli.command()

@@ -14,6 +14,7 @@ from .calc import run_calculator
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
 from .loader import Spec
 from .models import SEVERITY_ORDER, ScoreInput, Severity
+from .timeline import gate_open, resolve
 
 
 @dataclass
@@ -60,6 +61,8 @@ class ObligationResult:
     citation: str
     applies_from: str | None
     date_source: str
+    # with a questionnaire timeline: every act's date for this obligation, with its status (see timeline.py)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +90,8 @@ class QuestionnaireResult:
     answered: int
     visible: int
     as_of: str | None = None
+    # obligations whose date is set only by an act that is not law yet: shown apart, never as duties
+    pending_obligations: list[ObligationResult] = field(default_factory=list)
 
     @property
     def unanswered(self) -> int:
@@ -276,6 +281,8 @@ def _fire(spec: Spec, view: AnswerView) -> tuple[list[Any], dict[str, float]]:
     scores: dict[str, float] = {d.id: 0.0 for d in model.dimensions}
     late = []
     for position, rule in enumerate(model.rules):
+        if rule.law_gate is not None and not gate_open(model, rule.law_gate):
+            continue
         if rule.id in spec.late_rules:
             late.append((position, rule))
             continue
@@ -284,7 +291,8 @@ def _fire(spec: Spec, view: AnswerView) -> tuple[list[Any], dict[str, float]]:
             for dim, amount in rule.score.items():
                 scores[dim] = scores.get(dim, 0.0) + amount
     view.set_scores(scores)
-    fired_late = [(i, r) for i, r in late if spec.rule_when[r.id].evaluate(view)]
+    fired_late = [(i, r) for i, r in late
+                  if (r.law_gate is None or gate_open(model, r.law_gate)) and spec.rule_when[r.id].evaluate(view)]
     return [rule for _, rule in sorted(fired_plain + fired_late, key=lambda pair: pair[0])], scores
 
 
@@ -300,20 +308,24 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
     flags: list[str] = []
     findings: list[FindingResult] = []
     trace: list[TraceEntry] = []
-    tier_rules = [r for r in fired if r.tier]
+    tier = _tier(spec, [r for r in fired if r.tier])
     for rule in fired:
-        for flag in rule.flags:
-            if flag not in flags:
-                flags.append(flag)
-        if rule.finding:
-            f = rule.finding
-            findings.append(FindingResult(rule.id, f.severity.value, f.title, f.explanation,
-                                          f.recommendation, f.citation, spec.id))
-        trace.append(TraceEntry(rule.id, rule.description, _effects(rule),
+        effects = _effects(rule)
+        shown = not rule.only_at_tiers or (tier is not None and tier.id in rule.only_at_tiers)
+        if shown:
+            for flag in rule.flags:
+                if flag not in flags:
+                    flags.append(flag)
+            if rule.finding:
+                f = rule.finding
+                findings.append(FindingResult(rule.id, f.severity.value, f.title, f.explanation,
+                                              f.recommendation, f.citation, spec.id))
+        elif rule.finding or rule.flags:
+            effects.append(f"finding and flags not shown at tier {tier.id if tier else '(none)'}")
+        trace.append(TraceEntry(rule.id, rule.description, effects,
                                 _evidence(spec, view, spec.rule_when[rule.id])))
-    tier = _tier(spec, tier_rules)
     findings.sort(key=lambda f: -Severity(f.severity).rank)
-    obligations = _obligations(spec, view, tier, flags)
+    obligations, pending = _obligations(spec, view, tier, flags)
     visible = view.visible_questions()
     open_q: list[OpenQuestion] = []
     answered = 0
@@ -328,7 +340,8 @@ def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
         questionnaire_id=spec.id, version=spec.version, title=model.title, tier=tier,
         scores=scores, dimension_titles={d.id: d.title for d in model.dimensions}, flags=flags,
         findings=findings, obligations=obligations, trace=trace, open_questions=open_q,
-        derived=dict(view.derived_values()), answered=answered, visible=len(visible), as_of=model.as_of)
+        derived=dict(view.derived_values()), answered=answered, visible=len(visible), as_of=model.as_of,
+        pending_obligations=pending)
 
 
 def _tier(spec: Spec, tier_rules: list[Any]) -> TierResult | None:
@@ -346,18 +359,28 @@ def _tier(spec: Spec, tier_rules: list[Any]) -> TierResult | None:
     return TierResult(lvl.id, lvl.title, lvl.description, chosen.reason, chosen.id, outcome.label)
 
 
-def _obligations(spec: Spec, view: AnswerView, tier: TierResult | None, flags: list[str]) -> list[ObligationResult]:
-    out = []
+def _obligations(spec: Spec, view: AnswerView, tier: TierResult | None,
+                 flags: list[str]) -> tuple[list[ObligationResult], list[ObligationResult]]:
+    """The obligations that apply, and those that would apply once a pending act is law."""
+    out, pending = [], []
     for ob in spec.model.obligations:
         if ob.tiers and (tier is None or tier.id not in ob.tiers):
             continue
         if ob.flags and not any(f in flags for f in ob.flags):
             continue
+        if any(f in flags for f in ob.unless_flags):
+            continue
         cond = spec.obligation_when.get(ob.id)
         if cond is not None and not cond.evaluate(view):
             continue
-        out.append(ObligationResult(ob.id, ob.title, ob.text, ob.citation, ob.applies_from, ob.date_source))
-    return out
+        if ob.timeline is None:
+            out.append(ObligationResult(ob.id, ob.title, ob.text, ob.citation, ob.applies_from, ob.date_source))
+            continue
+        dates = resolve(spec.model, ob.timeline)
+        result = ObligationResult(ob.id, ob.title, ob.text, ob.citation, dates.applies_from, dates.source,
+                                  [row.to_dict() for row in dates.rows])
+        (out if dates.in_law else pending).append(result)
+    return out, pending
 
 
 def _effects(rule: Any) -> list[str]:

@@ -25,6 +25,7 @@ from .calc import CALCULATORS
 from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .models import Questionnaire, ScoreInput
+from .timeline import check_references
 from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
 
 
@@ -174,6 +175,8 @@ _ID_PATHS: dict[str, tuple[tuple[Any, ...], ...]] = {
     "dimension id": (("dimensions", "*", "id"),),
     "obligation id": (("obligations", "*", "id"),),
     "derived id": (("derived", "*", "id"),),
+    "act id": (("acts", "*", "id"),),
+    "timeline id": (("timeline", "*", "id"),),
 }
 
 
@@ -244,6 +247,11 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
             errors.append(SchemaError(
                 f"rule `{rule.id}` assigns tier `{rule.tier}`, which is not a level of `outcome`",
                 src.where((*rloc, "tier")), f"use one of: {', '.join(sorted(levels)) or '(add outcome.levels)'}"))
+        for t in rule.only_at_tiers:
+            if t not in levels:
+                errors.append(SchemaError(f"rule `{rule.id}` names unknown tier `{t}` in `only_at_tiers`",
+                                          src.where((*rloc, "only_at_tiers")),
+                                          f"use one of: {', '.join(sorted(levels)) or '(add outcome.levels)'}"))
         for dim in rule.score:
             if dim not in dims:
                 errors.append(SchemaError(f"rule `{rule.id}` scores unknown dimension `{dim}`",
@@ -266,6 +274,7 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
                                                           scope(f"obligation `{o.id}` when", True), src))
             if ob.when is not None else None
         )
+    errors.extend(check_references(model, src))
     if not errors:
         _check_cycles(spec, src, errors)
     if not errors:

@@ -240,6 +240,15 @@ class FindingSpec(Strict):
     citation: Label
 
 
+class LawGate(Strict):
+    """Makes a rule depend on whether a dated provision is law yet (see ``timeline``)."""
+
+    timeline: Slug = Field(description="Id of a `timeline` entry.")
+    state: Literal["law", "pending"] = Field(
+        description="law: the rule counts only once an act in force (published) sets a date for the entry; "
+                    "pending: only while no such act does (the date comes from an act not yet published).")
+
+
 class Rule(Strict):
     id: Slug
     when: RawCondition
@@ -249,6 +258,11 @@ class Rule(Strict):
     finding: FindingSpec | None = None
     score: dict[Slug, Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(default_factory=dict)
     flags: list[Slug] = Field(default_factory=list)
+    only_at_tiers: list[Slug] = Field(
+        default_factory=list,
+        description="Show the rule's finding and set its flags only when the final tier is one of these "
+                    "(the rule still appears in the trace). Empty: at any tier.")
+    law_gate: LawGate | None = Field(None, description="Evaluate the rule only in this state of the law.")
 
     @model_validator(mode="after")
     def _has_effect(self) -> Rule:
@@ -269,8 +283,70 @@ class Obligation(Strict):
     tiers: list[Slug] = Field(default_factory=list)
     flags: list[Slug] = Field(default_factory=list)
     when: RawCondition | None = None
+    unless_flags: list[Slug] = Field(default_factory=list, description="Not listed when one of these flags is set.")
     applies_from: IsoDate | None = None
     date_source: OptionalLabel = ""
+    timeline: Slug | None = Field(
+        None, description="Id of a `timeline` entry: the date that applies is chosen from it (instead of "
+                          "`applies_from`/`date_source`) by the status of the acts that set its dates.")
+
+    @model_validator(mode="after")
+    def _one_date(self) -> Obligation:
+        if self.timeline is not None and (self.applies_from is not None or self.date_source):
+            raise ValueError(f"obligation `{self.id}`: give either `timeline` or `applies_from`/`date_source`")
+        return self
+
+
+ActStatus = Literal["proposed", "agreed", "adopted", "published"]
+ACT_STATUSES: tuple[str, ...] = ("proposed", "agreed", "adopted", "published")
+
+
+class ActEvent(Strict):
+    """A dated claim about an act's progress (proposal, agreement, adoption, publication) and its source."""
+
+    date: IsoDate
+    status: ActStatus = Field(description="The step of the procedure the claim reports.")
+    claim: Text
+    source: Text = Field(description="Who says so: title and publisher of the source.")
+    url: OptionalText = ""
+    verified: bool = Field(True, description="False: only reported by secondary sources, not checked against "
+                                             "the official text.")
+
+
+class Act(Strict):
+    """A legal act (the regulation as published, or an amendment) that sets application dates."""
+
+    id: Slug
+    title: Text
+    citation: Text
+    status: ActStatus = Field(description="Only a published act is law: its dates apply.")
+    oj_reference: OptionalText = Field("", description="Official Journal reference; required once published.")
+    checked: IsoDate | None = Field(None, description="Date the status was last checked against sources.")
+    record: list[ActEvent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _published_has_reference(self) -> Act:
+        if self.status == "published" and not self.oj_reference.strip():
+            raise ValueError(f"act `{self.id}` is published: give its `oj_reference` (e.g. OJ L, 2024/1689, 12.7.2024)")
+        if self.status != "published" and self.oj_reference.strip():
+            raise ValueError(f"act `{self.id}` has an `oj_reference` but its status is `{self.status}`; "
+                             "set `status: published`, or remove the reference")
+        return self
+
+
+class TimelineDate(Strict):
+    act: Slug = Field(description="Id of the act (under `acts:`) that sets this date.")
+    date: IsoDate
+    basis: Text = Field(description="The provision that sets the date, e.g. AI Act Art 113(a).")
+    note: OptionalText = ""
+
+
+class TimelineEntry(Strict):
+    """One application date with the dates each act sets for it, oldest act first."""
+
+    id: Slug
+    title: Text
+    dates: list[TimelineDate] = Field(min_length=1)
 
 
 class KeyDate(Strict):
@@ -336,6 +412,8 @@ class Questionnaire(Strict):
     rules: list[Rule] = Field(default_factory=list)
     obligations: list[Obligation] = Field(default_factory=list)
     key_dates: list[KeyDate] = Field(default_factory=list)
+    acts: list[Act] = Field(default_factory=list, description="Acts that set the dates of `timeline`.")
+    timeline: list[TimelineEntry] = Field(default_factory=list, description="Application dates as data.")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Questionnaire:
@@ -345,6 +423,8 @@ class Questionnaire(Strict):
         _check_unique([d.id for d in self.dimensions], "dimension id")
         _check_unique([o.id for o in self.obligations], "obligation id")
         _check_unique([d.id for d in self.derived], "derived id")
+        _check_unique([a.id for a in self.acts], "act id")
+        _check_unique([e.id for e in self.timeline], "timeline id")
         return self
 
     def questions(self) -> list[Any]:

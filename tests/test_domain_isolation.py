@@ -7,7 +7,8 @@ import sys
 
 DOMAIN = ["riskwizard.models", "riskwizard.loader", "riskwizard.conditions", "riskwizard.engine",
           "riskwizard.answers", "riskwizard.calc", "riskwizard.assessment", "riskwizard.diffing",
-          "riskwizard.yamlsafe", "riskwizard.schema", "riskwizard.cli"]
+          "riskwizard.yamlsafe", "riskwizard.schema", "riskwizard.cli", "riskwizard.qtest",
+          "riskwizard.timeline"]
 
 
 def test_domain_imports_neither_textual_nor_weasyprint() -> None:

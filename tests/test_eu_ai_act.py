@@ -67,7 +67,7 @@ def obligation_ids(result) -> set[str]:
 
 def test_loads_with_sources_and_help(spec) -> None:
     assert spec.id == "eu-ai-act"
-    assert spec.model.as_of == "2026-11-22"
+    assert spec.model.as_of == "2026-12-03"
     assert [lvl.id for lvl in spec.model.outcome.levels] == ["out_of_scope", "prohibited", "high", "limited", "minimal"]
     assert spec.model.outcome.mode == "first_match"
     for q in spec.questions():
@@ -76,8 +76,8 @@ def test_loads_with_sources_and_help(spec) -> None:
         f = rule.finding
         assert f is not None, rule.id
         assert f.explanation.strip() and f.recommendation.strip() and f.citation.strip(), rule.id
-    for ob in spec.model.obligations:
-        assert ob.applies_from and ob.date_source, ob.id
+    for ob in spec.model.obligations:  # every date comes from the timeline, with its legal basis and status
+        assert ob.timeline and not ob.applies_from and not ob.date_source, ob.id
 
 
 def test_baseline_is_minimal(spec) -> None:
@@ -465,12 +465,13 @@ def test_annex_i_needs_third_party_assessment(spec) -> None:
     assert "annex_i_no_third_party" in fired(r)
 
 
-def test_key_dates_include_the_reported_omnibus(spec) -> None:
+def test_key_dates_are_law_and_the_omnibus_dates_are_in_the_timeline(spec) -> None:
     dates = {d.date: d for d in spec.model.key_dates}
     for date in ("2025-02-02", "2025-08-02", "2026-08-02", "2027-08-02"):
         assert date in dates
-    for date in ("2027-12-02", "2028-08-02"):
-        assert "Official Journal" in dates[date].citation
+    assert not {"2026-12-02", "2027-12-02", "2028-08-02"} & set(dates)  # not law yet: only in the timeline
+    omnibus = {d.date for e in spec.model.timeline for d in e.dates if d.act == "digital_omnibus_ai"}
+    assert {"2026-12-02", "2027-12-02", "2028-08-02"} <= omnibus
 
 
 # --------------------------------------------------------------------------- don't know, what-if
@@ -519,16 +520,19 @@ def _copies(head: str) -> list[str]:
 
 def test_repeated_conditions_are_kept_in_step() -> None:
     derogation = _copies("{all: [{q: derog_conditions, op: contains_any")
-    assert len(derogation) == 13  # 10 Annex III tier rules, art6_3_derogation, art2_12_open_source, annex_i_only
+    # 10 Annex III tier rules, art6_3_derogation, art2_12_open_source, annex_i_only, excluded_but_high_risk
+    assert len(derogation) == 14
     assert len(set(derogation)) == 1
     for needle in ("not_contains, value: none", "profiling_investigation", "[creditworthiness, insurance]",
                    "value: work_decisions", 'profiling, op: eq, value: "no"'):
         assert needle in derogation[0]
     banned_rbi = _copies('{all: [{q: rbi_realtime, op: eq, value: realtime}, {q: rbi_law_enforcement, op: eq, '
                          'value: "yes"}, {q: rbi_public_space, op: eq, value: "yes"}, {any:')
-    assert len(banned_rbi) == 9  # art5_1_h_realtime_rbi and the eight copies that must exclude a banned use
+    assert len(banned_rbi) == 10  # art5_1_h_realtime_rbi and the nine copies that must exclude a banned use
     assert len(set(banned_rbi)) == 1
-    assert 'rbi_authorisation, op: eq, value: "no"' in banned_rbi[0]
+    for needle in ('rbi_authorisation, op: eq, value: "no"', 'rbi_fria, op: eq, value: "no"',
+                   '{all: [{q: rbi_registered, op: eq, value: "no"}, {not: {q: rbi_urgency, op: eq, value: "yes"}}]}'):
+        assert needle in banned_rbi[0]
 
 
 @pytest.mark.parametrize("use", [

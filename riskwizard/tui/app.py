@@ -114,6 +114,8 @@ class RiskwizardApp(App[None]):
                 loop.add_signal_handler(sig, self.save_and_exit, sig)
             if not self.is_headless:
                 self._parent_pid = os.getppid()
+                # Under a web driver (riskwizard serve) stdin is a pipe, never a terminal: only the parent counts.
+                self._watch_tty = _stdin_is_terminal()
                 self.set_interval(WATCH_EVERY, self._watch_terminal, name="terminal watch")
         if self._open_problem is not None:
             self.push_screen(MessageScreen(*self._open_problem, error=True))
@@ -123,13 +125,15 @@ class RiskwizardApp(App[None]):
         gone: otherwise Textual's input thread keeps reading end-of-file, at a high CPU cost, behind
         whatever dialog is open, for nobody."""
         gone = os.getppid() != self._parent_pid
-        if not gone:
+        if not gone and self._watch_tty:
             try:
                 termios.tcgetattr(sys.__stdin__.fileno() if sys.__stdin__ else 0)
             except (termios.error, OSError, ValueError):
                 gone = True
         if gone:
             self.save_and_exit(signal.SIGHUP)
+
+    _watch_tty = False
 
     def save_and_exit(self, sig: int | None = None) -> None:
         """Signal handler: save, release the lock, exit."""
@@ -305,3 +309,10 @@ def run(path: Path | None, search_dirs: list[Path]) -> None:
         gc.enable()
     if app.return_code and app.return_code >= 128:
         raise SystemExit(app.return_code)
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return bool(sys.__stdin__) and os.isatty(sys.__stdin__.fileno())  # type: ignore[union-attr]
+    except (OSError, ValueError):
+        return False

@@ -112,10 +112,16 @@ def headline_text(results: list[QuestionnaireResult], read_only: bool = False) -
         out.append(f"answer its {n} open question{'s' if n != 1 else ''} next")
     elif open_total:
         out.append("  ·  Next: ", style="dim")
-        out.append(f"{open_total} question{'s' if open_total != 1 else ''} open in other questionnaires")
+        where = " in other questionnaires" if overall is not None and overall.tier is not None else ""
+        out.append(f"{open_total} question{'s' if open_total != 1 else ''} open{where}")
     else:
+        unknown = sum(1 for r in results for q in r.open_questions if q.status == "unknown")
         out.append("  ·  Next: ", style="dim")
-        out.append("every question is answered: review and export (ctrl+r)")
+        if unknown:
+            out.append(f"every question is answered or marked don't know ({unknown} don't know): "
+                       "review and export (ctrl+r)")
+        else:
+            out.append("every question is answered: review and export (ctrl+r)")
     return out
 
 
