@@ -22,6 +22,19 @@ os.environ["XDG_STATE_HOME"] = str(_PRIVATE / "state")
 os.environ["XDG_CACHE_HOME"] = str(_PRIVATE / "cache")
 
 
+SAMPLE = ROOT / "samples" / "cv-screening.yaml"
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of the cv-screening sample (a complete answers file) as tmp_path/a.yaml."""
+    import shutil
+
+    path = tmp_path / "a.yaml"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
 @pytest.fixture
 def mini_path() -> Path:
     return FIXTURES / "mini.yaml"

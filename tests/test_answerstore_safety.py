@@ -16,10 +16,8 @@ SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "cv-screening.yaml
 
 
 @pytest.fixture
-def answers(tmp_path: Path) -> Path:
-    path = tmp_path / "a.yaml"
-    shutil.copy(SAMPLE, path)
-    return path
+def answers(sample_copy: Path) -> Path:
+    return sample_copy
 
 
 def test_read_only_store_loads_without_a_lock_and_refuses_to_save(answers: Path) -> None:

@@ -21,10 +21,8 @@ def rw(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    path = tmp_path / "cv.yaml"
-    shutil.copy(SAMPLE, path)
-    return path
+def sample(sample_copy: Path) -> Path:
+    return sample_copy
 
 
 def test_unknown_fail_on_tier_is_a_usage_error_listing_the_valid_ids(sample: Path) -> None:
@@ -73,7 +71,8 @@ def test_an_answers_file_naming_a_questionnaire_twice_is_refused_with_its_line(s
     for command in (["validate"], ["score"], ["export", "-f", "md", "-o", "x.md"]):
         done = rw(command[0], sample.name, *command[1:], cwd=sample.parent)
         assert done.returncode in (1, 2) and done.returncode != 70, done.stderr
-        assert f"cv.yaml:{first + 3}:" in done.stderr and "listed twice (first on line" in done.stderr, done.stderr
+        assert f"{sample.name}:{first + 3}:" in done.stderr, done.stderr
+        assert "listed twice (first on line" in done.stderr
 
 
 def test_new_refuses_one_questionnaire_twice(tmp_path: Path) -> None:

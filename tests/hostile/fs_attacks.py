@@ -110,6 +110,14 @@ def make_victim(folder: Path, name: str = "victim.txt") -> Path:
     return victim
 
 
+def plant_dangling(root: Path, name: str) -> Path:
+    """A symlink ``root/name`` to a file that does not exist (yet) in ``root/elsewhere``; returns that target."""
+    (root / "elsewhere").mkdir(parents=True, exist_ok=True)
+    target = root / "elsewhere" / "planted"
+    (root / name).symlink_to(target)
+    return target
+
+
 def intact(victim: Path) -> bool:
     try:
         return stat.S_ISREG(os.lstat(victim).st_mode) and victim.read_bytes() == VICTIM_BYTES
@@ -249,10 +257,7 @@ def _lock_link_new(root: Path) -> Outcome:
 
 @scenario("symlink", "dangling symlink at new's file")
 def _new_dangling(root: Path) -> Outcome:
-    root.mkdir(parents=True, exist_ok=True)
-    target = root / "elsewhere" / "planted.yaml"
-    (root / "elsewhere").mkdir()
-    (root / "n.yaml").symlink_to(target)
+    target = plant_dangling(root, "n.yaml")
     run = rw(["new", "n.yaml", "-q", "model-card"], root)
     return _outcome("symlink", "new", *refused(run, "exists already"), (not target.exists(), "wrote through the link"),
                     ((root / "n.yaml").is_symlink(), "the link was replaced"))
@@ -262,10 +267,7 @@ def _new_dangling(root: Path) -> Outcome:
 def _sample_dangling(root: Path) -> Outcome:
     from riskwizard.loader import copy_sample, samples_dir
 
-    root.mkdir(parents=True, exist_ok=True)
-    target = root / "elsewhere" / "planted.yaml"
-    (root / "elsewhere").mkdir()
-    (root / "cv-screening.yaml").symlink_to(target)
+    target = plant_dangling(root, "cv-screening.yaml")
     copy = copy_sample(samples_dir() / "cv-screening.yaml", root)
     return _outcome("symlink", "sample", (copy.name == "cv-screening-2.yaml", f"copied to {copy.name}"),
                     (not target.exists(), "wrote through the link"))
@@ -283,9 +285,7 @@ def _export_link(root: Path) -> Outcome:
 @scenario("symlink", "export -o names a dangling symlink")
 def _export_dangling(root: Path) -> Outcome:
     make_answers(root)
-    target = root / "elsewhere" / "planted.md"
-    (root / "elsewhere").mkdir()
-    (root / "out.md").symlink_to(target)
+    target = plant_dangling(root, "out.md")
     run = rw(["export", "a.yaml", "-f", "md", "-o", "out.md"], root)
     return _outcome("symlink", "export-dangling", *refused(run, "symbolic link"), (not target.exists(), "created"))
 
@@ -665,14 +665,20 @@ def _ro_decide(root: Path) -> Outcome:
                     (answers.read_bytes() == before, "answers changed"), (score.code == 0, "score failed read-only"))
 
 
-@scenario("read-only", "new in a read-only folder suggests another folder")
-def _ro_new(root: Path) -> Outcome:
+def _refused_in_empty_read_only(root: Path, name: str, args: list[str], inside: bool, *needles: str) -> Outcome:
+    """Run ``args`` (in the read-only folder ``ro`` if ``inside``, else beside it): a clean refusal."""
     (root / "ro").mkdir(parents=True)
     with read_only(root / "ro") as how:
         if how is None:
-            return Outcome("read-only", "new", True, skipped="cannot make a read-only folder here")
-        run = rw(["new", "ro/n.yaml", "-q", "eu-ai-act"], root)
-    return _outcome("read-only", "new", *refused(run, "ro/n.yaml", "for example: riskwizard new n.yaml -q eu-ai-act"))
+            return Outcome("read-only", name, True, skipped="cannot make a read-only folder here")
+        run = rw(args, root / "ro" if inside else root)
+    return _outcome("read-only", name, *refused(run, *needles))
+
+
+@scenario("read-only", "new in a read-only folder suggests another folder")
+def _ro_new(root: Path) -> Outcome:
+    return _refused_in_empty_read_only(root, "new", ["new", "ro/n.yaml", "-q", "eu-ai-act"], False, "ro/n.yaml",
+                                       "for example: riskwizard new n.yaml -q eu-ai-act")
 
 
 @scenario("read-only", "export next to answers on a read-only disk: refused before rendering")
@@ -688,12 +694,8 @@ def _ro_export(root: Path) -> Outcome:
 
 @scenario("read-only", "open --sample in a read-only folder")
 def _ro_sample(root: Path) -> Outcome:
-    (root / "ro").mkdir(parents=True)
-    with read_only(root / "ro") as how:
-        if how is None:
-            return Outcome("read-only", "sample", True, skipped="cannot make a read-only folder here")
-        run = rw(["open", "--sample", "cv-screening"], root / "ro")
-    return _outcome("read-only", "sample", *refused(run, "cv-screening.yaml", "folder you can write to"))
+    return _refused_in_empty_read_only(root, "sample", ["open", "--sample", "cv-screening"], True,
+                                       "cv-screening.yaml", "folder you can write to")
 
 
 # other operating-system errors -------------------------------------------------
@@ -709,24 +711,24 @@ def _long_name(root: Path) -> Outcome:
     return _outcome("os-error", "long-name", *refused(new, "too long"), *refused(export, "too long"))
 
 
-@scenario("os-error", "a folder where the lock file goes")
-def _lock_folder(root: Path) -> Outcome:
+def _decide_with_planted(root: Path, planted: str, name: str, *needles: str) -> Outcome:
+    """`decide` with a folder planted where riskwizard must put a file: refused, answers unchanged."""
     answers = make_answers(root)
     before = answers.read_bytes()
-    (root / ".a.yaml.lock").mkdir()
+    (root / planted).mkdir()
     run = rw(["decide", "a.yaml", "--decision", "approved"], root)
-    return _outcome("os-error", "lock-folder", *refused(run, "folder", ".a.yaml.lock"),
-                    (answers.read_bytes() == before, "answers changed"))
+    return _outcome("os-error", name, *refused(run, *needles), (answers.read_bytes() == before, "answers changed"),
+                    (not leftovers(root), "temp files left"))
+
+
+@scenario("os-error", "a folder where the lock file goes")
+def _lock_folder(root: Path) -> Outcome:
+    return _decide_with_planted(root, ".a.yaml.lock", "lock-folder", "folder", ".a.yaml.lock")
 
 
 @scenario("os-error", "a folder where the .bak goes")
 def _bak_folder(root: Path) -> Outcome:
-    answers = make_answers(root)
-    before = answers.read_bytes()
-    (root / "a.yaml.bak").mkdir()
-    run = rw(["decide", "a.yaml", "--decision", "approved"], root)
-    return _outcome("os-error", "bak-folder", *refused(run, "a.yaml.bak"),
-                    (answers.read_bytes() == before, "answers changed"), (not leftovers(root), "temp files left"))
+    return _decide_with_planted(root, "a.yaml.bak", "bak-folder", "a.yaml.bak")
 
 
 @scenario("os-error", "permission denied (another user's folder)")
