@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -100,7 +101,8 @@ def test_a_user_questionnaire_with_a_bundled_id_names_both_files(sample: Path, t
 def test_a_pinned_copy_named_by_version_is_no_collision(tmp_path: Path) -> None:
     """Answers recorded against an older copy kept beside them (as the report fixtures do) still load."""
     (tmp_path / "questionnaires").mkdir()
-    old = (BUNDLED / "harms.yaml").read_text(encoding="utf-8").replace('version: "1.0.1"', 'version: "0.9.0"', 1)
+    old = re.sub(r'^version: "[^"]*"', 'version: "0.9.0"', (BUNDLED / "harms.yaml").read_text(encoding="utf-8"),
+                 count=1, flags=re.MULTILINE)
     assert 'version: "0.9.0"' in old
     (tmp_path / "questionnaires" / "harms.yaml").write_text(old, encoding="utf-8")
     (tmp_path / "a.yaml").write_text("format: riskwizard-answers/1\nquestionnaires:\n  - {id: harms, version: "
