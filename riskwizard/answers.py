@@ -11,6 +11,7 @@ format 1 was upgraded are kept, every value, under ``conflicts:`` until the user
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -23,9 +24,19 @@ from pydantic import AfterValidator, Field, PlainSerializer, PrivateAttr, Valida
 
 from .answermap import QuestionnaireAnswers
 from .answervalues import Answer, ConflictValue, Orphan, _Model, check_value, free_key
-from .errors import AnswersError, ErrorGroup, RiskwizardError, display_path
-from .models import PlainText
-from .safefile import FileLock, leftover_temps, remove_file, restore_from, write_file
+from .errors import AnswersError, ErrorGroup, Location, RiskwizardError, display_path
+from .models import Name, OptionalText, PathText, Stamp
+from .safefile import (
+    DiskError,
+    FileLock,
+    folder_writable,
+    leftover_temps,
+    read_input,
+    remove_file,
+    restore_from,
+    save_problem,
+    write_file,
+)
 from .yamlsafe import SourcedYaml, load_yaml_file, load_yaml_text
 
 FORMAT = "riskwizard-answers/2"
@@ -42,37 +53,37 @@ HEADER = (
 
 
 class QuestionnaireRef(_Model):
-    id: PlainText
-    version: PlainText
-    sha256: PlainText = ""
-    path: PlainText = ""  # for questionnaires that are not bundled: relative to the answers file
+    id: Name
+    version: Name
+    sha256: Stamp = ""
+    path: PathText = ""  # for questionnaires that are not bundled: relative to the answers file
 
 
 class SystemInfo(_Model):
-    name: PlainText = ""
-    description: PlainText = ""
-    version: PlainText = ""
-    organisation: PlainText = ""
+    name: Name = ""
+    description: OptionalText = ""
+    version: Name = ""
+    organisation: Name = ""
 
 
 class Comment(_Model):
-    by: PlainText = ""
-    date: PlainText = ""
-    text: PlainText
+    by: Name = ""
+    date: Stamp = ""
+    text: OptionalText
 
 
 class Review(_Model):
     comments: list[Comment] = Field(default_factory=list)
     decision: Literal["", "approved", "approved_with_conditions", "revise", "rejected"] = ""
-    conditions: PlainText = ""
-    decided: PlainText = ""  # date of the decision
+    conditions: OptionalText = ""
+    decided: Stamp = ""  # date of the decision
     # answers_fingerprint(doc) when the decision was taken: reports say when answers changed since
-    answers_fingerprint: PlainText = ""
+    answers_fingerprint: Stamp = ""
 
 
 class Position(_Model):
-    questionnaire: PlainText = ""
-    question: PlainText = ""
+    questionnaire: Name = ""
+    question: Name = ""
 
 
 def _local_answers(value: Any) -> dict[str, Answer]:
@@ -90,9 +101,9 @@ QuestionnaireAnswersField = Annotated[
 class AnswersDoc(_Model):
     format: Literal["riskwizard-answers/2"] = FORMAT
     system: SystemInfo = Field(default_factory=SystemInfo)
-    assessor: PlainText = ""
-    created: PlainText = ""
-    updated: PlainText = ""
+    assessor: Name = ""
+    created: Stamp = ""
+    updated: Stamp = ""
     questionnaires: list[QuestionnaireRef] = Field(default_factory=list)
     facts: dict[str, Answer] = Field(default_factory=dict)
     answers: dict[str, QuestionnaireAnswersField] = Field(default_factory=dict)
@@ -440,7 +451,8 @@ def answers_fingerprint(doc: AnswersDoc) -> str:
 
 
 def file_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """sha256 of a file's bytes (read like any input: a FIFO or device is refused, never blocks)."""
+    return hashlib.sha256(read_input(path, MAX_ANSWERS_BYTES)).hexdigest()
 
 
 def atomic_write(path: Path, text: str) -> Path:
@@ -451,6 +463,13 @@ def atomic_write(path: Path, text: str) -> Path:
     return write_file(path, text, backup=True, follow_symlink=True)
 
 
+def real_path(path: str | Path) -> Path:
+    """The file an answers path stands for: a symlinked answers file is written through, so its temp
+    files, ``.bak`` and lock live beside the file the link points to."""
+    p = Path(path)
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
+
+
 def recover(path: Path) -> list[str]:
     """Clean up after a save that was killed; restore from a complete temp file if needed.
 
@@ -458,12 +477,13 @@ def recover(path: Path) -> list[str]:
     replace; it is used only when the target itself is missing or unreadable.
     """
     notices: list[str] = []
-    temps = leftover_temps(path)
+    real = real_path(path)
+    temps = leftover_temps(real)
     if not temps:
         return notices
     target_ok = True
     try:
-        parse_answers(load_yaml_file(path, MAX_ANSWERS_BYTES))
+        parse_answers(load_yaml_file(real, MAX_ANSWERS_BYTES))
     except RiskwizardError:
         target_ok = False
     for tmp in temps:
@@ -475,7 +495,7 @@ def recover(path: Path) -> list[str]:
             except RiskwizardError:
                 usable = False
         if usable:
-            restore_from(tmp, path)
+            restore_from(tmp, real)
             target_ok = True
             notices.append(f"restored {display_path(path)} from an interrupted save")
         else:
@@ -485,19 +505,46 @@ def recover(path: Path) -> list[str]:
 
 
 class AnswerStore:
-    """Owns one answers file for one process: lock, load, save, change detection."""
+    """Owns one answers file for one process: lock, load, save, change detection.
 
-    def __init__(self, path: str | Path) -> None:
+    ``read_only=True`` opens without a lock and refuses to save (a :class:`DiskError` saying so):
+    for an assessment on a read-only disk or in a folder the user may not write to, which can still
+    be browsed, reviewed and exported elsewhere. :meth:`save_problem` tells beforehand whether
+    saving is possible::
+
+        store = AnswerStore(path)
+        if store.save_problem() is not None:
+            store = AnswerStore(path, read_only=True)
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         self._lock: FileLock | None = None
         self._known_sha: str | None = None
+        self._conflict: Path | None = None  # where saves go once someone else changed the file
         self.notices: list[str] = []
 
     @property
     def lock_path(self) -> Path:
-        return self.path.parent / f".{self.path.name}.lock"
+        real = real_path(self.path)
+        return real.parent / f".{real.name}.lock"
+
+    def save_problem(self) -> DiskError | None:
+        """Why this file cannot be saved (read-only disk, permission denied, not a regular file...),
+        or None. Creates nothing that stays behind."""
+        if self.read_only:
+            return DiskError("the assessment is open read-only", Location(display_path(self.path)),
+                             "export a report elsewhere, or copy the file to a folder you can write to")
+        problem = save_problem(self.path, follow_symlink=True)
+        if problem is None and not self.lock_path.exists() and not folder_writable(self.lock_path.parent):
+            problem = DiskError("cannot create its lock file: permission denied", Location(display_path(self.path)),
+                                "copy the file to a folder you can write to", errno.EACCES)
+        return problem
 
     def acquire(self) -> None:
+        if self.read_only:
+            return
         lock = FileLock(self.lock_path, display_path(self.path))
         lock.acquire()
         self._lock = lock
@@ -515,29 +562,80 @@ class AnswerStore:
         self.release()
 
     def load(self) -> tuple[AnswersDoc, SourcedYaml]:
-        self.notices.extend(recover(self.path))
+        if not self.read_only:
+            self.notices.extend(recover(self.path))
         doc, src = load_answers(self.path)
         self._known_sha = file_sha256(self.path)
         return doc, src
 
+    def _refuse_read_only(self) -> None:
+        if self.read_only:
+            raise DiskError("cannot save: the assessment is open read-only", Location(display_path(self.path)),
+                            "export a report elsewhere, or copy the file to a folder you can write to",
+                            errno.EROFS)
+
+    def create(self, doc: AnswersDoc) -> Path:
+        """Write a new answers file; refuses if anything (even a dangling symlink) has its name."""
+        self._refuse_read_only()
+        text = self._text(doc)
+        write_file(self.path, text, new=True)
+        self._known_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self.path
+
     def save(self, doc: AnswersDoc) -> Path:
-        """Save atomically. If someone else changed the file since we read it, save beside it."""
+        """Save atomically. If someone else changed the file since we read it, save beside it.
+
+        The copy beside it (``NAME.conflict.yaml``, or ``NAME.conflict-2.yaml``... if taken) is
+        created new, so a planted file or symlink of that name is never written; later saves of
+        this session go to the same copy.
+        """
+        self._refuse_read_only()
+        text = self._text(doc)
+        if self._conflict is not None:
+            write_file(self._conflict, text)  # our own copy: a symlink planted there since is refused
+            return self._conflict
+        if self._changed_on_disk():
+            target = self._create_conflict_copy(text)
+            self.notices.append(
+                f"{display_path(self.path)} was changed by another program; your answers were saved to "
+                f"{display_path(target)} instead")
+            return target
+        self._keep_old_format(doc)  # a file read in format 1: its old bytes are kept before the first save
+        atomic_write(self.path, text)
+        self._known_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self.path
+
+    def _changed_on_disk(self) -> bool:
+        if self._known_sha is None or not os.path.lexists(self.path):
+            return False
+        try:
+            return file_sha256(self.path) != self._known_sha
+        except DiskError:
+            return True  # replaced by something that cannot be read (a FIFO, a dangling link): never write it
+
+    def _text(self, doc: AnswersDoc) -> str:
         doc.updated = now_iso()
         if not doc.created:
             doc.created = doc.updated
         text = dump_answers(doc)
         verify_round_trip(doc, text)
-        self._keep_old_format(doc)
-        target = self.path
-        if self._known_sha is not None and self.path.exists() and file_sha256(self.path) != self._known_sha:
-            target = self.path.with_name(self.path.stem + ".conflict" + self.path.suffix)
-            self.notices.append(
-                f"{display_path(self.path)} was changed by another program; your answers were saved to "
-                f"{display_path(target)} instead")
-        atomic_write(target, text)
-        if target == self.path:
-            self._known_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return target
+        return text
+
+    def _create_conflict_copy(self, text: str) -> Path:
+        n = 1
+        while True:
+            suffix = ".conflict" if n == 1 else f".conflict-{n}"
+            target = self.path.with_name(self.path.stem + suffix + self.path.suffix)
+            if not os.path.lexists(target):
+                try:
+                    write_file(target, text, new=True)
+                except DiskError as exc:
+                    if exc.errno != errno.EEXIST:
+                        raise
+                else:
+                    self._conflict = target
+                    return target
+            n += 1
 
     def _keep_old_format(self, doc: AnswersDoc) -> None:
         """A file read in format 1 keeps a backup of its old content before its first save."""

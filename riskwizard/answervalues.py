@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .models import PlainText
+from .models import Name, OptionalText, Stamp
 
 
 class _Model(BaseModel):
@@ -19,8 +19,8 @@ class _Model(BaseModel):
 class Answer(_Model):
     value: Any = None
     unknown: bool = False
-    note: PlainText = ""
-    updated: PlainText = ""
+    note: OptionalText = ""
+    updated: Stamp = ""
 
     @property
     def is_answered(self) -> bool:
@@ -33,23 +33,23 @@ class Answer(_Model):
 class Orphan(_Model):
     value: Any = None
     unknown: bool = False
-    note: PlainText = ""
-    updated: PlainText = ""
-    reason: PlainText = ""
-    questionnaire_version: PlainText = ""
+    note: OptionalText = ""
+    updated: Stamp = ""
+    reason: OptionalText = ""
+    questionnaire_version: Name = ""
 
 
 class ConflictValue(_Model):
     """One of several old answers to a fact that disagreed when the file was upgraded (kept as given)."""
 
-    questionnaire: PlainText = ""  # empty: the value the fact held before
-    question: PlainText = ""
+    questionnaire: Name = ""  # empty: the value the fact held before
+    question: Name = ""
     value: Any = None
     unknown: bool = False
-    note: PlainText = ""
-    updated: PlainText = ""
+    note: OptionalText = ""
+    updated: Stamp = ""
     fact_value: Any = None  # the old value in the fact's terms, where it translates to one
-    reason: PlainText = ""
+    reason: OptionalText = ""
 
 
 def check_value(question: Any, value: Any) -> tuple[Any, str]:

@@ -12,6 +12,7 @@ import itertools
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 
 from . import yamlcache
 from .calc import CALCULATORS
-from .conditions import Condition, Leaf, RowQuantifier, Scope, compile_condition
+from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .facts import CATALOGUE_FILE, Catalogue, FactDef, fact_registry, resolve_entry
 from .models import FactCatalogue, FactInput, FactRef, Questionnaire, Replacement, ScoreInput
@@ -189,6 +190,12 @@ def _one_error(err: dict[str, Any], loc: tuple[Any, ...], src: SourcedYaml, what
         if is_yaml_date(value):
             return SchemaError(f"{dotted}: expected text, but YAML reads `{value}` as a date", where,
                                f"put it in quotes: '{value}'")
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(err.get("input"), str)):
+        limit = (err.get("ctx") or {}).get("max_length")
+        value = err.get("input")
+        length = f"{len(value)}" if isinstance(value, str) else "too many"
+        return SchemaError(f"{dotted}: text is {length} characters long; at most {limit} are allowed", where,
+                           "shorten it (README, \"Limits\", lists the length limit of every field)")
     if kind == "union_tag_invalid":
         return SchemaError(f"{dotted}: unknown question type `{err.get('input', {}).get('type')}`"
                            if isinstance(err.get("input"), dict) else f"{dotted}: {err['msg']}", where,
@@ -491,31 +498,32 @@ def _dependencies(spec: Spec) -> dict[str, set[str]]:
 
 
 def _check_cycles(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
-    deps = _dependencies(spec)
-    state: dict[str, int] = {}
-
-    def visit(node: str, chain: list[str]) -> list[str] | None:
-        state[node] = 1
-        for nxt in sorted(deps.get(node, ())):
+    """Refuse circular `when:` dependencies. Iterative depth-first search: a chain of thousands of
+    questions cannot exhaust Python's recursion limit."""
+    deps = {qid: sorted(refs) for qid, refs in _dependencies(spec).items()}
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in deps:
+        if start in state:
+            continue
+        path = [start]
+        state[start] = 1
+        stack = [iter(deps.get(start, ()))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
             if state.get(nxt) == 1:
-                return [*chain, node, nxt]
-            if state.get(nxt) is None:
-                found = visit(nxt, [*chain, node])
-                if found:
-                    return found
-        state[node] = 2
-        return None
-
-    for qid in deps:
-        if state.get(qid) is None:
-            cycle = visit(qid, [])
-            if cycle:
-                start = cycle.index(cycle[-1])
-                loop = " -> ".join(cycle[start:])
+                cycle = path[path.index(nxt):] + [nxt]
                 errors.append(SchemaError(
-                    f"circular `when:` conditions: {loop}", _question_where(spec, src, cycle[-1]),
+                    f"circular `when:` conditions: {' -> '.join(cycle)}", _question_where(spec, src, nxt),
                     "a question can only depend on questions that do not depend on it"))
                 return
+            if nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(deps.get(nxt, ())))
 
 
 def _question_where(spec: Spec, src: SourcedYaml, qid: str) -> Location:
@@ -527,28 +535,112 @@ def _question_where(spec: Spec, src: SourcedYaml, qid: str) -> Location:
 
 
 def _check_satisfiable(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
-    """Refuse `when:` conditions that no combination of answers can make true."""
+    """Refuse `when:` conditions that no combination of answers can make true.
+
+    Bounded: at most ``CHECK_BUDGET`` condition evaluations for the whole questionnaire (and
+    ``_MAX_COMBINATIONS`` for one group of related comparisons), so a large questionnaire loads in
+    bounded time; conditions beyond the budget are not checked for contradictions.
+    """
+    budget = CheckBudget(CHECK_BUDGET)
+    questions = {q.id: q for q in spec.questions()}
     for si, section in enumerate(spec.model.sections):
         for qi, q in enumerate(section.questions):
             cond = spec.question_when.get(q.id)
-            if cond is not None and satisfiable(cond, spec) is False:
+            if cond is not None and satisfiable(cond, spec, budget, questions) is False:
                 errors.append(SchemaError(
                     f"the `when:` of `{q.id}` can never be true, so the question would never be shown",
                     src.where(("sections", si, "questions", qi, "when")),
                     "check for contradictory comparisons (the same question compared to two values)"))
     for ri, rule in enumerate(spec.model.rules):
         cond = spec.rule_when.get(rule.id)
-        if cond is not None and satisfiable(cond, spec) is False:
+        if cond is not None and satisfiable(cond, spec, budget, questions) is False:
             errors.append(SchemaError(f"rule `{rule.id}` can never fire: its condition is contradictory",
                                       src.where(("rules", ri, "when")),
                                       "check for the same question compared to two different values"))
 
 
 _MAX_COMBINATIONS = 20_000
+CHECK_BUDGET = 50_000  # condition evaluations per questionnaire (the bundled ones need at most ~500)
 
 
-def satisfiable(cond: Condition, spec: Spec) -> bool | None:
-    """Try every combination of candidate answers; None when the space is too big to try."""
+@dataclass
+class CheckBudget:
+    """What is left of the evaluations the contradiction check may spend."""
+
+    remaining: int
+
+
+def satisfiable(cond: Condition, spec: Spec, budget: CheckBudget | None = None,
+                questions: dict[str, Any] | None = None) -> bool | None:
+    """Whether some answers make ``cond`` true; None when that is not known (too big to try, or it
+    reads rows, scores or derived values).
+
+    The condition is put in negation normal form and split: an ``any`` is satisfiable when one of
+    its branches is, an ``all`` when each group of branches that share no question is. Only the
+    comparisons of one such group are tried together, with every combination of candidate answers.
+    """
+    found = questions if questions is not None else {q.id: q for q in spec.questions()}
+    return _sat(_nnf(cond, False), found, budget if budget is not None else CheckBudget(CHECK_BUDGET))
+
+
+def _nnf(cond: Condition, negate: bool) -> Condition:
+    if isinstance(cond, Not):
+        return _nnf(cond.item, not negate)
+    if isinstance(cond, All):
+        items = tuple(_nnf(c, negate) for c in cond.items)
+        return AnyOf(items) if negate else All(items)
+    if isinstance(cond, AnyOf):
+        items = tuple(_nnf(c, negate) for c in cond.items)
+        return All(items) if negate else AnyOf(items)
+    return Not(cond) if negate else cond
+
+
+def _sat(cond: Condition, questions: dict[str, Any], budget: CheckBudget) -> bool | None:
+    if isinstance(cond, AnyOf):
+        unknown = False
+        for item in cond.items:
+            result = _sat(item, questions, budget)
+            if result:
+                return True
+            unknown = unknown or result is None
+        return None if unknown else False
+    if isinstance(cond, All):
+        unknown = False
+        for group in _independent_groups(cond.items):
+            result = _sat(group[0], questions, budget) if len(group) == 1 else _try_all(
+                All(tuple(group)), questions, budget)
+            if result is False:
+                return False
+            unknown = unknown or result is None
+        return None if unknown else True
+    return _try_all(cond, questions, budget)
+
+
+def _independent_groups(items: tuple[Condition, ...]) -> list[list[Condition]]:
+    """Split conditions into groups that share no question (union-find over question ids)."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, item in enumerate(items):
+        for ref in item.question_refs():
+            if ref in owner:
+                parent[root(i)] = root(owner[ref])
+            else:
+                owner[ref] = i
+    groups: dict[int, list[Condition]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(root(i), []).append(item)
+    return list(groups.values())
+
+
+def _try_all(cond: Condition, questions: dict[str, Any], budget: CheckBudget) -> bool | None:
+    """Try every combination of candidate answers for the questions ``cond`` reads."""
     leaves = list(cond.leaves())
     if any(leaf.kind != "q" or isinstance(leaf, RowQuantifier) or leaf.qtype == "group" for leaf in leaves):
         return None
@@ -558,15 +650,29 @@ def satisfiable(cond: Condition, spec: Spec) -> bool | None:
     candidates: dict[str, list[tuple[str, Any]]] = {}
     total = 1
     for qid, qleaves in by_q.items():
-        candidates[qid] = candidate_answers(spec.question(qid), qleaves)
+        question = questions.get(qid)
+        if question is None:
+            return None
+        candidates[qid] = _compared_first(candidate_answers(question, qleaves), qleaves)
         total *= len(candidates[qid])
-        if total > _MAX_COMBINATIONS:
+        if total > _MAX_COMBINATIONS or total > budget.remaining:
             return None
     qids = list(candidates)
     for combo in itertools.product(*(candidates[q] for q in qids)):
+        budget.remaining -= 1
         if cond.evaluate(_FixedLookup(dict(zip(qids, combo, strict=True)))):
             return True
     return False
+
+
+def _compared_first(candidates: list[tuple[str, Any]], leaves: list[Leaf]) -> list[tuple[str, Any]]:
+    """Values a comparison names are tried first: a satisfiable condition is found early."""
+    named: set[Any] = set()
+    for leaf in leaves:
+        values = leaf.value if isinstance(leaf.value, tuple | list) else (leaf.value,)
+        named.update(v for v in values if isinstance(v, str | int | float))
+    first = [c for c in candidates if c[0] == "answered" and isinstance(c[1], str | int | float) and c[1] in named]
+    return first + [c for c in candidates if c not in first]
 
 
 def candidate_answers(question: Any, leaves: list[Leaf]) -> list[tuple[str, Any]]:
@@ -686,33 +792,82 @@ def _cached_load(path: str, mtime_ns: int, size: int) -> Spec:
     return load_questionnaire(path)
 
 
-def find_questionnaire(ref: str, search: list[Path] | None = None) -> Spec:
-    """Resolve an id (bundled or in ``search`` folders) or a path to a loaded questionnaire."""
+class QuestionnaireCollision(SchemaError):
+    """A questionnaire found in a search folder has the id of a different bundled questionnaire."""
+
+
+def find_questionnaire(ref: str, search: list[Path] | None = None,
+                       expect: tuple[str, str] | None = None) -> Spec:
+    """Resolve an id (in ``search`` folders, then bundled) or a path to a loaded questionnaire.
+
+    A questionnaire found in a search folder (`-Q`, or the ``questionnaires/`` folder beside an
+    answers file) whose id is also the id of a *different* bundled questionnaire is refused with
+    both files named, unless ``expect`` (the version and sha256 the answers file recorded) picks it:
+    otherwise nobody could tell which of the two the answers were given to. A copy identical to
+    the bundled file is fine.
+    """
     candidate = Path(ref)
-    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
-        return _load_cached(candidate)
-    for folder in [*(search or []), bundled_dir()]:
-        for suffix in (".yaml", ".yml"):
-            path = folder / f"{ref}{suffix}"
-            if path.is_file():
-                spec = _load_cached(path)
-                if spec.id == ref:
-                    return spec
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.y*ml")):
-                try:
-                    spec = _load_cached(path)
-                except RiskwizardError:
-                    continue
-                if spec.id == ref:
-                    return spec
+    if candidate.suffix in (".yaml", ".yml"):  # only YAML files are ever read as questionnaires
+        if os.path.lexists(candidate):
+            return _load_cached(candidate)
+        if os.sep in ref:
+            raise SchemaError(f"no questionnaire file {ref}", Location(display_path(candidate)),
+                              "check the path, or give a questionnaire id (see `riskwizard list`)")
+    bundled = bundled_dir()
+    for folder in [*(search or []), bundled]:
+        spec = _find_in(folder, ref)
+        if spec is not None:
+            if folder != bundled:
+                _check_collision(spec, ref, folder, expect)
+            return spec
     known = ", ".join(sorted(bundled_paths())) or "(none)"
     raise SchemaError(f"no questionnaire with id `{ref}`", None,
                       f"bundled questionnaires are: {known}; or give a path to a .yaml file")
 
 
+def _find_in(folder: Path, ref: str) -> Spec | None:
+    for suffix in (".yaml", ".yml"):
+        path = folder / f"{ref}{suffix}"
+        if path.is_file():
+            spec = _load_cached(path)
+            if spec.id == ref:
+                return spec
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.y*ml")):
+            try:
+                spec = _load_cached(path)
+            except RiskwizardError:
+                continue
+            if spec.id == ref:
+                return spec
+    return None
+
+
+def _check_collision(spec: Spec, ref: str, folder: Path, expect: tuple[str, str] | None) -> None:
+    try:
+        original = _find_in(bundled_dir(), ref)
+    except RiskwizardError:
+        return
+    if original is None or original.sha256 == spec.sha256:
+        return
+    if expect is not None:
+        version, sha = expect
+        if sha == spec.sha256 or (not sha and version == spec.version != original.version):
+            return  # the answers file names this very questionnaire (a pinned copy)
+    raise QuestionnaireCollision(
+        f"two different questionnaires have the id `{ref}`: {spec.path} and the bundled {display_path(original.path)}",
+        Location(spec.path),
+        f"give your questionnaire its own id (for example `{ref}-local`), or remove it from {display_path(folder)}; "
+        "riskwizard cannot tell which of the two is meant")
+
+
 def _load_cached(path: Path) -> Spec:
-    st = path.stat()
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return load_questionnaire(path)  # refused with the reason (a FIFO, a folder...)
+    except OSError:
+        return load_questionnaire(path)  # missing or unreadable: refused with the path and the reason
     return _cached_load(str(path.resolve()), st.st_mtime_ns, st.st_size)
 
 

@@ -34,9 +34,23 @@ def _not_a_yaml_date(value: Any) -> Any:
 
 
 PlainText = Annotated[str, BeforeValidator(_not_a_yaml_date)]
+# Length caps (characters) of every free-text field, checked at load with file:line; documented in
+# docs/questionnaire-format.md and README ("Limits"). Names and titles are short because they are
+# repeated (page headers, tables of contents, every CLI line); prose may be long but is laid out once.
+MAX_NAME = 500  # system name, assessor, organisation, versions; questionnaire, section, tier and finding titles
+MAX_LABEL = 1_000  # option labels, citations, URLs, units, placeholders, row labels
+MAX_TEXT = 20_000  # prose: descriptions, prompts, help, notes, comments, conditions, explanations
+MAX_STAMP = 64  # dates, time stamps, sha256 digests
+MAX_PATH = 4_096
 Slug = Annotated[PlainText, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
-Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=20_000)]
-OptionalText = Annotated[PlainText, StringConstraints(max_length=20_000)]
+Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+OptionalText = Annotated[PlainText, StringConstraints(max_length=MAX_TEXT)]
+Title = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_NAME)]
+Name = Annotated[PlainText, StringConstraints(max_length=MAX_NAME)]
+Label = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_LABEL)]
+OptionalLabel = Annotated[PlainText, StringConstraints(max_length=MAX_LABEL)]
+Stamp = Annotated[PlainText, StringConstraints(max_length=MAX_STAMP)]
+PathText = Annotated[PlainText, StringConstraints(max_length=MAX_PATH)]
 # Dates are written quoted ("2026-08-02") so that they stay text.
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 RawCondition = dict[str, Any]
@@ -65,13 +79,13 @@ class Source(Strict):
     """A citation the questionnaire relies on."""
 
     id: Slug
-    citation: Text
-    url: OptionalText = ""
+    citation: Label
+    url: OptionalLabel = ""
 
 
 class Option(Strict):
     value: Slug
-    label: Text
+    label: Label
     help: OptionalText = ""
 
 
@@ -120,7 +134,7 @@ class QuestionBase(Strict):
     prompt: Text
     help: OptionalText = ""
     why: OptionalText = Field("", description="Why the question matters, shown beside the prompt.")
-    source: OptionalText = Field("", description="Citation for the question (article, paper, guideline).")
+    source: OptionalLabel = Field("", description="Citation for the question (article, paper, guideline).")
     when: RawCondition | None = Field(None, description="Show the question only when this condition holds.")
     allow_unknown: bool | None = Field(
         None, description="Offer 'don't know'. Defaults to true for every type except free text."
@@ -163,12 +177,12 @@ class FreeText(QuestionBase):
     type: Literal["text"]
     multiline: bool = False
     max_length: int = Field(10_000, ge=1, le=100_000)
-    placeholder: OptionalText = ""
+    placeholder: OptionalLabel = ""
 
 
 class Number(QuestionBase):
     type: Literal["number"]
-    unit: OptionalText = ""
+    unit: OptionalLabel = ""
     unit_by: UnitBy | None = Field(None, description="A unit that follows a single-choice answer.")
     min: float | None = None
     max: float | None = None
@@ -207,7 +221,7 @@ class Group(QuestionBase):
 
     type: Literal["group"]
     fields: list[FieldQuestion] = Field(min_length=1)
-    row_label: OptionalText = "row"
+    row_label: OptionalLabel = "row"
     min_rows: int = Field(0, ge=0)
     max_rows: int = Field(50, ge=1, le=500)
 
@@ -268,7 +282,7 @@ QuestionEntry = Annotated[
 
 class Section(Strict):
     id: Slug
-    title: Text
+    title: Title
     description: OptionalText = ""
     when: RawCondition | None = None
     questions: list[QuestionEntry] = Field(min_length=1)
@@ -278,21 +292,21 @@ class Dimension(Strict):
     """A named score axis (for example allocation harm), summed from rule contributions."""
 
     id: Slug
-    title: Text
+    title: Title
     description: OptionalText = ""
     max: float | None = Field(None, gt=0, description="Used to scale charts; scores may exceed it.")
 
 
 class Level(Strict):
     id: Slug
-    title: Text
+    title: Title
     description: OptionalText = ""
 
 
 class Outcome(Strict):
     """The ordered outcome (tier or band). Levels are listed from most to least serious."""
 
-    label: Text = "Tier"
+    label: Title = "Tier"
     mode: Literal["first_match", "max"] = "first_match"
     levels: list[Level] = Field(min_length=1)
     default: Slug
@@ -309,10 +323,10 @@ class Outcome(Strict):
 
 class FindingSpec(Strict):
     severity: Annotated[Severity, Field(strict=False)]
-    title: Text
+    title: Title
     explanation: Text
     recommendation: Text
-    citation: Text
+    citation: Label
 
 
 class LawGate(Strict):
@@ -352,15 +366,15 @@ class Obligation(Strict):
     """A duty that applies for some tiers, flags or roles; dates are data, with their source."""
 
     id: Slug
-    title: Text
+    title: Title
     text: Text
-    citation: Text
+    citation: Label
     tiers: list[Slug] = Field(default_factory=list)
     flags: list[Slug] = Field(default_factory=list)
     when: RawCondition | None = None
     unless_flags: list[Slug] = Field(default_factory=list, description="Not listed when one of these flags is set.")
     applies_from: IsoDate | None = None
-    date_source: OptionalText = ""
+    date_source: OptionalLabel = ""
     timeline: Slug | None = Field(
         None, description="Id of a `timeline` entry: the date that applies is chosen from it (instead of "
                           "`applies_from`/`date_source`) by the status of the acts that set its dates.")
@@ -426,8 +440,8 @@ class TimelineEntry(Strict):
 
 class KeyDate(Strict):
     date: IsoDate
-    event: Text
-    citation: Text
+    event: Label
+    citation: Label
 
 
 class FactInput(Strict):
@@ -481,8 +495,8 @@ class Derived(Strict):
 
 class Questionnaire(Strict):
     id: Slug
-    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
-    title: Text
+    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$", max_length=32)]
+    title: Title
     description: Text
     sources: list[Source] = Field(min_length=1)
     as_of: IsoDate | None = Field(None, description="Date the legal content was last checked.")
