@@ -7,8 +7,9 @@ from pathlib import Path
 
 from .answers import AnswersDoc, load_answers, reconcile
 from .engine import AssessmentResult, evaluate_assessment
-from .errors import AnswersError, RiskwizardError
-from .loader import Spec, find_questionnaire
+from .errors import AnswersError, ErrorGroup, RiskwizardError
+from .facts import check_definitions
+from .loader import Spec, find_questionnaire, load_catalogue
 from .yamlsafe import SourcedYaml
 
 
@@ -30,8 +31,22 @@ def questionnaire_ids(doc: AnswersDoc) -> list[str]:
     return ids
 
 
+def _refuse_duplicates(doc: AnswersDoc, src: SourcedYaml | None) -> None:
+    """Answers are keyed by questionnaire id, so one id may be listed only once."""
+    first: dict[str, int] = {}
+    for i, ref in enumerate(doc.questionnaires):
+        if ref.id in first:
+            line = src.where(("questionnaires", first[ref.id], "id")).line if src is not None else None
+            first_on = f" (first on line {line})" if line else ""
+            raise AnswersError(f"questionnaire `{ref.id}` is listed twice{first_on}",
+                               src.where(("questionnaires", i, "id")) if src is not None else None,
+                               "remove one of the two entries (answers are kept per questionnaire id)")
+        first[ref.id] = i
+
+
 def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
                   base: Path | None = None) -> list[Spec]:
+    _refuse_duplicates(doc, src)
     specs = []
     for i, qid in enumerate(questionnaire_ids(doc)):
         ref = doc.ref(qid)
@@ -39,7 +54,7 @@ def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
             if ref is not None and ref.path:
                 specs.append(find_questionnaire(str((base or Path.cwd()) / ref.path), search))
             else:
-                specs.append(find_questionnaire(qid, search))
+                specs.append(find_questionnaire(qid, search, expect=(ref.version, ref.sha256) if ref else None))
         except AnswersError:
             raise
         except RiskwizardError as exc:  # a SchemaError without location: say which line named it
@@ -50,7 +65,14 @@ def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
             if exc.location is not None and exc.location.line:  # a problem inside the questionnaire file
                 named_at = f"; the answers file names this questionnaire at {where}" if where else ""
                 raise AnswersError(exc.message, exc.location, exc.fix + named_at) from None
-            raise AnswersError(exc.message, where or exc.location, exc.fix) from None
+            message = exc.message
+            if (exc.location is not None and where is not None and exc.location.path != where.path
+                    and exc.location.path not in message):
+                message = f"{exc.location.path}: {message}"  # a questionnaire file that cannot be read
+            raise AnswersError(message, where or exc.location, exc.fix) from None
+    clashes = check_definitions(specs, load_catalogue().facts)
+    if clashes:
+        raise ErrorGroup(clashes)
     if not specs:
         raise AnswersError("the answers file names no questionnaire",
                            src.where(("questionnaires",)) if src else None,

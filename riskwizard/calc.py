@@ -19,7 +19,10 @@ from fractions import Fraction
 from typing import Any
 
 # Thermal design power in watts (ML CO2 Impact calculator, Lacoste et al. 2019; vendor data sheets).
+# "cpu": 85 W per processor, CodeCarbon's figure for a CPU whose model it does not know
+# (codecarbon/external/hardware.py, POWER_CONSTANT).
 GPU_WATTS: dict[str, float] = {
+    "cpu": 85,
     "t4": 70,
     "v100": 250,
     "a100_pcie": 250,

@@ -6,8 +6,11 @@ assessment; the subcommands validate, score, compare and export without a termin
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,9 +18,24 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import ErrorGroup, RiskwizardError
+from .errors import RiskwizardError
+from .termtext import clean, clean_json, clean_lines, error_text
 
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
+
+
+def say(text: object = "", err: bool = False) -> None:
+    """Print one line of output; control characters from answers, questionnaires or file names are
+    shown escaped (see :mod:`.termtext`). Every line the CLI prints goes through here."""
+    click.echo(clean(text), err=err)
+
+
+def say_json(data: Any) -> None:
+    click.echo(clean_json(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)))
+
+
+def say_error(exc: BaseException) -> None:
+    click.echo(error_text(exc), err=True)
 
 
 class _Group(click.Group):
@@ -30,12 +48,17 @@ class _Group(click.Group):
 
 
 def _search_dirs(ctx: click.Context) -> list[Path]:
-    return [Path(p) for p in (ctx.obj or {}).get("questionnaire_dirs", ())]
+    return search_dirs(ctx)
+
+
+def search_dirs(ctx: click.Context) -> list[Path]:
+    """The `-Q` folders given before the subcommand (checked: existing folders that can be listed)."""
+    return [Path(p) for p in (ctx.find_root().obj or {}).get("questionnaire_dirs", ())]
 
 
 @click.group(cls=_Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-Q", "--questionnaires", "questionnaire_dirs", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=click.Path(file_okay=False, readable=False, path_type=Path),
               help="Extra folder of questionnaires (searched before the bundled ones).")
 @click.version_option(__version__, prog_name="riskwizard")
 @click.pass_context
@@ -44,13 +67,17 @@ def cli(ctx: click.Context, questionnaire_dirs: tuple[Path, ...]) -> None:
 
     Run without arguments to open the wizard, or give an answers file to resume it.
     """
+    from .safefile import check_folder
+
+    for folder in questionnaire_dirs:
+        check_folder(folder, "questionnaire folder (-Q)")
     ctx.obj = {"questionnaire_dirs": questionnaire_dirs}
     if ctx.invoked_subcommand is None:
         _run_tui(None, ctx)
 
 
 @cli.command("open")
-@click.argument("answers", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", required=False, type=click.Path(readable=False, path_type=Path))
 @click.option("--sample", metavar="NAME",
               help="Copy a bundled sample (see `riskwizard list`) into the current folder and open the copy.")
 @click.pass_context
@@ -59,11 +86,24 @@ def open_cmd(ctx: click.Context, answers: Path | None, sample: str | None) -> No
     if (answers is None) == (sample is None):
         raise click.UsageError("give either an answers file or --sample NAME")
     if sample is not None:
-        from .loader import copy_sample
-
-        answers = copy_sample(_find_sample(sample), Path.cwd())
-        click.echo(f"Copied the sample to {answers}; the bundled sample stays unchanged.")
+        answers = _copy_sample(_find_sample(sample), sample)
+        say(f"Copied the sample to {answers}; the bundled sample stays unchanged.")
     _run_tui(answers, ctx)
+
+
+def _copy_sample(path: Path, name: str) -> Path:
+    """Copy a bundled sample into the current folder; a read-only folder gets a suggestion."""
+    from .loader import copy_sample
+    from .safefile import NOT_WRITABLE, DiskError
+
+    try:
+        return copy_sample(path, Path.cwd())
+    except DiskError as exc:
+        if exc.errno in NOT_WRITABLE:
+            better = _writable_folder(path.name, Path.cwd())
+            exc.fix = ("the sample is copied into the current folder: run it from a folder you can write to"
+                       + (f", for example: cd {better} && riskwizard open --sample {name}" if better else ""))
+        raise
 
 
 def _find_sample(name: str) -> Path:
@@ -77,21 +117,38 @@ def _find_sample(name: str) -> Path:
     raise click.UsageError(f"no bundled sample named `{name}` (available: {names})")
 
 
+def _writable_folder(name: str, not_here: Path) -> Path | None:
+    """A folder where ``name`` could be created (the current folder, then home), other than ``not_here``."""
+    from .safefile import save_problem
+
+    for folder in (Path.cwd(), Path.home()):
+        try:
+            if folder.resolve() == not_here.resolve():
+                continue
+        except OSError:
+            continue
+        if save_problem(folder / name, follow_symlink=False) is None:
+            return folder
+    return None
+
+
 def _run_tui(path: Path | None, ctx: click.Context) -> None:
+    if path is not None and os.path.lexists(path):
+        from .safefile import check_input
+
+        check_input(path)  # a FIFO, device, folder or unreadable file: refused before the wizard starts
     if path is not None and not path.exists():
         from .answers import recover
 
         for notice in recover(path):  # a first save killed before its rename leaves only a temp file
-            click.echo(notice, err=True)
+            say(notice, err=True)
     if path is not None and not path.exists():
         raise click.UsageError(f"{path}: no such file (start one with `riskwizard new {path} -q eu-ai-act` — see "
                                "`riskwizard list` for questionnaires — "
                                "or run `riskwizard` alone for the start screen)")
     if path is not None and _is_bundled_sample(path):
-        from .loader import copy_sample
-
-        path = copy_sample(path, Path.cwd())
-        click.echo(f"{path.name} is a bundled sample; opening a copy at {path} so the sample stays unchanged.")
+        path = _copy_sample(path, path.stem)
+        say(f"{path.name} is a bundled sample; opening a copy at {path} so the sample stays unchanged.")
     import gc
 
     # Importing Textual and loading the questionnaires make many long-lived objects and no garbage
@@ -115,33 +172,62 @@ def _is_bundled_sample(path: Path) -> bool:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
-    """Check questionnaires and answers files; print every problem with file:line:col."""
-    from .assessment import open_assessment
-    from .loader import load_questionnaire
-    from .yamlsafe import load_yaml_file
+    """Check questionnaires and answers files; print every problem with file:line:col.
 
-    failures = 0
+    Exit 1 when a file has problems, 2 when a file cannot be read at all (missing, a FIFO, a folder...).
+    """
+    from .safefile import DiskError
+    from .yamlsafe import YamlError
+
+    failures = unreadable = 0
     for path in files:
         try:
-            src = load_yaml_file(path, 8 * 1024 * 1024)
-            if isinstance(src.data, dict) and "format" in src.data:
-                assessment = open_assessment(path, _search_dirs(ctx), strict=True)
-                for notice in assessment.notices:
-                    click.echo(f"{path}: note: {notice}", err=True)
-                click.echo(f"{path}: ok (answers for {', '.join(s.id for s in assessment.specs)})")
-            else:
-                spec = load_questionnaire(path)
-                questions = len(spec.questions())
-                click.echo(f"{path}: ok ({spec.id} {spec.version}: {questions} questions, "
-                           f"{len(spec.model.rules)} rules)")
+            _validate_one(ctx, path)
         except RiskwizardError as exc:
             failures += 1
-            click.echo(str(exc), err=True)
+            unreadable += isinstance(exc, DiskError) or (isinstance(exc, YamlError) and _is_read_error(exc))
+            say_error(exc)
     if failures:
-        raise SystemExit(1)
+        raise SystemExit(2 if unreadable else 1)  # a file that cannot be read is bad input, not a finding
+
+
+def _is_read_error(exc: RiskwizardError) -> bool:
+    return exc.location is not None and exc.location.line is None and exc.message.startswith(("cannot ", "file not"))
+
+
+_FORMAT_KEY = re.compile(rb"^format\s*:", re.MULTILINE)
+
+
+def _validate_one(ctx: click.Context, path: Path) -> None:
+    """Read and parse the file once (it is validated as it is: the parse cache is not used)."""
+    import hashlib
+
+    from .answers import MAX_ANSWERS_BYTES, parse_answers
+    from .assessment import open_assessment
+    from .errors import Location, display_path
+    from .loader import build_spec
+    from .yamlsafe import MAX_BYTES, YamlError, decode_utf8, load_yaml_text, read_bytes
+
+    raw = read_bytes(path, MAX_ANSWERS_BYTES)
+    shown = display_path(path)
+    if not _FORMAT_KEY.search(raw) and len(raw) > MAX_BYTES:
+        raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} for a questionnaire", Location(shown),
+                        "split the file or remove generated content")
+    src = load_yaml_text(decode_utf8(raw, shown), shown, MAX_ANSWERS_BYTES)
+    if isinstance(src.data, dict) and "format" in src.data:
+        assessment = open_assessment(path, _search_dirs(ctx), strict=True, loaded=(parse_answers(src), src))
+        for notice in assessment.notices:
+            say(f"{path}: note: {notice}", err=True)
+        say(f"{path}: ok (answers for {', '.join(s.id for s in assessment.specs)})")
+        return
+    if len(raw) > MAX_BYTES:
+        raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} for a questionnaire", Location(shown),
+                        "split the file or remove generated content")
+    spec = build_spec(src, hashlib.sha256(raw).hexdigest())
+    say(f"{path}: ok ({spec.id} {spec.version}: {len(spec.questions())} questions, {len(spec.model.rules)} rules)")
 
 
 def _open(ctx: click.Context, path: Path) -> Any:
@@ -149,12 +235,12 @@ def _open(ctx: click.Context, path: Path) -> Any:
 
     assessment = open_assessment(path, _search_dirs(ctx), strict=True)
     for notice in assessment.notices:
-        click.echo(f"{path}: note: {notice}", err=True)
+        say(f"{path}: note: {notice}", err=True)
     return assessment
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(path_type=Path))
+@click.argument("answers", type=click.Path(readable=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.option("--trace/--no-trace", default=True, help="Show which rules fired on which answers.")
 @click.pass_context
@@ -165,38 +251,63 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
     assessment = _open(ctx, answers)
     result = assessment.evaluate()
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False))
+        say_json(result.to_dict())
         return
     overall = result.overall_tier
     holder = result.overall_result
     if overall:
-        click.echo(f"Overall: {overall.title}{_provisional(holder)} — {overall.reason}")
+        say(f"Overall: {overall.title}{_provisional(holder)} — {overall.reason}")
+    _echo_contradictions(result.contradictions)
     for r in result.results:
-        click.echo(f"\n== {r.title} ({r.questionnaire_id} {r.version}) — {r.answered}/{r.visible} answered")
+        say()
+        say(f"== {r.title} ({r.questionnaire_id} {r.version}) — {r.answered}/{r.visible} answered")
         if r.tier:
-            click.echo(f"  {r.tier.label}: {r.tier.title}{_provisional(r)}. {r.tier.reason}")
+            say(f"  {r.tier.label}: {r.tier.title}{_provisional(r)}. {r.tier.reason}")
         if r.flags:
-            click.echo(f"  Flags: {', '.join(r.flags)}")
+            say(f"  Flags: {', '.join(r.flags)}")
         for dim, value in r.scores.items():
-            click.echo(f"  Score {r.dimension_titles.get(dim, dim)}: {value:g}")
+            say(f"  Score {r.dimension_titles.get(dim, dim)}: {value:g}")
         for f in r.findings:
-            click.echo(f"  [{f.severity}] {f.title} ({f.citation})")
+            say(f"  [{f.severity}] {f.title} ({f.citation})")
         for ob in r.obligations:
             when = f" from {ob.applies_from}" if ob.applies_from else ""
-            click.echo(f"  Obligation: {ob.title}{when}{pending_note(ob.timeline)} ({ob.citation})")
+            say(f"  Obligation: {ob.title}{when}{pending_note(ob.timeline)} ({ob.citation})")
         for ob in r.pending_obligations:
-            click.echo(f"  Not law yet: {ob.title}{pending_note(ob.timeline)}")
+            say(f"  Not law yet: {ob.title}{pending_note(ob.timeline)}")
         spec = next((s for s in assessment.specs if s.id == r.questionnaire_id), None)
         for line in format_table(spec.model) if spec is not None else []:
-            click.echo(f"  {line}")
+            say(f"  {line}")
         if r.open_questions:
-            click.echo(f"  Open questions: {len(r.open_questions)} "
-                       f"({sum(1 for q in r.open_questions if q.status == 'unknown')} don't know)")
+            say(f"  Open questions: {len(r.open_questions)} "
+                f"({sum(1 for q in r.open_questions if q.status == 'unknown')} don't know)")
         if trace:
             for t in r.trace:
                 evidence = ", ".join(f"{e.ref}={e.shown}" for e in t.evidence)
                 wins = " (sets the tier)" if r.tier and r.tier.rule_id == t.rule_id else ""
-                click.echo(f"    trace: {t.rule_id} -> {'; '.join(t.effects)}{wins} [{evidence}]")
+                say(f"    trace: {t.rule_id} -> {'; '.join(t.effects)}{wins} [{evidence}]")
+
+
+def _check_tier_ids(given: tuple[str, ...], specs: list[Any]) -> None:
+    """A typo in --fail-on-tier would let every file pass the gate: unknown ids are a usage error."""
+    valid: list[str] = []
+    for spec in specs:
+        if spec.model.outcome is not None:
+            valid += [lvl.id for lvl in spec.model.outcome.levels if lvl.id not in valid]
+    unknown = [t for t in given if t not in valid]
+    if unknown:
+        listed = ", ".join(valid) if valid else "none: no questionnaire of this assessment assigns a tier"
+        raise click.BadParameter(f"unknown tier id {', '.join(f'`{t}`' for t in unknown)}; the tier ids of "
+                                 f"these questionnaires are: {listed}", param_hint="--fail-on-tier")
+
+
+def _echo_contradictions(found: list[Any], prefix: str = "") -> None:
+    if not found:
+        return
+    say(f"{prefix}Contradictions between answers ({len(found)}):")
+    for c in found:
+        say(f"{prefix}  ! {c.message}")
+        if c.resolve:
+            say(f"{prefix}    to settle it: {c.resolve}")
 
 
 def _provisional(r: Any) -> str:
@@ -206,38 +317,47 @@ def _provisional(r: Any) -> str:
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(path_type=Path))
+@click.argument("answers", type=click.Path(readable=False, path_type=Path))
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default="high", show_default=True,
               help="Exit 1 if any finding is at least this severe.")
 @click.option("--fail-on-tier", multiple=True, help="Also exit 1 if the overall tier is one of these ids.")
 @click.option("--allow-open", is_flag=True,
               help="Do not fail because questions are unanswered (the tier is then provisional).")
+@click.option("--allow-inconsistent", is_flag=True,
+              help="Do not fail because answers contradict each other (they are still listed).")
 @click.pass_context
-def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[str, ...], allow_open: bool) -> None:
-    """Exit 1 when findings reach a severity, or when questions are unanswered (for CI)."""
+def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[str, ...], allow_open: bool,
+          allow_inconsistent: bool) -> None:
+    """Exit 1 when findings reach a severity, questions are unanswered or answers contradict each other (for CI)."""
     from .engine import severity_at_least
 
-    result = _open(ctx, answers).evaluate()
+    assessment = _open(ctx, answers)
+    _check_tier_ids(fail_on_tier, assessment.specs)
+    result = assessment.evaluate()
     bad = [f for f in result.findings if severity_at_least(f.severity, fail_on)]
     for f in bad:
-        click.echo(f"{answers}: [{f.severity}] {f.questionnaire}/{f.rule_id}: {f.title}")
+        say(f"{answers}: [{f.severity}] {f.questionnaire}/{f.rule_id}: {f.title}")
     tier = result.overall_tier
     tier_bad = tier is not None and tier.id in fail_on_tier
     if tier_bad:
-        click.echo(f"{answers}: tier {tier.id}: {tier.reason}")
+        say(f"{answers}: tier {tier.id}: {tier.reason}")
     incomplete = [r for r in result.results if r.unanswered] if not allow_open else []
     for r in incomplete:
-        click.echo(f"{answers}: {r.questionnaire_id}: {r.unanswered} of {r.visible} questions unanswered, so the "
-                   "result is provisional (answer them, mark them \"don't know\", or pass --allow-open)")
-    if bad or tier_bad or incomplete:
+        say(f"{answers}: {r.questionnaire_id}: {r.unanswered} of {r.visible} questions unanswered, so the "
+            "result is provisional (answer them, mark them \"don't know\", or pass --allow-open)")
+    for c in result.contradictions:
+        say(f"{answers}: contradiction {c.rule_id}: {c.message}"
+            + ("" if allow_inconsistent else " (settle it, or pass --allow-inconsistent)"))
+    inconsistent = bool(result.contradictions) and not allow_inconsistent
+    if bad or tier_bad or incomplete or inconsistent:
         raise SystemExit(1)
-    click.echo(f"{answers}: ok (no finding at or above {fail_on}; every shown question answered)"
-               if not allow_open else f"{answers}: ok (no finding at or above {fail_on})")
+    say(f"{answers}: ok (no finding at or above {fail_on}; every shown question answered)"
+        if not allow_open else f"{answers}: ok (no finding at or above {fail_on})")
 
 
 @cli.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=click.Path(readable=False, path_type=Path))
+@click.argument("new", type=click.Path(readable=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
@@ -246,10 +366,10 @@ def diff(ctx: click.Context, old: Path, new: Path, as_json: bool) -> None:
 
     report = diff_assessments(_open(ctx, old), _open(ctx, new))
     if as_json:
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
+        say_json(report)
         return
     for line in report["lines"]:
-        click.echo(line)
+        say(line)
 
 
 @cli.command("test")
@@ -271,7 +391,7 @@ def test_cmd(ctx: click.Context, questionnaires: tuple[str, ...], cases: Path | 
     for ref in questionnaires:
         suite = run_suite(find_questionnaire(ref, _search_dirs(ctx)), cases)
         for line in format_suite(suite, verbose):
-            click.echo(line)
+            say(line)
         failed = failed or bool(suite.failed) or (all_rules and bool(suite.uncovered))
     if failed:
         raise SystemExit(1)
@@ -279,19 +399,22 @@ def test_cmd(ctx: click.Context, questionnaires: tuple[str, ...], cases: Path | 
 
 @cli.command()
 @click.option("--answers", is_flag=True, help="Print the schema of answers files instead.")
+@click.option("--facts", is_flag=True, help="Print the schema of the shared facts catalogue instead.")
+@click.option("--consistency", is_flag=True, help="Print the schema of the consistency rules instead.")
 @click.option("--report", is_flag=True, help="Print the schema of JSON reports (`export -f json`) instead.")
-def schema(answers: bool, report: bool) -> None:
+def schema(answers: bool, facts: bool, consistency: bool, report: bool) -> None:
     """Print the JSON Schema of the questionnaire format (for yaml-language-server)."""
-    from .schema import answers_schema, questionnaire_schema
+    from .schema import answers_schema, consistency_schema, facts_schema, questionnaire_schema
 
-    if answers and report:
-        raise click.UsageError("give --answers or --report, not both")
+    if sum((answers, facts, consistency, report)) > 1:
+        raise click.UsageError("give at most one of --answers, --facts, --consistency and --report")
     if report:
         from .reports.report_schema import report_schema
 
-        click.echo(json.dumps(report_schema(), indent=2))
+        say_json(report_schema())
         return
-    click.echo(json.dumps(answers_schema() if answers else questionnaire_schema(), indent=2))
+    chosen = answers_schema if answers else facts_schema if facts else consistency_schema if consistency else None
+    say_json((chosen or questionnaire_schema)())
 
 
 @cli.command("list")
@@ -306,40 +429,119 @@ def list_cmd(ctx: click.Context) -> None:
             try:
                 spec = load_questionnaire(path)
             except RiskwizardError as exc:
-                click.echo(f"  (invalid) {path}: {exc.message}")
+                say(f"  (invalid) {path}: {exc.message}")
                 continue
-            click.echo(f"{spec.id:<24} {spec.version:<8} {len(spec.questions()):>4} questions  {spec.model.title}")
+            say(f"{spec.id:<24} {spec.version:<8} {len(spec.questions()):>4} questions  {spec.model.title}")
     samples = sorted(samples_dir().glob("*.yaml"))
     if samples:
-        click.echo("\nSamples (open a copy with `riskwizard open --sample NAME`):")
+        say()
+        say("Samples (open a copy with `riskwizard open --sample NAME`):")
         for path in samples:
-            click.echo(f"  {path.stem:<26} {path}")
+            say(f"  {path.stem:<26} {path}")
 
 
 @cli.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-q", "--questionnaire", "questionnaires", multiple=True, required=True,
-              help="Questionnaire id or path (repeat for several).")
+@click.option("-q", "--questionnaire", "questionnaires", multiple=True,
+              help="Questionnaire id or path (repeat for several). Without it, the questionnaires that apply "
+                   "to the facts given (--paper, --stage, --role) are used.")
 @click.option("--name", default="", help="Name of the system being assessed.")
 @click.option("--assessor", default="", help="Who answers.")
 @click.option("--stage", type=click.Choice(["design", "development", "deployment"]), default=None)
+@click.option("--paper/--no-paper", default=None, help="Whether the work is described in a research paper.")
+@click.option("--role", "roles", multiple=True, type=click.Choice(["provider", "deployer", "importer_distributor"]),
+              help="Your role for the system (repeat for several).")
 @click.pass_context
 def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name: str, assessor: str,
-        stage: str | None) -> None:
+        stage: str | None, paper: bool | None, roles: tuple[str, ...]) -> None:
     """Start a new answers file (then open it with `riskwizard ANSWERS`)."""
     from .answers import AnswerStore, new_doc
+    from .applicability import facts_from_options, ordered, suggest_questionnaires
     from .loader import find_questionnaire
+    from .models import MAX_NAME
 
-    if answers.exists():
+    if os.path.lexists(answers):
+        if answers.is_symlink():
+            raise click.UsageError(f"{answers} exists already (a symbolic link); choose another name")
         raise click.UsageError(f"{answers} exists already; open it with `riskwizard {answers}`")
+    for option, value in (("--name", name), ("--assessor", assessor)):
+        _check_length(option, value, MAX_NAME)
+    facts = facts_from_options(paper, stage, roles)
+    if not questionnaires:
+        suggestions = suggest_questionnaires(facts)
+        for s in suggestions:
+            say(f"  {'+' if s.applies else '-'} {s.id:<24} {s.reason}")
+        questionnaires = tuple(ordered([s.id for s in suggestions if s.applies]))
+    _check_new_target(answers, questionnaires)
     specs = [find_questionnaire(q, _search_dirs(ctx)) for q in questionnaires]
+    ids = [s.id for s in specs]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise click.UsageError(f"questionnaire {', '.join(f'`{i}`' for i in twice)} given twice (answers are kept "
+                               "per questionnaire id); give each questionnaire once")
     with AnswerStore(answers) as store:
-        store.save(new_doc(specs, name, assessor, stage or "", answers))
-    click.echo(f"created {answers}; open it with: riskwizard {answers}")
+        store.create(new_doc(specs, name, assessor, "", answers, facts=facts))
+    say(f"created {answers} ({', '.join(s.id for s in specs)}); open it with: riskwizard {answers}")
+
+
+def _check_length(option: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise click.BadParameter(f"{len(value):,} characters; at most {limit:,} are allowed", param_hint=option)
+
+
+def _check_new_target(answers: Path, questionnaires: tuple[str, ...]) -> None:
+    """Before anything is made: can a file be created there? A read-only folder gets another one suggested."""
+    from .errors import Location, display_path
+    from .safefile import NOT_WRITABLE, DiskError, reason_for, save_problem
+
+    problem = save_problem(answers, follow_symlink=False)
+    if problem is None:
+        return
+    if problem.errno not in NOT_WRITABLE:
+        raise problem
+    folder = answers.parent if str(answers.parent) else Path(".")
+    better = _writable_folder(answers.name, folder)
+    qs = " ".join(f"-q {q}" for q in questionnaires)
+    fix = "create it in a folder you can write to"
+    if better is not None:
+        fix += f", for example: riskwizard new {display_path(better / answers.name)} {qs}"
+    raise DiskError(f"cannot create the answers file: {reason_for(problem.errno)} in the folder "
+                    f"{display_path(folder)}", Location(display_path(answers)), fix, problem.errno)
 
 
 @cli.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff and write nothing.")
+@click.pass_context
+def migrate(ctx: click.Context, answers: Path, dry_run: bool) -> None:
+    """Bring ANSWERS to the current layout (shared facts); a file of format 1 keeps a backup."""
+    from .answers import AnswerStore
+    from .upgrade import plan_migration
+
+    if dry_run:
+        plan, _ = plan_migration(answers, _search_dirs(ctx))
+        for notice in plan.notices:
+            say(f"{answers}: note: {notice}", err=True)
+        if plan.changed:
+            click.echo(clean_lines(plan.diff().rstrip("\n")))
+        else:
+            say(f"{answers}: already in the current layout; nothing to change")
+        return
+    with AnswerStore(answers) as store:
+        plan, doc = plan_migration(answers, _search_dirs(ctx), store)
+        for notice in plan.notices:
+            say(f"{answers}: note: {notice}", err=True)
+        if not plan.changed:
+            say(f"{answers}: already in the current layout; nothing to change")
+            return
+        target = store.save(doc)
+        for notice in store.notices:
+            say(notice)
+    say(f"{target}: upgraded" + (f" from {plan.upgraded_from}" if plan.upgraded_from else ""))
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(readable=False, path_type=Path))
 @click.option("--decision", required=True,
               type=click.Choice(["approved", "approved_with_conditions", "revise", "rejected"]))
 @click.option("--conditions", default=None, help="Conditions attached to the decision.")
@@ -355,8 +557,8 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
     """
     import datetime as dt
 
-    from .answers import AnswerStore, Comment, answers_fingerprint
     from .assessment import open_assessment
+    from .safefile import NOT_WRITABLE, DiskError
 
     if date is not None:
         try:
@@ -364,7 +566,25 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
         except ValueError:
             raise click.BadParameter(f"`{date}` is not a date like 2026-11-27", param_hint="--date") from None
     day = date or dt.date.today().isoformat()
+    from .models import MAX_NAME, MAX_TEXT
+
+    _check_length("--conditions", conditions, MAX_TEXT)
+    _check_length("--comment", comment, MAX_TEXT)
+    _check_length("--by", by, MAX_NAME)
     assessment = open_assessment(answers, _search_dirs(ctx), strict=True)  # a decision on valid answers only
+    try:
+        _record(answers, assessment, decision, day, conditions, by, comment)
+    except DiskError as exc:
+        if exc.errno in NOT_WRITABLE:
+            exc.fix = ("the decision is kept in the answers file itself: copy the file to a folder you can write "
+                       "to, record the decision there, and copy it back")
+        raise
+
+
+def _record(answers: Path, assessment: Any, decision: str, day: str, conditions: str | None, by: str,
+            comment: str | None) -> None:
+    from .answers import AnswerStore, Comment, answers_fingerprint
+
     with AnswerStore(answers) as store:
         doc, _ = store.load()
         if doc.answers != assessment.doc.answers:  # reconciling would move answers: ask for a clean file first
@@ -378,7 +598,7 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
         if comment:
             doc.review.comments.append(Comment(by=by, date=day, text=comment))
         store.save(doc)
-    click.echo(f"{answers}: recorded decision `{decision}` of {day} on answers {doc.review.answers_fingerprint[:12]}")
+    say(f"{answers}: recorded decision `{decision}` of {day} on answers {doc.review.answers_fingerprint[:12]}")
 
 
 def _register_optional() -> None:
@@ -397,20 +617,37 @@ _register_optional()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user errors become one clear message and exit code 2, never a traceback."""
+    """Entry point: user errors become one clear message and exit code 2, never a traceback.
+
+    Exit codes: 0 fine; 1 `validate` found problems, `check` failed or some files of a batch export
+    failed; 2 bad input, bad usage or a file that cannot be read or written; 130 interrupted;
+    1 also (quietly) when standard output is closed by its reader; 70 an internal error (a bug).
+    """
+    from .safefile import DiskError, StdoutClosed, os_error, silence_stdout
+
     try:
-        cli.main(args=argv, prog_name="riskwizard", standalone_mode=False)
+        try:
+            cli.main(args=argv, prog_name="riskwizard", standalone_mode=False)
+        finally:
+            sys.stdout.flush()  # a full disk or closed pipe behind stdout is reported here, not at exit
+    except BrokenPipeError:
+        silence_stdout()
+        sys.exit(1)  # quietly, as click does for a closed pipe
+    except StdoutClosed:
+        silence_stdout()
+        sys.exit(1)  # quietly, as click does for a closed pipe
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        buffer = io.StringIO()
+        exc.show(file=buffer)
+        click.echo(clean_lines(buffer.getvalue().rstrip("\n")), err=True)
         sys.exit(exc.exit_code)
-    except ErrorGroup as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
     except RiskwizardError as exc:
-        click.echo(str(exc), err=True)
+        if isinstance(exc, DiskError) and exc.location is not None and exc.location.path == "<stdout>":
+            silence_stdout()
+        say_error(exc)
         sys.exit(2)
     except SystemExit:
         raise
@@ -419,9 +656,16 @@ def main(argv: list[str] | None = None) -> None:
     except RecursionError:
         click.echo("error: input is nested too deeply to process", err=True)
         sys.exit(2)
+    except OSError as exc:  # a file problem no command foresaw: still the path, the reason and a fix
+        if exc.filename is None and exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT):
+            silence_stdout()  # most likely standard output itself (`> /dev/full`)
+            say_error(os_error(exc, "<stdout>", "write to standard output"))
+        else:
+            say_error(os_error(exc, str(exc.filename or "?"), "use the file"))
+        sys.exit(2)
     except Exception as exc:  # last resort: no traceback unless asked for
         if os.environ.get("RISKWIZARD_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc}\n  please report this; "
-                   "set RISKWIZARD_DEBUG=1 to see the traceback", err=True)
+        click.echo(clean_lines(f"internal error: {type(exc).__name__}: {exc}\n  please report this; "
+                               "set RISKWIZARD_DEBUG=1 to see the traceback"), err=True)
         sys.exit(70)

@@ -9,6 +9,13 @@ from pathlib import Path
 
 import click
 
+from .termtext import clean
+
+
+def _echo(text: str, err: bool = False) -> None:
+    """Card and answer text may hold terminal controls: shown escaped (see riskwizard/termtext.py)."""
+    click.echo(clean(text), err=err)
+
 
 def _search_dirs(ctx: click.Context) -> list[Path]:
     return [Path(p) for p in (ctx.obj or {}).get("questionnaire_dirs", ())]
@@ -34,22 +41,22 @@ def import_card(ctx: click.Context, card: Path, answers: Path | None, force: boo
     target = answers or default_answers_path(card)
     report = run_import(card, target, force=force, search=_search_dirs(ctx))
     for notice in report.notices:
-        click.echo(f"{report.answers_path}: note: {notice}", err=True)
+        _echo(f"{report.answers_path}: note: {notice}", err=True)
     for line in report.imported:
-        click.echo(f"imported {line}")
+        _echo(f"imported {line}")
     for line in report.replaced:
-        click.echo(f"replaced {line}")
+        _echo(f"replaced {line}")
     if report.unchanged:
-        click.echo(f"{len(report.unchanged)} answer(s) already matched the card")
+        _echo(f"{len(report.unchanged)} answer(s) already matched the card")
     for line in report.unmapped:
-        click.echo(line, err=True)
+        _echo(line, err=True)
     if not (report.imported or report.replaced):
-        click.echo(f"{report.answers_path}: nothing to write; every answer the card gives is already there")
+        _echo(f"{report.answers_path}: nothing to write; every answer the card gives is already there")
         return
     kept = f" (previous version kept as {report.backup})" if report.backup and report.replaced else ""
     verb = "created" if report.created else "updated"
-    click.echo(f"{verb} {report.answers_path}{kept}; {len(report.unmapped)} part(s) of the card not imported; "
-               f"open it with: riskwizard {report.answers_path}")
+    _echo(f"{verb} {report.answers_path}{kept}; {len(report.unmapped)} part(s) of the card not imported; "
+          f"open it with: riskwizard {report.answers_path}")
 
 
 @click.command("serve")
@@ -70,4 +77,4 @@ def serve(ctx: click.Context, answers: Path | None, port: int, host: str, allow_
     from .serve import serve_wizard
 
     serve_wizard(answers, host=host, port=port, allow_remote=allow_remote, search=_search_dirs(ctx),
-                 echo=lambda text, err=False: click.echo(text, err=err))
+                 echo=_echo)

@@ -8,12 +8,15 @@ A condition is a YAML mapping in one of these shapes::
     {q: QUESTION, op: unknown}                 # answered "don't know"
     {any_row: GROUP, where: C}                 # some row of a repeatable group matches
     {all_rows: GROUP, where: C}                # every row matches (false when there are none)
+    {fact: FACT, op: OP, value: V}             # a shared fact (questionnaires/shared/facts.yaml)
     {derived: NAME.OUTPUT, op: OP, value: N}   # a computed number (see calculators)
     {score: DIMENSION, op: OP, value: N}       # a score summed from other rules
 
 Operators are typed by the question type and checked when the questionnaire is loaded, as are
 question ids and option values. A comparison on a question that is unanswered, answered "don't
-know" or hidden is false; test those states with ``answered``/``unknown``.
+know" or hidden is false; test those states with ``answered``/``unknown``. A ``fact`` comparison reads
+the fact as stored, whichever questionnaire shows it (facts are statements about the system).
+Consistency rules (questionnaires/shared/consistency.yaml) may name ``{q: questionnaire/question}``.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class Lookup(Protocol):
 
     def status(self, qid: str) -> tuple[str, Any]: ...
 
+    def fact_status(self, fact_id: str) -> tuple[str, Any]: ...
+
     def derived(self, name: str) -> float | None: ...
 
     def score(self, dimension: str) -> float: ...
@@ -65,6 +70,9 @@ class Condition:
 
     def question_refs(self) -> set[str]:
         return {leaf.ref for leaf in self.leaves() if leaf.kind == "q"}
+
+    def fact_refs(self) -> set[str]:
+        return {leaf.ref for leaf in self.leaves() if leaf.kind == "fact"}
 
     def uses_scores(self, score_derived: frozenset[str] = frozenset()) -> bool:
         """True when the condition reads a score, or a derived value computed from scores."""
@@ -109,7 +117,7 @@ class Not(Condition):
 
 @dataclass(frozen=True)
 class Leaf(Condition):
-    """A comparison. ``kind`` is q (an answer), derived or score."""
+    """A comparison. ``kind`` is q (an answer), fact (a shared fact), derived or score."""
 
     kind: str
     ref: str
@@ -123,7 +131,7 @@ class Leaf(Condition):
             return number is not None and compare_number(self.op, number, self.value)
         if self.kind == "score":
             return compare_number(self.op, ctx.score(self.ref), self.value)
-        status, answer = ctx.status(self.ref)
+        status, answer = ctx.fact_status(self.ref) if self.kind == "fact" else ctx.status(self.ref)
         if self.op == "answered":
             return status == ANSWERED
         if self.op == "unknown":
@@ -170,6 +178,9 @@ class _RowLookup:
         if value is None:
             return UNKNOWN, None
         return ANSWERED, value
+
+    def fact_status(self, fact_id: str) -> tuple[str, Any]:
+        return self.outer.fact_status(fact_id)
 
     def derived(self, name: str) -> float | None:
         return self.outer.derived(name)
@@ -235,6 +246,7 @@ class Scope:
         allow_scores: bool,
         what: str,
         score_derived: frozenset[str] = frozenset(),
+        facts: dict[str, Any] | None = None,
     ) -> None:
         self.questions = questions
         self.derived_outputs = derived_outputs
@@ -242,6 +254,7 @@ class Scope:
         self.allow_scores = allow_scores
         self.what = what
         self.score_derived = score_derived  # ids of derived values that read scores
+        self.facts = facts or {}
 
 
 def compile_condition(raw: Any, loc: tuple[Any, ...], scope: Scope, src: SourcedYaml) -> Condition:
@@ -277,12 +290,14 @@ def compile_condition(raw: Any, loc: tuple[Any, ...], scope: Scope, src: Sourced
             return _compile_rows(raw, quantifier, loc, scope, src, fail)
     if "q" in keys:
         return _compile_question_leaf(raw, loc, scope, src, fail)
+    if "fact" in keys:
+        return _compile_fact_leaf(raw, loc, scope, src, fail)
     if "derived" in keys or "score" in keys:
         return _compile_number_leaf(raw, loc, scope, fail)
     raise fail(
         f"unknown condition keys {sorted(keys)}",
         loc,
-        "use one of: all, any, not, q, any_row, all_rows, derived, score",
+        "use one of: all, any, not, q, fact, any_row, all_rows, derived, score",
     )
 
 
@@ -305,7 +320,8 @@ def _compile_rows(raw: dict[str, Any], quantifier: str, loc: tuple[Any, ...], sc
         raise fail(f"`{quantifier}` needs `where:` (a condition on the row's fields)", loc,
                    "add where: {q: field_id, op: eq, value: ...}")
     row_scope = Scope({f.id: f for f in question.fields}, scope.derived_outputs, scope.dimensions,
-                      scope.allow_scores, f"{scope.what} (inside rows of `{gid}`)", scope.score_derived)
+                      scope.allow_scores, f"{scope.what} (inside rows of `{gid}`)", scope.score_derived,
+                      facts=scope.facts)
     return RowQuantifier(quantifier, gid, compile_condition(raw["where"], (*loc, "where"), row_scope, src))
 
 
@@ -317,20 +333,40 @@ def _compile_question_leaf(raw: dict[str, Any], loc: tuple[Any, ...], scope: Sco
     if question is None:
         known = ", ".join(sorted(scope.questions)[:12])
         raise fail(f"unknown question id `{qid}`", (*loc, "q"), f"use one of the ids defined here: {known}")
+    return _comparison("q", qid, f"`{qid}` (a {question.type} question)", question, raw, loc, src, fail)
+
+
+def _compile_fact_leaf(raw: dict[str, Any], loc: tuple[Any, ...], scope: Scope,
+                       src: SourcedYaml, fail: Any) -> Leaf:
+    _check_keys(raw, {"fact", "op", "value"}, loc, fail)
+    fid = raw["fact"]
+    question = scope.facts.get(fid) if isinstance(fid, str) else None
+    if question is None:
+        known = ", ".join(sorted(scope.facts)[:40]) or "(none)"
+        raise fail(f"unknown shared fact `{fid}`", (*loc, "fact"),
+                   f"use a fact of questionnaires/shared/facts.yaml or of this file's `facts:`: {known}")
+    if question.type == "group":
+        raise fail(f"fact `{fid}` is a group; compare it inside a questionnaire that asks it", (*loc, "fact"),
+                   "ask the fact and use any_row/all_rows on its question id")
+    return _comparison("fact", fid, f"fact `{fid}` (a {question.type} fact)", question, raw, loc, src, fail)
+
+
+def _comparison(kind: str, ref: str, named: str, question: Any, raw: dict[str, Any], loc: tuple[Any, ...],
+                src: SourcedYaml, fail: Any) -> Leaf:
+    """The operator and value of a comparison on a question or fact, checked against its type and options."""
     op = raw.get("op")
     allowed = OPS_BY_TYPE[question.type]
     if op not in allowed:
         what = "missing operator" if op is None else f"operator `{op}` is not valid"
-        raise fail(f"{what} for `{qid}` (a {question.type} question)", (*loc, "op"),
-                   f"use one of: {', '.join(allowed)}")
+        raise fail(f"{what} for {named}", (*loc, "op"), f"use one of: {', '.join(allowed)}")
     if op in VALUELESS_OPS:
         if "value" in raw:
             raise fail(f"`{op}` takes no value", (*loc, "value"), "remove `value:`")
-        return Leaf("q", qid, op, None, question.type)
+        return Leaf(kind, ref, op, None, question.type)
     if "value" not in raw:
         raise fail(f"operator `{op}` needs a `value`", loc, "add `value: ...`")
     value = _check_value(question, op, raw["value"], (*loc, "value"), src, fail)
-    return Leaf("q", qid, op, value, question.type)
+    return Leaf(kind, ref, op, value, question.type)
 
 
 def _check_value(question: Any, op: str, value: Any, at: tuple[Any, ...], src: SourcedYaml,

@@ -9,14 +9,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .answermap import FACT_KEY, QuestionnaireAnswers
 from .answers import Answer, AnswersDoc
-from .calc import run_calculator
-from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf
+from .conditions import ANSWERED, UNKNOWN, Condition, Leaf
+from .consistency import Contradiction, ContradictionSide, find_contradictions
 from .explain import Held, held
 from .loader import Spec
-from .models import SEVERITY_ORDER, ScoreInput, Severity
+from .models import SEVERITY_ORDER, Severity
 from .numbers import plain
 from .timeline import gate_open, resolve
+from .views import AnswerView, format_raw, format_value
+
+__all__ = [  # the answer views live in riskwizard.views; these names stay importable from here
+    "AnswerView", "AssessmentResult", "Contradiction", "ContradictionSide", "QuestionnaireResult", "evaluate",
+    "evaluate_assessment", "format_raw", "format_value", "severity_at_least", "tier_of",
+]
 
 
 @dataclass
@@ -113,6 +120,11 @@ class QuestionnaireResult:
 @dataclass
 class AssessmentResult:
     results: list[QuestionnaireResult] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)  # see riskwizard.consistency
+
+    @property
+    def consistent(self) -> bool:
+        return not self.contradictions
 
     @property
     def overall_tier(self) -> TierResult | None:
@@ -151,130 +163,8 @@ class AssessmentResult:
             "overall_provisional": bool(holder and holder.provisional),
             "highest_severity": self.highest_severity,
             "questionnaires": [r.to_dict() for r in self.results],
+            "contradictions": [{**asdict(c), "message": c.message} for c in self.contradictions],
         }
-
-
-# --------------------------------------------------------------------------- answer views
-
-
-class AnswerView:
-    """Reads answers through visibility: a hidden question reads as unanswered."""
-
-    def __init__(self, spec: Spec, answers: dict[str, Answer]) -> None:
-        self.spec = spec
-        self.answers = answers
-        self._visible: dict[str, bool] = {}
-        self._sections: dict[str, bool] = {}
-        self._derived: dict[str, float] | None = None
-        self.scores: dict[str, float] = {}
-        self._scores_final = False  # derived values that read scores wait for set_scores()
-
-    def raw_status(self, qid: str) -> tuple[str, Any]:
-        answer = self.answers.get(qid)
-        if answer is None:
-            return MISSING, None
-        if answer.unknown:
-            return UNKNOWN, None
-        if not answer.is_answered:
-            return MISSING, None  # includes blank text: it stays an open question
-        return ANSWERED, answer.value
-
-    def status(self, qid: str) -> tuple[str, Any]:
-        if not self.is_visible(qid):
-            return MISSING, None
-        return self.raw_status(qid)
-
-    def is_visible(self, qid: str) -> bool:
-        cached = self._visible.get(qid)
-        if cached is not None:
-            return cached
-        self._visible[qid] = True  # cycles are rejected at load time; this only guards recursion
-        section = self.spec.section_of.get(qid)
-        visible = True
-        if section is not None:
-            visible = self.section_visible(section)
-        cond = self.spec.question_when.get(qid)
-        if visible and cond is not None:
-            visible = cond.evaluate(self)
-        self._visible[qid] = visible
-        return visible
-
-    def section_visible(self, section_id: str) -> bool:
-        cached = self._sections.get(section_id)
-        if cached is None:
-            self._sections[section_id] = True
-            cond = self.spec.section_when.get(section_id)
-            cached = cond.evaluate(self) if cond is not None else True
-            self._sections[section_id] = cached
-        return cached
-
-    def derived(self, name: str) -> float | None:
-        return self.derived_values().get(name)
-
-    def derived_values(self) -> dict[str, float]:
-        if self._derived is None:
-            self._derived = {}
-            for d in self.spec.model.derived:
-                if d.id in self.spec.score_derived and not self._scores_final:
-                    continue
-                inputs = {}
-                unknown = set()  # "don't know" never becomes a default inside a calculator
-                for key, qid in d.inputs.items():
-                    if isinstance(qid, ScoreInput):
-                        inputs[key] = self._dimension_input(qid)
-                        continue
-                    status, value = self.status(qid)
-                    inputs[key] = value if status == ANSWERED else None
-                    if status == UNKNOWN:
-                        unknown.add(key)
-                outputs = run_calculator(d.fn, inputs, frozenset(unknown))
-                for k, v in (outputs or {}).items():
-                    self._derived[f"{d.id}.{k}"] = v
-        return self._derived
-
-    def _dimension_input(self, ref: ScoreInput) -> float | None:
-        if ref.score is not None:
-            return self.scores.get(ref.score, 0.0)
-        return next((d.max for d in self.spec.model.dimensions if d.id == ref.max), None)
-
-    def set_scores(self, scores: dict[str, float]) -> None:
-        """The summed scores: from now on, derived values that read them are computed too."""
-        self.scores = scores
-        self._scores_final = True
-        self._derived = None
-
-    def score(self, dimension: str) -> float:
-        return self.scores.get(dimension, 0.0)
-
-    def visible_questions(self) -> list[Any]:
-        return [q for q in self.spec.questions() if self.is_visible(q.id)]
-
-
-def format_value(question: Any, answer: Answer | None) -> str:
-    """A short human-readable rendering of an answer."""
-    if answer is None or (answer.value is None and not answer.unknown):
-        return "(unanswered)"
-    if answer.unknown:
-        return "don't know"
-    return format_raw(question, answer.value)
-
-
-def format_raw(question: Any, value: Any) -> str:
-    qtype = question.type
-    if qtype == "single":
-        return next((o.label for o in question.options if o.value == value), str(value))
-    if qtype == "multi":
-        labels = [o.label for o in question.options if o.value in value]
-        return "; ".join(labels) if labels else "(none selected)"
-    if qtype == "yesno":
-        return "Yes" if value == "yes" else "No"
-    if qtype in ("number", "percent"):
-        unit = question.unit
-        number = plain(value) if isinstance(value, float) else f"{value:,}"
-        return f"{number}%" if qtype == "percent" else (f"{number} {unit}" if unit else number)
-    if qtype == "group":
-        return f"{len(value)} {question.row_label}{'s' if len(value) != 1 else ''}"
-    return str(value)
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -307,8 +197,44 @@ def tier_of(spec: Spec, answers: dict[str, Answer]) -> TierResult | None:
     return _tier(spec, [r for r in _fire(spec, AnswerView(spec, answers))[0] if r.tier])
 
 
-def evaluate(spec: Spec, answers: dict[str, Answer]) -> QuestionnaireResult:
-    view = AnswerView(spec, answers)
+def evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = None) -> QuestionnaireResult:
+    """Score one questionnaire. ``view`` is a fresh AnswerView of these answers, to share with others.
+
+    The answers of an open document (a :class:`QuestionnaireAnswers`) are scored again only when
+    something the questionnaire reads has changed since its last result: after a keypress every
+    questionnaire of the assessment is up to date, and only those whose answers or shared facts
+    changed cost anything. Treat the result as read-only.
+    """
+    if isinstance(answers, QuestionnaireAnswers):
+        key = _signature(answers)
+        memo = _MEMO.get(spec.id)
+        if memo is not None and memo[0] is spec and memo[1] == key:
+            return memo[2]
+        result = _evaluate(spec, answers, view)
+        _MEMO[spec.id] = (spec, key, result)
+        return result
+    return _evaluate(spec, answers, view)
+
+
+# questionnaire id -> (spec, signature of its answers, result): the last result of each questionnaire
+_MEMO: dict[str, tuple[Spec, tuple[Any, ...], QuestionnaireResult]] = {}
+
+
+def _signature(answers: QuestionnaireAnswers) -> tuple[Any, ...]:
+    """What a questionnaire's result depends on: every answer it can read (values and "don't know")."""
+    return tuple((k, a.unknown, _frozen(a.value)) for k, a in answers.items())
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
+
+
+def _evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = None) -> QuestionnaireResult:
+    view = view if view is not None else AnswerView(spec, answers)
     model = spec.model
     fired, scores = _fire(spec, view)
     flags: list[str] = []
@@ -416,7 +342,16 @@ def _evidence(spec: Spec, view: AnswerView, cond: Condition) -> list[Evidence]:
             except KeyError:
                 continue
             answer = view.answers.get(leaf.ref) if view.is_visible(leaf.ref) else None
-            out.append(Evidence(leaf.ref, "q", format_value(question, answer)))
+            out.append(Evidence(leaf.ref, "q", format_value(view.resolved(question), answer)))
+        elif leaf.kind == "fact":
+            status, _ = view.fact_status(leaf.ref)
+            try:
+                question = spec.fact_question(leaf.ref)
+            except KeyError:
+                continue
+            local = spec.local_of.get(leaf.ref)
+            answer = view.answers.get(local if local is not None else FACT_KEY + leaf.ref)
+            out.append(Evidence(leaf.ref, "fact", format_value(view.resolved(question), answer)))
         elif leaf.kind == "derived":
             value = view.derived(leaf.ref)
             out.append(Evidence(leaf.ref, "derived", "unknown" if value is None else plain(value)))
@@ -435,7 +370,12 @@ def _outer_leaves(cond: Condition) -> list[Leaf]:
 
 
 def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
-    return AssessmentResult([evaluate(s, doc.answers.get(s.id, {})) for s in specs])
+    """Every questionnaire, then the consistency rules across them and the conflicts left to settle."""
+    doc.bind(specs)
+    views = {s.id: AnswerView(s, doc.answers_for(s.id)) for s in specs}
+    result = AssessmentResult([evaluate(s, views[s.id].answers, views[s.id]) for s in specs])
+    result.contradictions = find_contradictions(doc, specs, views)
+    return result
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:

@@ -6,6 +6,7 @@ about it, so the CLI and the TUI can show one clear sentence instead of a traceb
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,9 +74,12 @@ class ErrorGroup(RiskwizardError):
 
 
 def display_path(path: str | Path) -> str:
-    """Shorten a path relative to the working directory when that is possible."""
+    """Shorten a path relative to the working directory when that is possible.
+
+    Symlinks are not resolved: a message names the path the user gave, not where a link points.
+    """
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(Path(os.path.normpath(os.path.abspath(p))).relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(p)

@@ -121,12 +121,20 @@ def _question(leaf: Leaf, view: Any, truth: bool) -> Held:
     from .engine import format_raw
 
     spec = view.spec
-    label = _prompt(spec, leaf.ref)
-    status, value = view.status(leaf.ref)
-    try:
-        question = spec.question(leaf.ref)
-    except KeyError:
-        question = None
+    if leaf.kind == "fact":  # a shared fact, asked here under a local id or only read
+        status, value = view.fact_status(leaf.ref)
+        try:
+            question = spec.fact_question(leaf.ref)
+        except KeyError:
+            question = None
+        label = question.prompt if question is not None else leaf.ref
+    else:
+        label = _prompt(spec, leaf.ref)
+        status, value = view.status(leaf.ref)
+        try:
+            question = spec.question(leaf.ref)
+        except KeyError:
+            question = None
     if status == UNKNOWN:
         return Held("q", leaf.ref, label, "don't know")
     if status != ANSWERED or question is None:

@@ -12,6 +12,7 @@ import itertools
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,11 +22,12 @@ from pydantic import ValidationError
 
 from . import yamlcache
 from .calc import CALCULATORS
-from .conditions import Condition, Leaf, RowQuantifier, Scope, compile_condition
+from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
-from .models import Questionnaire, ScoreInput
+from .facts import CATALOGUE_FILE, Catalogue, FactDef, fact_registry, resolve_entry
+from .models import FactCatalogue, FactInput, FactRef, Questionnaire, Replacement, ScoreInput
 from .timeline import check_references
-from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
+from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_file, load_yaml_text, read_bytes
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Spec:
     """A questionnaire with its conditions compiled and its identity (path, sha256) recorded."""
 
     model: Questionnaire
-    path: str
+    path: str  # as shown in messages (relative to the folder it was loaded from)
     sha256: str
     question_when: dict[str, Condition | None] = field(default_factory=dict)
     section_when: dict[str, Condition | None] = field(default_factory=dict)
@@ -44,6 +46,15 @@ class Spec:
     late_rules: frozenset[str] = frozenset()
     # derived values with an input from a dimension: computed once the scores are summed
     score_derived: frozenset[str] = frozenset()
+    # shared facts: local question id -> fact id for the facts this questionnaire asks, and back
+    fact_of: dict[str, str] = field(default_factory=dict)
+    local_of: dict[str, str] = field(default_factory=dict)
+    reads: frozenset[str] = frozenset()  # facts read with {fact: ...} that are not asked here
+    fact_defs: dict[str, FactDef] = field(default_factory=dict)  # every fact known to this questionnaire
+    # answers of older questions that move when a file is upgraded: old id -> (question id here, how)
+    lift: dict[str, tuple[str, Replacement | None]] = field(default_factory=dict)
+    applies_when: Condition | None = None
+    file: str = ""  # the absolute path it was loaded from ("" for text); `path` depends on the folder then
 
     @property
     def id(self) -> str:
@@ -63,6 +74,11 @@ class Spec:
             by_id = self.__dict__["_questions_by_id"] = {q.id: q for q in self.model.questions()}
         return by_id[qid]
 
+    def fact_question(self, fact_id: str) -> Any:
+        """The definition of a shared fact (asked here or not)."""
+        local = self.local_of.get(fact_id)
+        return self.question(local) if local is not None else self.fact_defs[fact_id].question
+
 
 def load_questionnaire(path: str | Path) -> Spec:
     """Load and check one questionnaire file.
@@ -77,9 +93,12 @@ def load_questionnaire(path: str | Path) -> Spec:
     cached = yamlcache.get(digest)
     if cached is not None:
         with contextlib.suppress(RiskwizardError):
-            return build_spec(SourcedYaml(data=cached, path=shown), digest)
+            spec = build_spec(SourcedYaml(data=cached, path=shown), digest)
+            spec.file = str(p.resolve())
+            return spec
     src = load_yaml_text(decode_utf8(raw, shown), shown)
     spec = build_spec(src, digest)
+    spec.file = str(p.resolve())
     yamlcache.put(digest, src.data)
     return spec
 
@@ -97,9 +116,45 @@ def build_spec(src: SourcedYaml, digest: str) -> Spec:
         model = Questionnaire.model_validate(src.data)
     except ValidationError as exc:
         raise ErrorGroup(pydantic_errors(exc, src, "questionnaire")) from None
-    spec = Spec(model=model, path=src.path, sha256=digest)
+    registry = fact_registry(model.facts, src, load_catalogue())
+    model, fact_of = _resolve_facts(model, registry, src)
+    spec = Spec(model=model, path=src.path, sha256=digest, fact_of=fact_of,
+                local_of={fid: local for local, fid in fact_of.items()}, fact_defs=registry)
     _compile(spec, src)
     return spec
+
+
+def _resolve_facts(model: Questionnaire, registry: dict[str, FactDef],
+                   src: SourcedYaml) -> tuple[Questionnaire, dict[str, str]]:
+    """Replace every ``- fact:`` entry by the fact's question (under its local id)."""
+    fact_of: dict[str, str] = {}
+    errors: list[RiskwizardError] = []
+    sections = []
+    for si, section in enumerate(model.sections):
+        if not any(isinstance(q, FactRef) for q in section.questions):
+            sections.append(section)
+            continue
+        questions = []
+        for qi, entry in enumerate(section.questions):
+            if not isinstance(entry, FactRef):
+                questions.append(entry)
+                continue
+            local = entry.id or entry.fact
+            if entry.fact in fact_of.values():
+                errors.append(SchemaError(f"fact `{entry.fact}` is asked twice in this questionnaire",
+                                          src.where(("sections", si, "questions", qi, "fact")),
+                                          "ask each fact once; other sections can read it with {fact: ...}"))
+                continue
+            try:
+                questions.append(resolve_entry(entry, registry, src.where(("sections", si, "questions", qi, "fact"))))
+            except RiskwizardError as exc:
+                errors.append(exc)
+                continue
+            fact_of[local] = entry.fact
+        sections.append(section.model_copy(update={"questions": questions}))
+    if errors:
+        raise ErrorGroup(errors)
+    return model.model_copy(update={"sections": sections}), fact_of
 
 
 def pydantic_errors(exc: ValidationError, src: SourcedYaml, what: str) -> list[RiskwizardError]:
@@ -135,6 +190,12 @@ def _one_error(err: dict[str, Any], loc: tuple[Any, ...], src: SourcedYaml, what
         if is_yaml_date(value):
             return SchemaError(f"{dotted}: expected text, but YAML reads `{value}` as a date", where,
                                f"put it in quotes: '{value}'")
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(err.get("input"), str)):
+        limit = (err.get("ctx") or {}).get("max_length")
+        value = err.get("input")
+        length = f"{len(value)}" if isinstance(value, str) else "too many"
+        return SchemaError(f"{dotted}: text is {length} characters long; at most {limit} are allowed", where,
+                           "shorten it (README, \"Limits\", lists the length limit of every field)")
     if kind == "union_tag_invalid":
         return SchemaError(f"{dotted}: unknown question type `{err.get('input', {}).get('type')}`"
                            if isinstance(err.get("input"), dict) else f"{dotted}: {err['msg']}", where,
@@ -206,11 +267,12 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
     questions = {q.id: q for q in model.questions()}
     dims = {d.id for d in model.dimensions}
     levels = {lvl.id for lvl in model.outcome.levels} if model.outcome else set()
-    derived_outputs = _check_derived(model, questions, src, errors)
+    facts = {fid: d.question for fid, d in spec.fact_defs.items()}
+    derived_outputs = _check_derived(model, questions, src, errors, facts)
     spec.score_derived = frozenset(d.id for d in model.derived if d.reads_scores())
 
     def scope(what: str, allow_scores: bool = False) -> Scope:
-        return Scope(questions, derived_outputs, dims, allow_scores, what, spec.score_derived)
+        return Scope(questions, derived_outputs, dims, allow_scores, what, spec.score_derived, facts=facts)
 
     def attempt(fn: Any) -> Any:
         try:
@@ -267,6 +329,21 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
                                                           scope(f"obligation `{o.id}` when", True), src))
             if ob.when is not None else None
         )
+    if model.applies_when is not None:
+        spec.applies_when = attempt(lambda: compile_condition(
+            model.applies_when, ("applies_when",), Scope({}, set(), set(), False, "applies_when", facts=facts), src))
+    _check_lift(spec, src, errors)
+    _check_units(spec, src, errors, facts)
+    conditions = [*spec.question_when.values(), *spec.section_when.values(), *spec.rule_when.values(),
+                  *spec.obligation_when.values()]
+    read = {fid for cond in conditions if cond is not None for fid in cond.fact_refs()}
+    read |= {v.fact for d in model.derived for v in d.inputs.values() if isinstance(v, FactInput)}
+    spec.reads = frozenset(read - set(spec.local_of))
+    clash = sorted(fid for fid in spec.reads if fid in questions and fid not in spec.fact_of)
+    if clash:
+        errors.append(SchemaError(
+            f"`{clash[0]}` is both a question of this questionnaire and a shared fact it reads with {{fact: ...}}",
+            src.where(()), "ask the fact with `- fact: ...` instead of the question, or rename the question"))
     errors.extend(check_references(model, src))
     if not errors:
         _check_cycles(spec, src, errors)
@@ -274,6 +351,81 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
         _check_satisfiable(spec, src, errors)
     if errors:
         raise ErrorGroup(errors)
+
+
+def _question_loc(spec: Spec, qid: str) -> tuple[Any, ...]:
+    for si, section in enumerate(spec.model.sections):
+        for qi, q in enumerate(section.questions):
+            if q.id == qid:
+                return ("sections", si, "questions", qi)
+    return ()
+
+
+def _check_lift(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
+    """``replaces:`` entries: each old id once, never a current question's id, maps into real options."""
+    current = {q.id for q in spec.questions() if q.id not in spec.fact_of}
+    for q in spec.questions():
+        for ri, rep in enumerate(q.replaces):
+            at = src.where((*_question_loc(spec, q.id), "replaces", ri))
+            if rep.question in spec.lift:
+                errors.append(SchemaError(f"`{rep.question}` is replaced twice (by `{spec.lift[rep.question][0]}` "
+                                          f"and by `{q.id}`)", at, "let one question take over its answers"))
+                continue
+            if rep.question in current and rep.question != q.id:
+                errors.append(SchemaError(f"`replaces: {rep.question}` names a current question of this questionnaire",
+                                          at, "only older question ids can be replaced"))
+                continue
+            problem = _replacement_problem(q, rep, spec)
+            if problem:
+                errors.append(SchemaError(f"question `{q.id}` replaces `{rep.question}`: {problem}", at,
+                                          "see docs/questionnaire-format.md, 'Shared facts'"))
+                continue
+            spec.lift[rep.question] = (q.id, rep)
+    for local in spec.fact_of:
+        spec.lift.setdefault(local, (local, None))
+
+
+def _replacement_problem(q: Any, rep: Replacement, spec: Spec) -> str:
+    options = {o.value for o in getattr(q, "options", ())}
+    if rep.map:
+        if q.type not in ("single", "multi", "yesno"):
+            return "`map` needs a single, multi or yes/no question"
+        allowed = options if q.type != "yesno" else {"yes", "no"}
+        for old, new in rep.map.items():
+            for value in new if isinstance(new, list) else [new]:
+                if value not in allowed:
+                    return f"`{old}` maps to `{value}`, which is not an option ({', '.join(sorted(allowed))})"
+            if isinstance(new, list) and q.type != "multi":
+                return f"`{old}` maps to a list, which only a multiple-choice question can take"
+    if rep.bands and q.type not in ("number", "percent"):
+        return "`bands` needs a number question"
+    if rep.product_with is not None:
+        if q.type not in ("number", "percent") or q.id not in spec.fact_of:
+            return "`product_with` needs a number fact"
+        other = spec.fact_defs.get(rep.product_with)
+        if other is None or other.question.type not in ("number", "percent"):
+            return f"`product_with` must name a number fact, not `{rep.product_with}`"
+    return ""
+
+
+def _check_units(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError], facts: dict[str, Any]) -> None:
+    questions = {q.id: q for q in spec.questions()}
+    for q in spec.questions():
+        unit_by = getattr(q, "unit_by", None)
+        if unit_by is None:
+            continue
+        ref = questions.get(unit_by.q) if unit_by.q is not None else facts.get(unit_by.fact or "")
+        name = unit_by.q or unit_by.fact
+        if ref is None or ref.type != "single":
+            errors.append(SchemaError(f"`unit_by` of `{q.id}` must name a single-choice question or fact, not "
+                                      f"`{name}`", src.where((*_question_loc(spec, q.id), "unit_by")),
+                                      "point it at a single-choice question"))
+            continue
+        bad = sorted(set(unit_by.units) - {o.value for o in ref.options})
+        if bad:
+            errors.append(SchemaError(f"`unit_by` of `{q.id}` names {bad}, which are not options of `{name}`",
+                                      src.where((*_question_loc(spec, q.id), "unit_by", "units")),
+                                      f"use options of `{name}`"))
 
 
 def _check_score_input(derived_id: str, name: str, ref: ScoreInput, kinds: tuple[str, ...],
@@ -291,7 +443,7 @@ def _check_score_input(derived_id: str, name: str, ref: ScoreInput, kinds: tuple
 
 
 def _check_derived(model: Questionnaire, questions: dict[str, Any], src: SourcedYaml,
-                   errors: list[RiskwizardError]) -> set[str]:
+                   errors: list[RiskwizardError], facts: dict[str, Any]) -> set[str]:
     outputs: set[str] = set()
     dims = {dim.id: dim for dim in model.dimensions}
     for di, d in enumerate(model.derived):
@@ -311,7 +463,9 @@ def _check_derived(model: Questionnaire, questions: dict[str, Any], src: Sourced
             if isinstance(qid, ScoreInput):
                 _check_score_input(d.id, name, qid, ispec.kinds, dims, src.where((*loc, "inputs", name)), errors)
                 continue
-            q = questions.get(qid)
+            q = facts.get(qid.fact) if isinstance(qid, FactInput) else questions.get(qid)
+            if isinstance(qid, FactInput):
+                qid = f"fact {qid.fact}"
             if q is None or q.type not in ispec.kinds:
                 errors.append(SchemaError(
                     f"input `{name}` of `{d.id}` must name a {' or '.join(ispec.kinds)} question, not `{qid}`",
@@ -344,31 +498,32 @@ def _dependencies(spec: Spec) -> dict[str, set[str]]:
 
 
 def _check_cycles(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
-    deps = _dependencies(spec)
-    state: dict[str, int] = {}
-
-    def visit(node: str, chain: list[str]) -> list[str] | None:
-        state[node] = 1
-        for nxt in sorted(deps.get(node, ())):
+    """Refuse circular `when:` dependencies. Iterative depth-first search: a chain of thousands of
+    questions cannot exhaust Python's recursion limit."""
+    deps = {qid: sorted(refs) for qid, refs in _dependencies(spec).items()}
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in deps:
+        if start in state:
+            continue
+        path = [start]
+        state[start] = 1
+        stack = [iter(deps.get(start, ()))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
             if state.get(nxt) == 1:
-                return [*chain, node, nxt]
-            if state.get(nxt) is None:
-                found = visit(nxt, [*chain, node])
-                if found:
-                    return found
-        state[node] = 2
-        return None
-
-    for qid in deps:
-        if state.get(qid) is None:
-            cycle = visit(qid, [])
-            if cycle:
-                start = cycle.index(cycle[-1])
-                loop = " -> ".join(cycle[start:])
+                cycle = path[path.index(nxt):] + [nxt]
                 errors.append(SchemaError(
-                    f"circular `when:` conditions: {loop}", _question_where(spec, src, cycle[-1]),
+                    f"circular `when:` conditions: {' -> '.join(cycle)}", _question_where(spec, src, nxt),
                     "a question can only depend on questions that do not depend on it"))
                 return
+            if nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(deps.get(nxt, ())))
 
 
 def _question_where(spec: Spec, src: SourcedYaml, qid: str) -> Location:
@@ -380,28 +535,112 @@ def _question_where(spec: Spec, src: SourcedYaml, qid: str) -> Location:
 
 
 def _check_satisfiable(spec: Spec, src: SourcedYaml, errors: list[RiskwizardError]) -> None:
-    """Refuse `when:` conditions that no combination of answers can make true."""
+    """Refuse `when:` conditions that no combination of answers can make true.
+
+    Bounded: at most ``CHECK_BUDGET`` condition evaluations for the whole questionnaire (and
+    ``_MAX_COMBINATIONS`` for one group of related comparisons), so a large questionnaire loads in
+    bounded time; conditions beyond the budget are not checked for contradictions.
+    """
+    budget = CheckBudget(CHECK_BUDGET)
+    questions = {q.id: q for q in spec.questions()}
     for si, section in enumerate(spec.model.sections):
         for qi, q in enumerate(section.questions):
             cond = spec.question_when.get(q.id)
-            if cond is not None and satisfiable(cond, spec) is False:
+            if cond is not None and satisfiable(cond, spec, budget, questions) is False:
                 errors.append(SchemaError(
                     f"the `when:` of `{q.id}` can never be true, so the question would never be shown",
                     src.where(("sections", si, "questions", qi, "when")),
                     "check for contradictory comparisons (the same question compared to two values)"))
     for ri, rule in enumerate(spec.model.rules):
         cond = spec.rule_when.get(rule.id)
-        if cond is not None and satisfiable(cond, spec) is False:
+        if cond is not None and satisfiable(cond, spec, budget, questions) is False:
             errors.append(SchemaError(f"rule `{rule.id}` can never fire: its condition is contradictory",
                                       src.where(("rules", ri, "when")),
                                       "check for the same question compared to two different values"))
 
 
 _MAX_COMBINATIONS = 20_000
+CHECK_BUDGET = 50_000  # condition evaluations per questionnaire (the bundled ones need at most ~500)
 
 
-def satisfiable(cond: Condition, spec: Spec) -> bool | None:
-    """Try every combination of candidate answers; None when the space is too big to try."""
+@dataclass
+class CheckBudget:
+    """What is left of the evaluations the contradiction check may spend."""
+
+    remaining: int
+
+
+def satisfiable(cond: Condition, spec: Spec, budget: CheckBudget | None = None,
+                questions: dict[str, Any] | None = None) -> bool | None:
+    """Whether some answers make ``cond`` true; None when that is not known (too big to try, or it
+    reads rows, scores or derived values).
+
+    The condition is put in negation normal form and split: an ``any`` is satisfiable when one of
+    its branches is, an ``all`` when each group of branches that share no question is. Only the
+    comparisons of one such group are tried together, with every combination of candidate answers.
+    """
+    found = questions if questions is not None else {q.id: q for q in spec.questions()}
+    return _sat(_nnf(cond, False), found, budget if budget is not None else CheckBudget(CHECK_BUDGET))
+
+
+def _nnf(cond: Condition, negate: bool) -> Condition:
+    if isinstance(cond, Not):
+        return _nnf(cond.item, not negate)
+    if isinstance(cond, All):
+        items = tuple(_nnf(c, negate) for c in cond.items)
+        return AnyOf(items) if negate else All(items)
+    if isinstance(cond, AnyOf):
+        items = tuple(_nnf(c, negate) for c in cond.items)
+        return All(items) if negate else AnyOf(items)
+    return Not(cond) if negate else cond
+
+
+def _sat(cond: Condition, questions: dict[str, Any], budget: CheckBudget) -> bool | None:
+    if isinstance(cond, AnyOf):
+        unknown = False
+        for item in cond.items:
+            result = _sat(item, questions, budget)
+            if result:
+                return True
+            unknown = unknown or result is None
+        return None if unknown else False
+    if isinstance(cond, All):
+        unknown = False
+        for group in _independent_groups(cond.items):
+            result = _sat(group[0], questions, budget) if len(group) == 1 else _try_all(
+                All(tuple(group)), questions, budget)
+            if result is False:
+                return False
+            unknown = unknown or result is None
+        return None if unknown else True
+    return _try_all(cond, questions, budget)
+
+
+def _independent_groups(items: tuple[Condition, ...]) -> list[list[Condition]]:
+    """Split conditions into groups that share no question (union-find over question ids)."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, item in enumerate(items):
+        for ref in item.question_refs():
+            if ref in owner:
+                parent[root(i)] = root(owner[ref])
+            else:
+                owner[ref] = i
+    groups: dict[int, list[Condition]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(root(i), []).append(item)
+    return list(groups.values())
+
+
+def _try_all(cond: Condition, questions: dict[str, Any], budget: CheckBudget) -> bool | None:
+    """Try every combination of candidate answers for the questions ``cond`` reads."""
     leaves = list(cond.leaves())
     if any(leaf.kind != "q" or isinstance(leaf, RowQuantifier) or leaf.qtype == "group" for leaf in leaves):
         return None
@@ -411,15 +650,29 @@ def satisfiable(cond: Condition, spec: Spec) -> bool | None:
     candidates: dict[str, list[tuple[str, Any]]] = {}
     total = 1
     for qid, qleaves in by_q.items():
-        candidates[qid] = candidate_answers(spec.question(qid), qleaves)
+        question = questions.get(qid)
+        if question is None:
+            return None
+        candidates[qid] = _compared_first(candidate_answers(question, qleaves), qleaves)
         total *= len(candidates[qid])
-        if total > _MAX_COMBINATIONS:
+        if total > _MAX_COMBINATIONS or total > budget.remaining:
             return None
     qids = list(candidates)
     for combo in itertools.product(*(candidates[q] for q in qids)):
+        budget.remaining -= 1
         if cond.evaluate(_FixedLookup(dict(zip(qids, combo, strict=True)))):
             return True
     return False
+
+
+def _compared_first(candidates: list[tuple[str, Any]], leaves: list[Leaf]) -> list[tuple[str, Any]]:
+    """Values a comparison names are tried first: a satisfiable condition is found early."""
+    named: set[Any] = set()
+    for leaf in leaves:
+        values = leaf.value if isinstance(leaf.value, tuple | list) else (leaf.value,)
+        named.update(v for v in values if isinstance(v, str | int | float))
+    first = [c for c in candidates if c[0] == "answered" and isinstance(c[1], str | int | float) and c[1] in named]
+    return first + [c for c in candidates if c not in first]
 
 
 def candidate_answers(question: Any, leaves: list[Leaf]) -> list[tuple[str, Any]]:
@@ -457,11 +710,58 @@ class _FixedLookup:
     def status(self, qid: str) -> tuple[str, Any]:
         return self.answers.get(qid, ("missing", None))
 
+    def fact_status(self, fact_id: str) -> tuple[str, Any]:
+        return ("missing", None)
+
     def derived(self, name: str) -> float | None:
         return None
 
     def score(self, dimension: str) -> float:
         return 0.0
+
+
+# --------------------------------------------------------------------------- the shared facts catalogue
+
+
+def catalogue_path() -> Path:
+    return bundled_dir() / CATALOGUE_FILE
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """The bundled catalogue (cached while the file is unchanged), or the one at ``path``."""
+    p = Path(path) if path is not None else catalogue_path()
+    try:
+        st = p.stat()
+    except OSError:
+        raise SchemaError("the shared facts catalogue is missing", Location(display_path(p)),
+                          "reinstall riskwizard (questionnaires/shared/facts.yaml is part of the package)") from None
+    return _load_catalogue(str(p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
+    src = load_yaml_file(Path(path))
+    if not isinstance(src.data, dict):
+        raise SchemaError("the facts catalogue must be a mapping with version, title, sources, facts",
+                          src.where(()), "start the file with `version: \"1.0.0\"`")
+    try:
+        model = FactCatalogue.model_validate(src.data)
+    except ValidationError as exc:
+        raise ErrorGroup(pydantic_errors(exc, src, "facts catalogue")) from None
+    facts = {q.id: FactDef(q, src.path, src.where(("facts", i, "id"))) for i, q in enumerate(model.facts)}
+    errors = []
+    for i, q in enumerate(model.facts):
+        unit_by = getattr(q, "unit_by", None)
+        if unit_by is None:
+            continue
+        ref = facts.get(unit_by.fact or "")
+        bad = set(unit_by.units) - {o.value for o in getattr(ref.question, "options", ())} if ref else set()
+        if ref is None or ref.question.type != "single" or bad:
+            errors.append(SchemaError(f"fact `{q.id}`: `unit_by` must name a single-choice fact and its options",
+                                      src.where(("facts", i, "unit_by")), "use `unit_by: {fact: ID, units: {...}}`"))
+    if errors:
+        raise ErrorGroup(errors)
+    return Catalogue(model.version, model.title, src.path, facts)
 
 
 # --------------------------------------------------------------------------- finding files
@@ -492,33 +792,82 @@ def _cached_load(path: str, mtime_ns: int, size: int) -> Spec:
     return load_questionnaire(path)
 
 
-def find_questionnaire(ref: str, search: list[Path] | None = None) -> Spec:
-    """Resolve an id (bundled or in ``search`` folders) or a path to a loaded questionnaire."""
+class QuestionnaireCollision(SchemaError):
+    """A questionnaire found in a search folder has the id of a different bundled questionnaire."""
+
+
+def find_questionnaire(ref: str, search: list[Path] | None = None,
+                       expect: tuple[str, str] | None = None) -> Spec:
+    """Resolve an id (in ``search`` folders, then bundled) or a path to a loaded questionnaire.
+
+    A questionnaire found in a search folder (`-Q`, or the ``questionnaires/`` folder beside an
+    answers file) whose id is also the id of a *different* bundled questionnaire is refused with
+    both files named, unless ``expect`` (the version and sha256 the answers file recorded) picks it:
+    otherwise nobody could tell which of the two the answers were given to. A copy identical to
+    the bundled file is fine.
+    """
     candidate = Path(ref)
-    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
-        return _load_cached(candidate)
-    for folder in [*(search or []), bundled_dir()]:
-        for suffix in (".yaml", ".yml"):
-            path = folder / f"{ref}{suffix}"
-            if path.is_file():
-                spec = _load_cached(path)
-                if spec.id == ref:
-                    return spec
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.y*ml")):
-                try:
-                    spec = _load_cached(path)
-                except RiskwizardError:
-                    continue
-                if spec.id == ref:
-                    return spec
+    if candidate.suffix in (".yaml", ".yml"):  # only YAML files are ever read as questionnaires
+        if os.path.lexists(candidate):
+            return _load_cached(candidate)
+        if os.sep in ref:
+            raise SchemaError(f"no questionnaire file {ref}", Location(display_path(candidate)),
+                              "check the path, or give a questionnaire id (see `riskwizard list`)")
+    bundled = bundled_dir()
+    for folder in [*(search or []), bundled]:
+        spec = _find_in(folder, ref)
+        if spec is not None:
+            if folder != bundled:
+                _check_collision(spec, ref, folder, expect)
+            return spec
     known = ", ".join(sorted(bundled_paths())) or "(none)"
     raise SchemaError(f"no questionnaire with id `{ref}`", None,
                       f"bundled questionnaires are: {known}; or give a path to a .yaml file")
 
 
+def _find_in(folder: Path, ref: str) -> Spec | None:
+    for suffix in (".yaml", ".yml"):
+        path = folder / f"{ref}{suffix}"
+        if path.is_file():
+            spec = _load_cached(path)
+            if spec.id == ref:
+                return spec
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.y*ml")):
+            try:
+                spec = _load_cached(path)
+            except RiskwizardError:
+                continue
+            if spec.id == ref:
+                return spec
+    return None
+
+
+def _check_collision(spec: Spec, ref: str, folder: Path, expect: tuple[str, str] | None) -> None:
+    try:
+        original = _find_in(bundled_dir(), ref)
+    except RiskwizardError:
+        return
+    if original is None or original.sha256 == spec.sha256:
+        return
+    if expect is not None:
+        version, sha = expect
+        if sha == spec.sha256 or (not sha and version == spec.version != original.version):
+            return  # the answers file names this very questionnaire (a pinned copy)
+    raise QuestionnaireCollision(
+        f"two different questionnaires have the id `{ref}`: {spec.path} and the bundled {display_path(original.path)}",
+        Location(spec.path),
+        f"give your questionnaire its own id (for example `{ref}-local`), or remove it from {display_path(folder)}; "
+        "riskwizard cannot tell which of the two is meant")
+
+
 def _load_cached(path: Path) -> Spec:
-    st = path.stat()
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return load_questionnaire(path)  # refused with the reason (a FIFO, a folder...)
+    except OSError:
+        return load_questionnaire(path)  # missing or unreadable: refused with the path and the reason
     return _cached_load(str(path.resolve()), st.st_mtime_ns, st.st_size)
 
 

@@ -12,7 +12,16 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from .yamlsafe import is_yaml_date
 
@@ -25,9 +34,23 @@ def _not_a_yaml_date(value: Any) -> Any:
 
 
 PlainText = Annotated[str, BeforeValidator(_not_a_yaml_date)]
+# Length caps (characters) of every free-text field, checked at load with file:line; documented in
+# docs/questionnaire-format.md and README ("Limits"). Names and titles are short because they are
+# repeated (page headers, tables of contents, every CLI line); prose may be long but is laid out once.
+MAX_NAME = 500  # system name, assessor, organisation, versions; questionnaire, section, tier and finding titles
+MAX_LABEL = 1_000  # option labels, citations, URLs, units, placeholders, row labels
+MAX_TEXT = 20_000  # prose: descriptions, prompts, help, notes, comments, conditions, explanations
+MAX_STAMP = 64  # dates, time stamps, sha256 digests
+MAX_PATH = 4_096
 Slug = Annotated[PlainText, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
-Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=20_000)]
-OptionalText = Annotated[PlainText, StringConstraints(max_length=20_000)]
+Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+OptionalText = Annotated[PlainText, StringConstraints(max_length=MAX_TEXT)]
+Title = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_NAME)]
+Name = Annotated[PlainText, StringConstraints(max_length=MAX_NAME)]
+Label = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_LABEL)]
+OptionalLabel = Annotated[PlainText, StringConstraints(max_length=MAX_LABEL)]
+Stamp = Annotated[PlainText, StringConstraints(max_length=MAX_STAMP)]
+PathText = Annotated[PlainText, StringConstraints(max_length=MAX_PATH)]
 # Dates are written quoted ("2026-08-02") so that they stay text.
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 RawCondition = dict[str, Any]
@@ -56,14 +79,54 @@ class Source(Strict):
     """A citation the questionnaire relies on."""
 
     id: Slug
-    citation: Text
-    url: OptionalText = ""
+    citation: Label
+    url: OptionalLabel = ""
 
 
 class Option(Strict):
     value: Slug
-    label: Text
+    label: Label
     help: OptionalText = ""
+
+
+class Replacement(Strict):
+    """An older question whose answers this question (or shared fact) takes over when a file is upgraded.
+
+    ``map`` translates old option values (for a multiple choice, each chosen option; a list value turns
+    one old option into several). ``bands`` and ``product_with`` give no value of their own: they only
+    check an old answer against the value the fact gets from elsewhere (a band of a number, or a total
+    that equals this fact times another fact); an old answer that cannot be checked is kept as a conflict.
+    """
+
+    question: Slug
+    map: dict[Slug, Slug | list[Slug]] = Field(default_factory=dict)
+    bands: dict[Slug, Annotated[list[float | None], Field(min_length=2, max_length=2)]] = Field(default_factory=dict)
+    product_with: Slug | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Replacement:
+        kinds = sum(1 for k in (self.map, self.bands, self.product_with) if k)
+        if kinds > 1:
+            raise ValueError(f"replaces `{self.question}`: use only one of map, bands, product_with")
+        return self
+
+    @property
+    def check_only(self) -> bool:
+        return bool(self.bands) or self.product_with is not None
+
+
+class UnitBy(Strict):
+    """A unit that follows another answer, e.g. "hours per CPU" once the accelerator is a CPU."""
+
+    q: Slug | None = None
+    fact: Slug | None = None
+    units: dict[Slug, Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_ref(self) -> UnitBy:
+        if (self.q is None) == (self.fact is None):
+            raise ValueError("unit_by needs exactly one of `q` (a single-choice question) or `fact`")
+        return self
 
 
 class QuestionBase(Strict):
@@ -71,11 +134,13 @@ class QuestionBase(Strict):
     prompt: Text
     help: OptionalText = ""
     why: OptionalText = Field("", description="Why the question matters, shown beside the prompt.")
-    source: OptionalText = Field("", description="Citation for the question (article, paper, guideline).")
+    source: OptionalLabel = Field("", description="Citation for the question (article, paper, guideline).")
     when: RawCondition | None = Field(None, description="Show the question only when this condition holds.")
     allow_unknown: bool | None = Field(
         None, description="Offer 'don't know'. Defaults to true for every type except free text."
     )
+    replaces: list[Replacement] = Field(
+        default_factory=list, description="Older questions whose answers move here when a file is upgraded.")
 
     @property
     def unknown_allowed(self) -> bool:
@@ -112,12 +177,13 @@ class FreeText(QuestionBase):
     type: Literal["text"]
     multiline: bool = False
     max_length: int = Field(10_000, ge=1, le=100_000)
-    placeholder: OptionalText = ""
+    placeholder: OptionalLabel = ""
 
 
 class Number(QuestionBase):
     type: Literal["number"]
-    unit: OptionalText = ""
+    unit: OptionalLabel = ""
+    unit_by: UnitBy | None = Field(None, description="A unit that follows a single-choice answer.")
     min: float | None = None
     max: float | None = None
     integer: bool = False
@@ -155,7 +221,7 @@ class Group(QuestionBase):
 
     type: Literal["group"]
     fields: list[FieldQuestion] = Field(min_length=1)
-    row_label: OptionalText = "row"
+    row_label: OptionalLabel = "row"
     min_rows: int = Field(0, ge=0)
     max_rows: int = Field(50, ge=1, le=500)
 
@@ -165,6 +231,8 @@ class Group(QuestionBase):
         for f in self.fields:
             if f.when is not None:
                 raise ValueError(f"field `{f.id}`: `when:` is not supported inside a group")
+            if f.replaces:
+                raise ValueError(f"field `{f.id}`: `replaces:` is not supported inside a group")
         if self.min_rows > self.max_rows:
             raise ValueError("min_rows is larger than max_rows")
         return self
@@ -177,33 +245,68 @@ Question = Annotated[
 QUESTION_TYPES = ("single", "multi", "yesno", "text", "number", "percent", "group")
 
 
+class FactRef(Strict):
+    """A question entry that asks a shared fact: ``- fact: people_affected``.
+
+    The fact's definition (type, prompt, options...) comes from the catalogue
+    (``questionnaires/shared/facts.yaml``) or from a questionnaire's own ``facts:``. Inside this
+    questionnaire the question is called ``id`` (default: the fact id), so conditions and reports can
+    keep a local name. ``when``, ``why`` and ``help`` apply here only; the answer is stored once.
+    """
+
+    fact: Slug
+    id: Slug | None = None
+    when: RawCondition | None = None
+    why: OptionalText = ""
+    help: OptionalText = ""
+    replaces: list[Replacement] = Field(default_factory=list)
+
+
+def _entry_kind(value: Any) -> str | None:
+    """Which model a question entry is: a ``fact:`` reference, or a question by its ``type``."""
+    if isinstance(value, dict):
+        if "fact" in value:
+            return "fact"
+        kind = value.get("type")
+        return kind if isinstance(kind, str) else None
+    return "fact" if isinstance(value, FactRef) else getattr(value, "type", None)
+
+
+QuestionEntry = Annotated[
+    Annotated[SingleChoice, Tag("single")] | Annotated[MultipleChoice, Tag("multi")] | Annotated[YesNo, Tag("yesno")]
+    | Annotated[FreeText, Tag("text")] | Annotated[Number, Tag("number")] | Annotated[Percentage, Tag("percent")]
+    | Annotated[Group, Tag("group")] | Annotated[FactRef, Tag("fact")],
+    Discriminator(_entry_kind),
+]
+
+
 class Section(Strict):
     id: Slug
-    title: Text
+    title: Title
     description: OptionalText = ""
     when: RawCondition | None = None
-    questions: list[Question] = Field(min_length=1)
+    questions: list[QuestionEntry] = Field(min_length=1)
 
 
 class Dimension(Strict):
     """A named score axis (for example allocation harm), summed from rule contributions."""
 
     id: Slug
-    title: Text
+    title: Title
     description: OptionalText = ""
     max: float | None = Field(None, gt=0, description="Used to scale charts; scores may exceed it.")
 
 
 class Level(Strict):
     id: Slug
-    title: Text
+    title: Title
     description: OptionalText = ""
 
 
 class Outcome(Strict):
     """The ordered outcome (tier or band). Levels are listed from most to least serious."""
 
-    label: Text = "Tier"
+    label: Title = "Tier"
     mode: Literal["first_match", "max"] = "first_match"
     levels: list[Level] = Field(min_length=1)
     default: Slug
@@ -220,10 +323,10 @@ class Outcome(Strict):
 
 class FindingSpec(Strict):
     severity: Annotated[Severity, Field(strict=False)]
-    title: Text
+    title: Title
     explanation: Text
     recommendation: Text
-    citation: Text
+    citation: Label
 
 
 class LawGate(Strict):
@@ -263,15 +366,15 @@ class Obligation(Strict):
     """A duty that applies for some tiers, flags or roles; dates are data, with their source."""
 
     id: Slug
-    title: Text
+    title: Title
     text: Text
-    citation: Text
+    citation: Label
     tiers: list[Slug] = Field(default_factory=list)
     flags: list[Slug] = Field(default_factory=list)
     when: RawCondition | None = None
     unless_flags: list[Slug] = Field(default_factory=list, description="Not listed when one of these flags is set.")
     applies_from: IsoDate | None = None
-    date_source: OptionalText = ""
+    date_source: OptionalLabel = ""
     timeline: Slug | None = Field(
         None, description="Id of a `timeline` entry: the date that applies is chosen from it (instead of "
                           "`applies_from`/`date_source`) by the status of the acts that set its dates.")
@@ -337,8 +440,14 @@ class TimelineEntry(Strict):
 
 class KeyDate(Strict):
     date: IsoDate
-    event: Text
-    citation: Text
+    event: Label
+    citation: Label
+
+
+class FactInput(Strict):
+    """A calculator input read from a shared fact the questionnaire does not ask: ``{fact: people_affected}``."""
+
+    fact: Slug
 
 
 class ScoreInput(Strict):
@@ -356,20 +465,20 @@ _SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$")
 
 
 def _derived_input_form(value: Any) -> Any:
-    """One clear error for anything but a question id, ``{score: DIMENSION}`` or ``{max: DIMENSION}``."""
-    if isinstance(value, ScoreInput):
+    """One clear error for anything but a question id, ``{score: D}``, ``{max: D}`` or ``{fact: F}``."""
+    if isinstance(value, ScoreInput | FactInput):
         return value
     if type(value) is str and _SLUG_RE.match(value) and len(value) <= 64:
         return value
     if isinstance(value, dict) and len(value) == 1:
-        (key, dim), = value.items()
-        if key in ("score", "max") and type(dim) is str and _SLUG_RE.match(dim):
+        (key, ref), = value.items()
+        if key in ("score", "max", "fact") and type(ref) is str and _SLUG_RE.match(ref):
             return value
-    raise ValueError("an input is a question id, `{score: DIMENSION}` (the dimension's summed score) "
-                     "or `{max: DIMENSION}` (its declared max)")
+    raise ValueError("an input is a question id, `{score: DIMENSION}` (the dimension's summed score), "
+                     "`{max: DIMENSION}` (its declared max) or `{fact: FACT}` (a shared fact)")
 
 
-DerivedInput = Annotated[Slug | ScoreInput, BeforeValidator(_derived_input_form)]
+DerivedInput = Annotated[Slug | ScoreInput | FactInput, BeforeValidator(_derived_input_form)]
 
 
 class Derived(Strict):
@@ -386,8 +495,8 @@ class Derived(Strict):
 
 class Questionnaire(Strict):
     id: Slug
-    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
-    title: Text
+    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$", max_length=32)]
+    title: Title
     description: Text
     sources: list[Source] = Field(min_length=1)
     as_of: IsoDate | None = Field(None, description="Date the legal content was last checked.")
@@ -398,13 +507,19 @@ class Questionnaire(Strict):
     rules: list[Rule] = Field(default_factory=list)
     obligations: list[Obligation] = Field(default_factory=list)
     key_dates: list[KeyDate] = Field(default_factory=list)
+    facts: list[Question] = Field(
+        default_factory=list, description="Shared facts this questionnaire defines (beyond the bundled catalogue).")
+    applies_when: RawCondition | None = Field(
+        None, description="When the questionnaire applies, as a condition over shared facts ({fact: ...}).")
+    applies_because: OptionalText = Field("", description="Why it applies then; shown with the suggestion.")
     acts: list[Act] = Field(default_factory=list, description="Acts that set the dates of `timeline`.")
     timeline: list[TimelineEntry] = Field(default_factory=list, description="Application dates as data.")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Questionnaire:
         _check_unique([s.id for s in self.sections], "section id")
-        _check_unique([q.id for s in self.sections for q in s.questions], "question id")
+        _check_unique([entry_id(q) for s in self.sections for q in s.questions], "question id")
+        _check_unique([f.id for f in self.facts], "fact id")
         _check_unique([r.id for r in self.rules], "rule id")
         _check_unique([d.id for d in self.dimensions], "dimension id")
         _check_unique([o.id for o in self.obligations], "obligation id")
@@ -429,6 +544,54 @@ class Questionnaire(Strict):
             if lvl.id == level_id:
                 return lvl
         raise KeyError(level_id)
+
+
+def entry_id(entry: Any) -> str:
+    """The id of a question entry inside its questionnaire (a fact entry defaults to the fact id)."""
+    if isinstance(entry, FactRef):
+        return entry.id or entry.fact
+    return str(entry.id)
+
+
+class FactCatalogue(Strict):
+    """The shared facts shipped with riskwizard (``questionnaires/shared/facts.yaml``)."""
+
+    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    title: Text
+    description: Text
+    sources: list[Source] = Field(min_length=1)
+    facts: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> FactCatalogue:
+        _check_unique([f.id for f in self.facts], "fact id")
+        for f in self.facts:
+            if f.when is not None:
+                raise ValueError(f"fact `{f.id}`: `when:` belongs to the questionnaire that asks the fact")
+        return self
+
+
+class ConsistencyRule(Strict):
+    """A cross-questionnaire rule: when its condition holds, two answers contradict each other."""
+
+    id: Slug
+    when: RawCondition
+    title: Text
+    explanation: Text
+    resolve: OptionalText = Field("", description="How to settle it (which answer to look at).")
+    citation: OptionalText = ""
+
+
+class ConsistencyRules(Strict):
+    version: Annotated[PlainText, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    title: Text
+    description: OptionalText = ""
+    rules: list[ConsistencyRule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ConsistencyRules:
+        _check_unique([r.id for r in self.rules], "rule id")
+        return self
 
 
 def _check_unique(values: list[str], what: str) -> None:

@@ -212,9 +212,14 @@ def _scan_with(text: str, name: str, loader: Any) -> None:
         yaml.FlowSequenceStartToken,
     )
     closers = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    # most tokens are scalars, keys, values and entries: skip them with one set lookup
+    plain = {yaml.ScalarToken, yaml.KeyToken, yaml.ValueToken, yaml.FlowEntryToken, yaml.BlockEntryToken,
+             yaml.StreamStartToken, yaml.StreamEndToken, yaml.DocumentStartToken, yaml.DocumentEndToken}
     try:
         for token in yaml.scan(text, Loader=loader):
             tokens += 1
+            if type(token) in plain and tokens <= MAX_TOKENS:
+                continue
             if tokens > MAX_TOKENS:
                 raise YamlError(
                     "file has too many YAML elements",

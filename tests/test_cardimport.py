@@ -14,7 +14,8 @@ from riskwizard.cardimport import CardError, default_answers_path, import_card, 
 from riskwizard.loader import find_questionnaire, samples_dir
 from riskwizard.reports import export_file
 
-SAMPLES = sorted(samples_dir().glob("*.yaml"))
+# the samples with a model card (the deployed systems' samples have none: their operators deploy a vendor's model)
+SAMPLES = [p for p in sorted(samples_dir().glob("*.yaml")) if "model-card" in load_answers(p)[0].answers]
 
 
 def rw(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

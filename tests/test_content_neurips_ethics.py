@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from content_helpers import PARTS, SAMPLES, A, finding_ids, fired, spec_for
+from content_helpers import A, finding_ids, fired, own_keys, part, sample_parts, spec_for
 
 from riskwizard.answers import Answer, check_value
 from riskwizard.engine import AnswerView, evaluate
-from riskwizard.yamlsafe import load_yaml_file
 
 IDS = ["neurips-broader-impact", "research-ethics", "model-card"]
 CHECKLIST = ["cl_claims", "cl_limitations", "cl_theory", "cl_reproducibility", "cl_open_access",
@@ -44,12 +43,13 @@ def complete_statement() -> dict[str, Answer]:
         "negative_impacts": A("Cheaper deepfakes of real people, used for harassment and non-consensual imagery."),
         "negative_specificity": A("specific"),
         "stakeholders": A("Designers, people depicted in generated images, platform moderators."),
-        "vulnerable_groups": A("Women and public figures targeted by non-consensual deepfakes."),
+        "vulnerable_groups": A(["none"]),
+        "vulnerable_impact": A("Women and public figures targeted by non-consensual deepfakes."),
         "long_term_effects": A("Erosion of trust in photographs."),
         "misuse": A("Non-consensual intimate imagery at scale."),
         "misuse_actors": A("Harassers with a consumer GPU."),
         "misuse_likelihood": A("medium"),
-        "release_type": A("code"),
+        "release_type": A(["code"]),
         "failure_modes": A("Artefacts at high guidance scales (Section 5)."),
         "fp_harm": A("Not applicable: the sampler does not classify."),
         "fn_harm": A("Not applicable: the sampler does not classify."),
@@ -90,7 +90,7 @@ def test_every_question_is_sourced_and_explained(qid: str) -> None:
 def test_neurips_required_ids(nbi) -> None:
     ids = {q.id: q for q in nbi.questions()}
     for qid in ["contribution_summary", "applications", "positive_impacts", "negative_impacts", "stakeholders",
-                "vulnerable_groups", "misuse", "misuse_actors", "failure_modes", "fp_harm", "fn_harm", "fairness",
+                "vulnerable_impact", "misuse", "misuse_actors", "failure_modes", "fp_harm", "fn_harm", "fairness",
                 "privacy", "limitations", "no_consequence_argument"]:
         assert ids[qid].type == "text", qid
     assert [o.value for o in ids["impact_stack"].options] == ["foundational", "technique", "application", "deployment"]
@@ -237,7 +237,7 @@ def test_technical_only_impacts(nbi) -> None:
 
 def test_risky_open_release(nbi) -> None:
     answers = complete_statement()
-    answers.update(misuse_likelihood=A("high"), release_type=A("weights_open"), cl_safeguards=A("na"),
+    answers.update(misuse_likelihood=A("high"), release_type=A(["weights_open"]), cl_safeguards=A("na"),
                    cl_safeguards_just=A("Nothing risky is released."))
     ids = finding_ids(evaluate(nbi, answers))
     assert {"risky_release_without_safeguards", "safeguards_na_for_risky_release", "open_weights_irreversible"} <= ids
@@ -314,7 +314,7 @@ def test_many_unjustified_items_block_submission(nbi) -> None:
 def test_ethics_empty_is_exempt(ethics) -> None:
     r = evaluate(ethics, {"decisions_people": A("none"), "animal_impact": A("none"), "human_participants": A("none"),
                           "annotators": A("none"), "dataset_bias": A("checked_none"),
-                          "dual_use": A("none_identified"), "model_release": A("code"),
+                          "dual_use": A("none_identified"), "model_release": A(["code"]),
                           "efficiency_considered": A("yes"), "data_licences": A("all_permitted"),
                           "conflict_of_interest": A("none")})
     assert r.tier.id == "exempt"
@@ -442,11 +442,8 @@ TIERS = {
 
 
 def load_part(sample: str, qid: str, spec) -> dict[str, Answer]:
-    raw = load_yaml_file(PARTS / sample / f"{qid}.yaml").data
     answers = {}
-    for question_id, entry in raw.items():
-        assert set(entry) <= {"value", "note", "unknown"}, (question_id, entry)
-        answer = Answer(**entry)
+    for question_id, answer in part(sample, qid).items():
         question = spec.question(question_id)
         if answer.unknown:
             assert question.unknown_allowed, question_id
@@ -457,15 +454,15 @@ def load_part(sample: str, qid: str, spec) -> dict[str, Answer]:
     return answers
 
 
-@pytest.mark.parametrize("qid", IDS)
-@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize(("sample", "qid"), sample_parts(IDS))
 def test_sample_part_is_valid_complete_and_fires_expected(sample: str, qid: str) -> None:
     spec = spec_for(qid)
     answers = load_part(sample, qid, spec)
     view = AnswerView(spec, answers)
     visible = {q.id for q in view.visible_questions()}
+    own = set(own_keys(sample, qid))
     assert not (visible - set(answers)), f"unanswered: {sorted(visible - set(answers))}"
-    assert not (set(answers) - visible), f"answered but hidden: {sorted(set(answers) - visible)}"
+    assert not (own - visible), f"answered but hidden: {sorted(own - visible)}"
     result = evaluate(spec, answers)
     assert EXPECTED[(sample, qid)] <= finding_ids(result)
     if (sample, qid) in TIERS:
@@ -479,9 +476,9 @@ def test_llm_paper_energy_and_checklist() -> None:
     answers = load_part("llm-paper", "neurips-broader-impact", spec)
     result = evaluate(spec, answers)
     gpu_hours = answers["gpu_hours"].value * answers["gpu_count"].value
-    assert gpu_hours == 40_000
-    assert result.derived["co2.kwh"] == pytest.approx(40_000 * 0.4 * 1.2)
-    assert result.derived["co2.co2_kg"] == pytest.approx(40_000 * 0.4 * 1.2 * 0.381)
+    assert gpu_hours == 179_200
+    assert result.derived["co2.kwh"] == pytest.approx(179_200 * 0.4 * 1.2)
+    assert result.derived["co2.co2_kg"] == pytest.approx(179_200 * 0.4 * 1.2 * 0.381)
     assert not any(f.rule_id.startswith("cl_") for f in result.findings)
     assert "checklist_yes_without_pointer" not in fired(result)
     for cid in CHECKLIST:

@@ -10,7 +10,6 @@ from riskwizard.answers import Answer, check_value
 from riskwizard.engine import AnswerView, evaluate
 from riskwizard.loader import load_questionnaire
 from riskwizard.whatif import what_would_change
-from riskwizard.yamlsafe import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PATH = ROOT / "questionnaires" / "eu-ai-act.yaml"
@@ -741,11 +740,10 @@ SAMPLES = {
 
 
 def load_part(name: str, spec) -> dict[str, Answer]:
-    raw = load_yaml_file(PARTS / name / "eu-ai-act.yaml").data
+    from content_helpers import part
+
     out = {}
-    for qid, entry in raw.items():
-        assert set(entry) <= {"value", "note", "unknown"}, (name, qid)
-        answer = Answer(**entry)
+    for qid, answer in part(name, "eu-ai-act").items():
         if answer.value is not None:
             _, problem = check_value(spec.question(qid), answer.value)
             assert not problem, f"{name}/{qid}: {problem}"

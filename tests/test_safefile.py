@@ -137,3 +137,101 @@ def test_write_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DiskError) as info:
         write_file(tmp_path / "nope" / "a.pdf", b"x")
     assert "no such file or folder" in info.value.message and info.value.fix
+
+
+# --------------------------------------------------------------------------- hardening (issue 11)
+
+
+def test_long_target_names_get_temp_names_that_fit(tmp_path: Path) -> None:
+    target = tmp_path / ("n" * 250 + ".md")  # 253 bytes: the temp name must be shortened, not fail
+    write_file(target, "one")
+    write_file(target, "two", backup=False)
+    assert target.read_text() == "two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_a_name_over_255_bytes_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DiskError) as info:
+        write_file(tmp_path / ("n" * 300 + ".yaml"), "x", new=True)
+    assert "too long" in info.value.message and info.value.errno is not None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_owner_and_group_are_kept_when_root_replaces_a_file(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    target = tmp_path / "theirs.yaml"
+    target.write_text("old")
+    os.chown(target, 65534, 65534)
+    write_file(target, "new", backup=True)
+    st = target.stat()
+    assert (st.st_uid, st.st_gid) == (65534, 65534)
+    assert (tmp_path / "theirs.yaml.bak").stat().st_uid == 65534
+
+
+def test_writable_target_probes_and_leaves_nothing(tmp_path: Path) -> None:
+    assert safefile.writable_target(tmp_path / "new.pdf") == tmp_path / "new.pdf"
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(DiskError, match="no such file or folder"):
+        safefile.writable_target(tmp_path / "missing" / "x.pdf")
+    assert safefile.save_problem(tmp_path / "missing" / "x.yaml") is not None
+
+
+def test_inputs_that_are_devices_are_refused_without_being_opened(tmp_path: Path) -> None:
+    for device in ("/dev/zero", "/dev/tty", "/dev/full"):
+        if os.path.exists(device):
+            with pytest.raises(DiskError, match="character device"):
+                read_input(device, 1000)
+    with pytest.raises(DiskError, match="folder"):
+        read_input(tmp_path, 1000)
+
+
+def test_a_fifo_at_the_lock_path_never_blocks(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / ".a.yaml.lock")
+    outcome: list[object] = []
+
+    def attempt() -> None:
+        try:
+            FileLock(tmp_path / ".a.yaml.lock", "a.yaml").acquire()
+            outcome.append("acquired")
+        except LockedError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive(), "opening a FIFO lock blocked"
+    assert isinstance(outcome[0], LockedError) and "named pipe" in outcome[0].message
+
+
+def test_a_planted_bak_folder_names_the_bak(tmp_path: Path) -> None:
+    target = tmp_path / "a.yaml"
+    target.write_text("old")
+    (tmp_path / "a.yaml.bak").mkdir()
+    with pytest.raises(DiskError) as info:
+        write_file(target, "new", backup=True)
+    assert "a.yaml.bak" in str(info.value.location) and "nothing was saved" in info.value.fix
+    assert target.read_text() == "old" and not safefile.leftover_temps(target)
+
+
+def test_restore_only_puts_regular_files_in_place(tmp_path: Path) -> None:
+    target = tmp_path / "a.yaml"
+    link = tmp_path / ".a.yaml.1-deadbeef.tmp"
+    victim = tmp_path / "victim"
+    victim.write_text("v")
+    link.symlink_to(victim)
+    with pytest.raises(DiskError):
+        safefile.restore_from(link, target)
+    assert not target.exists() and victim.read_text() == "v"
+    assert safefile.leftover_temps(target) == []  # a planted link is not one of ours
+
+
+def test_write_stdout_reports_a_full_disk() -> None:
+    code = ("import sys\nfrom riskwizard.safefile import DiskError, write_stdout\n"
+            "try:\n    write_stdout(b'x' * 100000)\nexcept DiskError as e:\n    print(e.message, file=sys.stderr)\n")
+    import subprocess
+    import sys
+
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert "no space left" in done.stderr

@@ -1,4 +1,8 @@
-"""Assemble samples/<name>.yaml from per-questionnaire parts in samples/parts/<name>/<questionnaire>.yaml.
+"""Assemble samples/<name>.yaml from parts: samples/parts/<name>/facts.yaml (the shared facts, each
+answered once) and samples/parts/<name>/<questionnaire>.yaml (each questionnaire's own answers).
+
+A part that answers a shared fact, or answers that break a consistency rule, stop the assembly:
+samples must hold one truth per fact and no contradiction.
 
 Run once after editing parts: python tools/assemble_samples.py
 """
@@ -12,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from riskwizard.answers import Answer, AnswerStore, Comment, answers_fingerprint, new_doc, reconcile  # noqa: E402
+from riskwizard.engine import evaluate_assessment  # noqa: E402
 from riskwizard.loader import find_questionnaire  # noqa: E402
 from riskwizard.yamlsafe import load_yaml_file  # noqa: E402
 
@@ -24,7 +29,6 @@ META = {
         description="Vendor-supplied model that filters and ranks job applications for warehouse and office "
                     "roles at a 900-person logistics company in Germany.",
         assessor="Dr. Miriam Keller, data protection lead (deployer)",
-        stage="deployment",
         organisation="Nordhafen Logistik GmbH",
         comments=[("Works council", "The council asks for the rejection explanations to be tested with "
                    "applicants before go-live."),
@@ -38,7 +42,6 @@ META = {
         name="Central Station live face matching (proposal)",
         description="Real-time face recognition on station CCTV against a general police watch list.",
         assessor="Inspector Jonas Weber, project lead",
-        stage="design",
         organisation="City Police Directorate",
         comments=[("Legal counsel", "The purpose as described is not one of the Art 5(1)(h) objectives; the "
                    "project cannot proceed in this form.")],
@@ -50,7 +53,6 @@ META = {
         description="A 7B-parameter decoder-only language model trained by a university lab, released with "
                     "open weights and a public chat demo.",
         assessor="Prof. Ana Duarte, principal investigator",
-        stage="development",
         organisation="University NLP Lab",
         comments=[("Departmental ethics committee", "Please report the annotators' effective hourly pay in the "
                    "paper and describe the demo's misuse monitoring.")],
@@ -61,7 +63,6 @@ META = {
         name="PneumoFlag chest X-ray triage",
         description="Classifier that flags suspected pneumothorax on chest radiographs for priority reading.",
         assessor="Dr. Lena Brandt, clinical safety officer",
-        stage="development",
         organisation="RadAI Spinout GmbH",
         comments=[("Clinical governance", "Paediatric and portable (AP) images must be evaluated separately "
                    "before the clinical investigation.")],
@@ -78,19 +79,29 @@ def main() -> None:
         ids = [q for q in ORDER if (folder / f"{q}.yaml").exists()]
         specs = [find_questionnaire(q) for q in ids]
         out = ROOT / "samples" / f"{name}.yaml"
-        doc = new_doc(specs, meta["name"], meta["assessor"], meta["stage"], out)
+        doc = new_doc(specs, meta["name"], meta["assessor"], "", out)
         doc.system.description = meta["description"]
         doc.system.organisation = meta["organisation"]
         doc.system.version = "1.0"
-        for qid in ids:
-            data = load_yaml_file(folder / f"{qid}.yaml").data or {}
-            doc.answers[qid] = {k: Answer(**v) for k, v in data.items()}
+        facts = load_yaml_file(folder / "facts.yaml").data or {}
+        doc.facts.update({k: Answer(**v) for k, v in facts.items()})
+        for spec in specs:
+            data = load_yaml_file(folder / f"{spec.id}.yaml").data or {}
+            shared = sorted(set(data) & set(spec.fact_of))
+            if shared:
+                raise SystemExit(f"{name}/{spec.id}.yaml answers shared facts {shared} "
+                                 f"({', '.join(spec.fact_of[q] for q in shared)}): move them to facts.yaml")
+            doc.answers_for(spec.id).local.update({k: Answer(**v) for k, v in data.items()})
         doc.review.comments = [Comment(by=b, text=t, date="2026-11-20") for b, t in meta["comments"]]
         doc.review.decision = meta["decision"]
         doc.review.conditions = meta["conditions"]
         notices = reconcile(doc, specs, strict=False)
         for n in notices:
             print(f"{name}: WARNING {n}")
+        contradictions = evaluate_assessment(doc, specs).contradictions
+        if contradictions:
+            raise SystemExit(f"{name}: the answers contradict each other:\n  "
+                             + "\n  ".join(c.message for c in contradictions))
         doc.review.decided = "2026-11-20"  # the committee decided on exactly these answers
         doc.review.answers_fingerprint = answers_fingerprint(doc)
         doc.created = "2026-11-20T09:00:00Z"

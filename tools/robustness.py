@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Robustness figures for riskwizard, in one command.
 
-    python tools/robustness.py [--kills 100] [--workers 2] [--no-tui] [--no-leaks] [-v]
+    python tools/robustness.py [--kills 100] [--workers 2] [--no-tui] [--no-leaks] [--no-fs] [-v]
 
 1. every hostile input of tests/hostile/cases.py (`validate`/`score` in a subprocess limited to
    1 GiB of address space, 20 s of CPU, 60 s wall clock): crashes (traceback, internal error, signal death, timeout),
@@ -10,7 +10,14 @@
    answers lost beyond the in-flight save, temp files left after recovery;
 3. SIGTERM and SIGHUP to the TUI running on a pty after a few keystroke answers;
 4. two instances on one answers file;
-5. reports rendered from hostile answers: canary bytes of a local file, hits on a local server.
+5. reports rendered from hostile answers: canary bytes of a local file, hits on a local server;
+6. attacks through the file system (tests/hostile/fs_attacks.py), with the real CLI: planted
+   symlinks (locks, temp names, new files, outputs, .bak, conflict copies), targets that are not
+   regular files, inputs that are not (FIFOs, devices, folders, unreadable), outputs that are
+   inputs, batch poison, a full disk (a small tmpfs, when root) and a read-only folder.
+
+riskwizard's state and cache (recent files, parsed questionnaires) go to temporary folders for
+this run and every process it starts: the user's own are never touched.
 
 Prints the figures and exits 1 if any is bad (0 otherwise).
 """
@@ -18,6 +25,7 @@ Prints the figures and exits 1 if any is bad (0 otherwise).
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import tempfile
@@ -28,8 +36,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "hostile"))
 
 import faults  # noqa: E402
+import fs_attacks  # noqa: E402
 import hostile_harness  # noqa: E402
 from cases import CASES  # noqa: E402
+
+FS_GROUPS = [
+    ("symlink", "planted symlinks: nothing written elsewhere"),
+    ("target", "-o at devices/FIFOs/folders/links; -o -"),
+    ("input", "non-regular or unreadable inputs refused"),
+    ("overwrite", "outputs that are inputs refused"),
+    ("batch", "batch poison and concurrent writers"),
+    ("disk-full", "full disk (512 KiB tmpfs): exit 2, file kept"),
+    ("read-only", "read-only folder: refused, suggestion"),
+    ("os-error", "long names, folders in the way, EACCES/EPERM"),
+]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="parallel subprocesses (default 2)")
     ap.add_argument("--no-tui", action="store_true", help="skip the TUI signal runs")
     ap.add_argument("--no-leaks", action="store_true", help="skip the report leak check")
+    ap.add_argument("--no-fs", action="store_true", help="skip the file-system attacks")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the output of failing cases")
     args = ap.parse_args(argv)
     started = time.monotonic()
@@ -51,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="rw-robust-") as tmp:
         root = Path(tmp)
+        # never the user's real recent-files list or parse cache (children inherit the environment)
+        os.environ["XDG_STATE_HOME"] = str(root / "state")
+        os.environ["XDG_CACHE_HOME"] = str(root / "cache")
         # 1. hostile inputs
         t0 = time.monotonic()
         verdicts = hostile_harness.run_all(root / "generated", workers=args.workers)
@@ -124,6 +148,29 @@ def main(argv: list[str] | None = None) -> int:
                 figure("local server hits", leak.server_hits, bool(leak.server_hits))
                 for e in leak.errors:
                     figure("export problem", e, True)
+
+        # 6. file-system attacks
+        print("File-system attacks (real CLI, real files, links, FIFOs, devices and mounts)")
+        if args.no_fs:
+            figure("file-system attacks", "skipped (--no-fs)")
+        else:
+            t0 = time.monotonic()
+            fs_root = root / "fs"
+            fs_root.mkdir()
+            fs_root.chmod(0o755)  # scenarios that run the CLI as another user must enter it
+            outcomes = fs_attacks.run_all(fs_root)
+            print(f"  ({len(outcomes)} scenarios, {time.monotonic() - t0:.0f} s; running as "
+                  f"{'root' if os.geteuid() == 0 else 'an ordinary user'})")
+            for group, label in FS_GROUPS:
+                mine = [o for o in outcomes if o.group == group]
+                failed = [o for o in mine if not o.ok]
+                skipped = [o for o in mine if o.skipped]
+                value = f"{len(mine) - len(failed) - len(skipped)} of {len(mine)} held"
+                if skipped:
+                    value += f", {len(skipped)} skipped ({skipped[0].skipped})"
+                figure(label, value, bool(failed))
+                for o in failed:
+                    print(f"    {o.name}: {o.detail[:400]}")
 
     print(f"\n{'FAIL' if bad else 'OK'}: {len(bad)} bad figure(s) in {time.monotonic() - started:.0f} s"
           + (f": {', '.join(bad)}" if bad else ""))

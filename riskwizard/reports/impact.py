@@ -29,15 +29,14 @@ STACK_SENTENCES = {  # keyed by the options of neurips-broader-impact's impact_s
     "deployment": "The work describes a system that is deployed or about to be deployed, "
                   "so its impacts on people are direct.",
 }
-RELEASE_WORDS = {
-    "paper_only": "only the paper is published",
+RELEASE_WORDS = {  # the shared fact release_type (several may apply)
+    "nothing": "only the paper is published",
     "internal": "nothing is released publicly",
     "code": "the code is released, without a trained model",
     "data": "a new data set is released",
-    "weights_gated": "the trained weights are released behind an access request",
-    "weights_open": "the trained weights are openly downloadable",
-    "api_demo": "a public demo or API is offered",
-    "weights_and_demo": "the weights are openly downloadable and a public demo is offered",
+    "weights_gated": "the trained weights or data are released behind an access request",
+    "weights_open": "the trained weights or data are openly downloadable",
+    "service": "a public demo, API or service is offered",
 }
 LIKELIHOOD_WORDS = {
     "low": "low: the work gives little uplift over existing tools, or is hard to misuse",
@@ -264,17 +263,25 @@ def _affected(r: _Reader, source: ReportAnswers, others: dict[str, Any]) -> str 
     stakeholders = r.text("stakeholders")
     if stakeholders:
         parts.append(weave("The statement names those affected, directly or indirectly", stakeholders))
-    vulnerable = r.text("vulnerable_groups")
+    vulnerable = vulnerable_labels(r)  # a shared fact: the same answer the harms assessment reads
     if vulnerable:
-        parts.append(weave("Some of them are in a particularly vulnerable position", vulnerable))
-    harms = others.get("harms")
-    if harms is not None:
-        q = next((q for q in harms.questions() if q.id == "vulnerable"), None)
-        chosen = source.value("harms", "vulnerable")
-        if q is not None and chosen and "none" not in chosen and AnswerView(harms, source.of("harms")).is_visible(q.id):
-            labels = [lower_first(o.label) for o in q.options if o.value in chosen]
-            parts.append(f"The harms assessment records these groups among the people affected: {join_words(labels)}.")
+        parts.append("Some of them are in a particularly vulnerable position: "
+                     f"{join_words([lower_first(v) for v in vulnerable])}.")
+    how = r.text("vulnerable_impact")
+    if how:
+        parts.append(weave("How they could be affected, in the authors' words", how))
     return " ".join(parts) or None
+
+
+def vulnerable_labels(r: _Reader) -> list[str]:
+    """The vulnerable groups chosen (a shared fact since questionnaire 2.0), without "None of these"."""
+    q = r.question("vulnerable_groups")
+    value = r.get("vulnerable_groups")
+    if q is None or value is None:
+        return []
+    if q.type != "multi":
+        return r.labels("vulnerable_groups")
+    return [o.label for o in q.options if o.value in value and o.value != "none"]
 
 
 def _misuse(r: _Reader) -> str | None:
@@ -289,8 +296,9 @@ def _misuse(r: _Reader) -> str | None:
     if likelihood in LIKELIHOOD_WORDS:
         parts.append(f"They judge the risk of misuse to be {LIKELIHOOD_WORDS[likelihood]}.")
     release = r.get("release_type", record=False)
-    if release in RELEASE_WORDS:
-        words = RELEASE_WORDS[release]
+    chosen = [RELEASE_WORDS[v] for v in RELEASE_WORDS if v in (release if isinstance(release, list) else [release])]
+    if chosen:
+        words = join_words(chosen)
         parts.append(f"With the paper, {words}." if r.who == "The authors" else f"{words[0].upper()}{words[1:]}.")
     return " ".join(parts) or None
 

@@ -94,6 +94,10 @@ def render_tex_with_warnings(model: dict[str, Any]) -> tuple[str, list[str]]:
     macros = "\n".join(m.replace(r"\newcommand", r"\providecommand", 1) for m in STYLE_MACROS)
     out = [PREAMBLE.replace("{name}", _comment(model["system"]["name"])).replace("{template}", TEMPLATE)
            .replace("{macros}", macros)]
+    found = model["summary"]["contradictions"]
+    if found:
+        out.append(f"% riskwizard: {len(found)} pair(s) of answers contradict each other; settle them before "
+                   "submitting:\n" + "".join(f"% - {_comment(c['message'])}\n" for c in found))
     impact = model.get("broader_impact")
     checklist = model.get("checklist")
     warnings: list[str] = []

@@ -10,25 +10,46 @@ from typing import Any
 
 from .. import __version__
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(\s|$)", re.MULTILINE)
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$])")
+_LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d{1,9})([.)])(?=\s|$))")
+# every way text can end a line: CommonMark's \n, \r\n and bare \r, and the other line and
+# paragraph separators renderers or editors may honour
+_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CR = re.compile("\r\n?")
 
 
 def md(text: Any) -> str:
-    """Escape inline text (one paragraph may hold line breaks)."""
-    s = _SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
-    s = s.replace("&", "&amp;")
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) + m.group(3), s)
+    """Escape inline text: the result is one line that cannot start or end a Markdown block.
+
+    Line breaks become spaces (a soft break renders as a space anyway), every character that could
+    open emphasis, code, links, HTML, tables, headings, math or strike-through is backslash-escaped,
+    ``&`` is written as an entity, and a leading ``-``, ``+``, ``=`` or ``1.``/``1)`` cannot make a
+    list item, a setext underline or a thematic break.
+    """
+    s = _BREAKS.sub(" ", str(text if text is not None else ""))
+    s = _SPECIAL.sub(r"\\\1", s).replace("&", "&amp;")
+    return _LINE_START.sub(_escape_start, s)
+
+
+def _escape_start(m: re.Match[str]) -> str:
+    if m.group(2):  # "-", "+", "=": list item, setext underline or thematic break
+        return m.group(1) + "\\" + m.group(2)
+    return m.group(1) + m.group(3) + "\\" + m.group(4)  # "1." / "1)": ordered list item -> "1\."
+
+
+def _lines(text: Any) -> list[str]:
+    """Text split into lines at \n, \r\n and bare \r (CommonMark's line endings)."""
+    return _CR.sub("\n", str(text or "")).split("\n")
 
 
 def cell(text: Any) -> str:
     """Escape for a table cell: single line, line breaks as <br>."""
-    return "<br>".join(md(line) for line in str(text or "").strip().split("\n")) or " "
+    return "<br>".join(md(line) for line in _lines(str(text or "").strip())) or " "
 
 
 def block(text: Any) -> str:
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(text or "")) if p.strip()]
-    return "\n\n".join("  \n".join(md(line) for line in p.split("\n")) for p in paragraphs)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", "\n".join(_lines(text))) if p.strip()]
+    return "\n\n".join("  \n".join(md(line.strip()) for line in p.split("\n")) for p in paragraphs)
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -121,10 +142,18 @@ def render_md(model: dict[str, Any]) -> str:
         add("No rule raised a finding.")
         add("")
     n = 4
-    if s["contradictions"]:  # consistency rules of issue #12 (pending): shown only when there are any
+    if s["contradictions"]:  # the consistency rules and unsettled conflicts: shown only when there are any
+        k = len(s["contradictions"])
         add(f"### {numbers['summary']}.4 Contradictions between answers")
         add("")
-        o += [f"- {md(c.get('message', ''))}" for c in s["contradictions"]]
+        add(f"**{k} pair{'s' if k != 1 else ''} of answers cannot both be true, so the results rest on answers that "
+            "disagree. Settle each before relying on them.**")
+        add("")
+        for c in s["contradictions"]:
+            sides = "; ".join(f"{md(x['questionnaire_title'])}: \u201c{md(x['prompt'])}\u201d = **{md(x['answer'])}**"
+                              for x in c["sides"])
+            settle = f" To settle it: {md(c['resolve'])}" if c["resolve"] else ""
+            add(f"- **{md(c['title'])}.** {sides}. {md(c['explanation'])}{settle}")
         add("")
         n = 5
     add(f"### {numbers['summary']}.{n} Open questions")

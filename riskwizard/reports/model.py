@@ -117,15 +117,13 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
             "findings_total": len(findings),
             "findings_by_severity": _count_by_severity(findings),
             "themes": themes(findings, questionnaires),
-            # Contradictions between answers of different questionnaires: filled by the consistency rules
-            # of issue #12 (pending); the summary shows them only when there are any.
-            "contradictions": [],
             "open_questions": open_questions,
             "open": open_summary(open_questions, questionnaires),
             "deadlines": deadlines(obligations, date, [dict(k.model_dump(), questionnaire=s.model.title)
                                                        for s in specs for k in s.model.key_dates]),
             "answered": sum(q["answered"] for q in questionnaires),
             "visible": sum(q["visible"] for q in questionnaires),
+            "contradictions": contradictions(result),
         },
         "findings": findings,
         "obligations": {"rows": obligations, "notes": notes, "caveat": DATE_CAVEAT if obligations else ""},
@@ -184,6 +182,20 @@ def _sections(model: dict[str, Any]) -> list[dict[str, Any]]:
     out += [{"id": sid, "number": letter, "title": title, "appendix": True}
             for letter, (sid, title) in zip("ABCD", appendices, strict=True)]
     return out
+
+
+def contradictions(result: AssessmentResult) -> list[dict[str, Any]]:
+    """Answers that disagree (consistency rules and unsettled conflicts), for the executive summary."""
+    return [{"rule_id": c.rule_id, "kind": c.kind, "title": c.title, "explanation": c.explanation,
+             "resolve": c.resolve, "citation": c.citation, "message": c.message,
+             "sides": [{"questionnaire": s.questionnaire, "questionnaire_title": s.questionnaire_title,
+                        "question": s.question, "fact": s.fact, "prompt": s.prompt, "answer": s.answer}
+                       for s in c.sides]}
+            for c in result.contradictions]
+
+
+def _title(specs: list[Spec], qid: str) -> str:
+    return next((s.model.title for s in specs if s.id == qid), qid)
 
 
 SEVERITY_ORDER = list(SEVERITY_WORDS)

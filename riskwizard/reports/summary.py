@@ -209,7 +209,8 @@ def what_to_decide(model: dict[str, Any]) -> list[str]:
         dk = f", {oq['unknown']} of them answered “don't know”" if oq["unknown"] else ""
         ask = "." if decided else ": decide whether they must be answered before a decision."
         out.append(f"{oq['total']} question{'s are' if oq['total'] != 1 else ' is'} still open{dk}{ask}")
-    if model["summary"]["contradictions"]:
+    if model["summary"]["contradictions"]:  # first after the decision itself: every result below rests on them
         n = len(model["summary"]["contradictions"])
-        out.append(f"{n} pair{'s' if n != 1 else ''} of answers contradict each other: ask which one holds.")
+        out.insert(1, f"{n} pair{'s' if n != 1 else ''} of answers contradict each other (section "
+                      f"{sec['summary']}.4): ask which one holds before relying on the results.")
     return out

@@ -23,11 +23,12 @@ READ_ONLY_PROBLEM = "this assessment is open read-only (its folder cannot be wri
 def can_save(path: Path) -> bool:
     """Whether answers at ``path`` can be saved (new files in its folder, and the file itself).
 
-    The one place the wizard decides this; when riskwizard.safefile offers such a check, it goes here.
+    The one place the wizard decides this: :meth:`AnswerStore.save_problem` (the real target of a
+    symlinked file, its folder probed with a temp file that is removed, the lock file creatable).
     """
-    if not folder_writable(path.parent):
+    if not folder_writable(Path(os.path.realpath(path)).parent):
         return False
-    return not path.exists() or os.access(path, os.W_OK)
+    return AnswerStore(path).save_problem() is None
 
 
 @dataclass(frozen=True)

@@ -516,7 +516,7 @@ def deep_answer(levels: int) -> Callable[[], bytes]:
 
 ANSWERS_CASES: list[Case] = [
     Case("a_valid_base", "a", BASE_A.encode(), exit=0, msg="ok (answers for mini)"),
-    Case("a_wrong_format", "a", asub("format: riskwizard-answers/1", "format: riskwizard-answers/2"),
+    Case("a_wrong_format", "a", asub("format: riskwizard-answers/1", "format: riskwizard-answers/3"),
          msg="format", line=LA_FORMAT, threat="format line"),
     Case("a_format_number", "a", asub("format: riskwizard-answers/1", "format: 1"), msg="format", line=LA_FORMAT,
          threat="format line"),

@@ -10,7 +10,7 @@ ROOT = HERE.parent.parent
 FIXTURES = HERE / "fixtures"
 GOLDEN = HERE / "golden"
 SAMPLES = ROOT / "samples"
-_FORMAT = re.compile(r"^format:\s*[\"']?riskwizard-answers/1", re.MULTILINE)
+_FORMAT = re.compile(r"^format:\s*[\"']?riskwizard-answers/[12]\b", re.MULTILINE)
 
 
 def answers_files() -> list[Path]:

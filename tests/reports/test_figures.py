@@ -108,15 +108,16 @@ def _statement(name: str) -> str:
 
 def test_llm_paper_energy_by_hand() -> None:
     text = _statement("llm-paper")
-    # 128 x 312.5 h = 40,000 GPU-hours; x 400 W = 16,000 kWh; x PUE 1.2 = 19,200 kWh; x 0.381 = 7,315 kg
-    assert "Training used 40,000 GPU-hours: 128 NVIDIA A100 SXM4 accelerators running 312.5 hours each." in text
+    # the re-scoped sample (#12): 512 x 350 h = 179,200 GPU-hours; x 400 W = 71,680 kWh; x PUE 1.2 = 86,016 kWh
+    # (3 significant figures: 86,000 kWh); x 0.381 kg/kWh = 32,772 kg = 32.8 t
+    assert "Training used 179,200 GPU-hours: 512 NVIDIA A100 SXM4 accelerators running 350 hours each." in text
     assert "At 400 W per accelerator" in text and "(PUE) of 1.2" in text
-    assert "an estimated 19,200 kWh" in text and "0.381 kg CO2eq per kWh for Germany" in text
-    assert "about 7.32 t CO2eq" in text
+    assert "an estimated 86,000 kWh" in text and "0.381 kg CO2eq per kWh for Germany" in text
+    assert "about 32.8 t CO2eq" in text
     # the hours leave out the ablations, and the statement says so with the authors' own figure
     assert "hyperparameter searches, ablations and failed runs are left out" in text
     assert "about 6,000 GPU-hours" in text
-    assert "312.5 GPU-hours" not in text and "in Unknown" not in text and "on Other" not in text
+    assert "350 GPU-hours" not in text and "in Unknown" not in text and "on Other" not in text
 
 
 def test_medical_imaging_energy_by_hand() -> None:

@@ -51,7 +51,8 @@ def test_html_escapes_answers_and_never_evaluates_them(tmp_path: Path) -> None:
 def test_markdown_escapes_markup() -> None:
     assert md("<b>x</b>") == r"\<b\>x\</b\>"
     assert md("*a* _b_ [l](u) | `c`") == r"\*a\* \_b\_ \[l\](u) \| \`c\`"
-    assert md("# heading\n- item\n1. first") == "\\# heading\n\\- item\n\\1. first"
+    assert md("# heading\n- item\n1. first") == "\\# heading - item 1. first"  # one line: nothing starts a block
+    assert md("- item") == "\\- item" and md("1. first") == "1\\. first" and md("===") == "\\==="
     assert md("a & b") == "a &amp; b"
 
 

@@ -46,8 +46,14 @@ def test_card_loads_with_huggingface_hub_and_follows_the_template(answers: Path,
 
     a = open_assessment(answers, strict=False)
     result = evaluate_assessment(a.doc, a.specs)
+    # the energy estimate of the broader-impact statement, else research ethics' (both read the shared compute facts)
     neurips = result.result("neurips-broader-impact")
+    ethics = result.result("research-ethics")
     co2 = neurips.derived.get("co2.co2_kg") if neurips else None
+    if co2 is None and ethics is not None and "energy.co2_kg" in ethics.derived:
+        neurips = type(ethics)(**{**ethics.__dict__, "derived": {k.replace("energy.", "co2.", 1): v
+                                                               for k, v in ethics.derived.items()}})
+        co2 = neurips.derived["co2.co2_kg"]
     if co2 is not None:
         emissions = meta["co2_eq_emissions"]
         assert set(emissions) <= CO2_KEYS and {"emissions", "source"} <= set(emissions)

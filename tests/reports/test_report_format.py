@@ -48,7 +48,7 @@ def test_cli_prints_the_report_schema() -> None:
     data = json.loads(render(a.doc, a.specs, "json"))
     assert set(schema["required"]) == set(data)
     both = CliRunner().invoke(cli, ["schema", "--report", "--answers"])
-    assert both.exit_code == 2 and "not both" in both.output
+    assert both.exit_code == 2 and "at most one of" in both.output
 
 
 class _Elsewhere(ReportAnswers):

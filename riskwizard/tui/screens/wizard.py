@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static, Tree
 
+from ...consistency import find_contradictions
 from ...errors import RiskwizardError
 from ...whatif import what_would_change
 from ..session import Place, Session
@@ -70,6 +71,7 @@ class WizardScreen(Screen[None]):
         self.back_to: Place | str | None = None  # where ctrl+b returns after a jump (a place or "review")
         self.last_review: tuple[str, str] | None = None  # the question a jump from the review left from
         self._results_cache: dict[str, Any] = {}
+        self._contradictions: list[Any] = []  # answers that disagree across questionnaires, after each change
         self.ready = False  # set when mounted (tests and the benchmark wait for it)
 
     # ------------------------------------------------------------------ layout
@@ -397,6 +399,8 @@ class WizardScreen(Screen[None]):
         gone = before - after
         changed = self.place.spec.id if self.place is not None else None
         self._results_cache.pop(changed or "", None)
+        if self.place is not None and self.place.question.id in self.place.spec.fact_of:
+            self._results_cache.clear()  # a shared fact: every questionnaire that asks or reads it may change
         self.query_one(SidePanel).refresh_all(changed)
         self.refresh_results()
         view = self.question_view
@@ -475,6 +479,7 @@ class WizardScreen(Screen[None]):
         result = self.session.evaluate(spec)
         self._results_cache[spec.id] = result
         others = [self._cached_result(s) for s in self.session.specs if s.id != spec.id]
+        self._contradictions = find_contradictions(self.session.doc, self.session.specs)
         every = [result if s.id == spec.id else self._results_cache[s.id] for s in self.session.specs]
         show_message(self.query_one("#headline", Static), headline_text(every, self.session.read_only), "shown")
         self._last_result = (result, others)
@@ -482,7 +487,7 @@ class WizardScreen(Screen[None]):
         if self.has_class("hide-results"):
             return
         dims = {d.id: d.max for d in spec.model.dimensions}
-        self.query_one(ResultsPanel).show(results_text(result, others, None, dims))
+        self.query_one(ResultsPanel).show(results_text(result, others, None, dims, self._contradictions))
         if result.tier is not None:
             if self._changes_timer is not None:
                 self._changes_timer.stop()
@@ -513,5 +518,5 @@ class WizardScreen(Screen[None]):
         result, others = self._last_result
         dims = {d.id: d.max for d in spec.model.dimensions}
         self._changes = changes
-        self.query_one(ResultsPanel).show(results_text(result, others, changes, dims))
+        self.query_one(ResultsPanel).show(results_text(result, others, changes, dims, self._contradictions))
 

@@ -26,8 +26,19 @@ def bar(value: float, top: float, width: int = 12) -> str:
 
 
 def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
-                 changes: list[Change] | None, dims_max: dict[str, float | None]) -> Text:
+                 changes: list[Change] | None, dims_max: dict[str, float | None],
+                 contradictions: list[Any] | None = None) -> Text:
     out = Text()
+    if contradictions:
+        out.append(f"Contradictions ({len(contradictions)})\n", style="bold red underline")
+        for c in contradictions[:5]:
+            out.append("! " + one_line(c.title, 70) + "\n", style="red")
+            for side in c.sides[:3]:
+                out.append(f"  {one_line(side.questionnaire_title or 'shared fact', 24)}: "
+                           f"{one_line(side.answer, 40)}\n", style="dim")
+        if len(contradictions) > 5:
+            out.append(f"  …and {len(contradictions) - 5} more\n", style="dim")
+        out.append("\n")
     if result.tier is not None:
         out.append(f"{result.tier.label}: ", style="bold")
         out.append(result.tier.title + "\n", style="bold reverse")

@@ -1,0 +1,106 @@
+"""Which questionnaires apply, from a few shared facts (is there a paper? which stage? which role?).
+
+A questionnaire may declare ``applies_when:``, a condition over shared facts; one without it always
+applies. ``new`` and the start screen suggest the questionnaires whose condition holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .conditions import ANSWERED, MISSING, UNKNOWN
+from .errors import RiskwizardError
+from .loader import Spec, bundled_paths, load_questionnaire
+
+# The facts that decide which questionnaires apply, in the order a start screen asks them.
+SCOPE_FACTS = ("has_paper", "lifecycle_stage", "operator_role")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    spec: Spec
+    applies: bool
+    reason: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+class _FactsOnly:
+    """A lookup for ``applies_when``: facts by id, given as plain values or Answer objects."""
+
+    def __init__(self, facts: dict[str, Any]) -> None:
+        self.facts = facts
+
+    def fact_status(self, fact_id: str) -> tuple[str, Any]:
+        value = self.facts.get(fact_id)
+        if hasattr(value, "unknown"):  # an Answer
+            if value.unknown:
+                return UNKNOWN, None
+            value = value.value if value.is_answered else None
+        if value is None or value == "" or value == []:
+            return MISSING, None
+        return ANSWERED, value
+
+    def status(self, qid: str) -> tuple[str, Any]:
+        return MISSING, None
+
+    def derived(self, name: str) -> float | None:
+        return None
+
+    def score(self, dimension: str) -> float:
+        return 0.0
+
+
+def bundled_specs() -> list[Spec]:
+    specs = []
+    for path in bundled_paths().values():
+        try:
+            specs.append(load_questionnaire(path))
+        except RiskwizardError:
+            continue
+    return specs
+
+
+def suggest_questionnaires(facts: dict[str, Any], specs: list[Spec] | None = None) -> list[Suggestion]:
+    """Every questionnaire (bundled, unless ``specs`` are given) with whether it applies and why."""
+    lookup = _FactsOnly(facts)
+    out = []
+    for spec in specs if specs is not None else bundled_specs():
+        cond = spec.applies_when
+        if cond is None:
+            out.append(Suggestion(spec, True, "applies to every assessment"))
+            continue
+        applies = cond.evaluate(lookup)
+        because = spec.model.applies_because
+        needed = sorted(cond.fact_refs())
+        reason = because if applies else (
+            "not suggested: " + (because[:1].lower() + because[1:] if because else "its condition does not hold")
+            + f" (decided by: {', '.join(needed)})")
+        out.append(Suggestion(spec, applies, reason))
+    return out
+
+
+def suggested_ids(facts: dict[str, Any], specs: list[Spec] | None = None) -> list[str]:
+    return [s.id for s in suggest_questionnaires(facts, specs) if s.applies]
+
+
+def facts_from_options(paper: bool | None, stage: str | None, roles: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """Scope facts from command-line options (None / empty: not given)."""
+    facts: dict[str, Any] = {}
+    if paper is not None:
+        facts["has_paper"] = "yes" if paper else "no"
+    if stage:
+        facts["lifecycle_stage"] = stage
+    if roles:
+        facts["operator_role"] = list(dict.fromkeys(roles))
+    return facts
+
+
+def ordered(ids: list[str]) -> list[str]:
+    """Questionnaire ids in the bundled order (EU AI Act first), others after."""
+    order = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics",
+             "model-card"]
+    return sorted(ids, key=lambda q: (order.index(q) if q in order else len(order), q))

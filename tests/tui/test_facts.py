@@ -1,0 +1,79 @@
+"""The real wizard with shared facts: answered once, shown answered everywhere, saved once in format 2,
+contradictions shown live, and a format-1 file upgraded on its first save with a backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from riskwizard.answers import AnswerStore, load_answers, new_doc
+from riskwizard.loader import find_questionnaire
+from riskwizard.tui.app import RiskwizardApp
+from riskwizard.tui.screens.wizard import WizardScreen
+from riskwizard.tui.widgets.results import ResultsPanel
+
+from .helpers import run_async, wait_for
+
+SIZE = (120, 45)
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _results(app: RiskwizardApp) -> str:
+    return str(app.screen.query_one(ResultsPanel).query_one("#results-body").render())
+
+
+@run_async
+async def test_a_fact_answered_in_one_questionnaire_is_answered_in_the_other(tmp_path: Path) -> None:
+    specs = [find_questionnaire("research-ethics"), find_questionnaire("error-costs")]
+    path = tmp_path / "a.yaml"
+    with AnswerStore(path) as store:
+        store.save(new_doc(specs, "Shared", "Ada", "development", path))
+    app = RiskwizardApp(path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WizardScreen), (app._open_problem, screen)
+        await wait_for(pilot, lambda: screen.ready)
+        await screen.jump_to("research-ethics", "decisions_people")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # Automated
+        await pilot.pause()
+        await screen.jump_to("research-ethics", "contest_route")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # No
+        await pilot.pause()
+        await wait_for(pilot, lambda: not screen.session.dirty)
+        # the error-costs questionnaire sees the same fact; its own `contestable` answer contradicts it
+        await screen.jump_to("error-costs", "prediction_kind")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # ranking
+        await pilot.pause()
+        await screen.jump_to("error-costs", "contestable")
+        await pilot.pause()
+        await pilot.press("enter")  # notified
+        await pilot.pause()
+        await wait_for(pilot, lambda: "Contradictions (1)" in _results(app))
+        assert "People are said to be able to ask for a human review" in _results(app)
+    doc, _ = load_answers(path)
+    assert doc.format == "riskwizard-answers/2"
+    assert doc.facts["contest_route"].value == "no"
+    assert doc.facts["decision_automation"].value == "automated"
+    assert "contest_route" not in doc.answers["research-ethics"]
+    assert doc.answers["error-costs"]["contestable"].value == "notified"
+    assert path.read_text(encoding="utf-8").count("contest_route:") == 1
+
+
+@run_async
+async def test_an_old_file_opens_and_is_saved_in_the_new_layout_with_a_backup(tmp_path: Path) -> None:
+    old = (ROOT / "tests" / "fixtures" / "v1" / "samples" / "medical-imaging.yaml").read_bytes()
+    path = tmp_path / "med.yaml"
+    path.write_bytes(old)
+    app = RiskwizardApp(path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        await wait_for(pilot, lambda: screen.ready)
+        await wait_for(pilot, lambda: path.read_bytes() != old)  # the first save writes the upgrade
+    assert (tmp_path / "med.yaml.v1.bak").read_bytes() == old
+    doc, _ = load_answers(path)
+    assert doc.format == "riskwizard-answers/2"
+    assert doc.facts["lifecycle_stage"].value == "development"
+    assert doc.conflicts  # the old duplicates that disagreed are kept, every value
