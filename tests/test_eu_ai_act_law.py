@@ -352,7 +352,7 @@ def test_publication_turns_the_adopted_ban_into_a_prohibition(spec, tmp_path: Pa
     assert "cease_intimate_content_csam" not in obligations(pending)  # the ban is not law, so no duty to cease
     law = run(published, **nudifier)
     assert law.tier.id == "prohibited" and law.tier.rule_id == "art5_intimate_content_csam"
-    assert obligations(law) == {"cease_intimate_content_csam": "2026-12-02", "ai_literacy": "2025-02-02"}
+    assert obligations(law) == {"cease_intimate_content_csam": "2026-12-02"}  # no AI literacy next to a ban
     assert "art5_intimate_content_csam_pending" not in shown(law)
     machinery = dict(**PROVIDER, annex1_product="safety_component", annex1_legislation="machinery",
                      annex1_third_party="yes")
