@@ -301,7 +301,7 @@ def test_standard_editing_has_no_marking_duty(spec) -> None:
 
 def test_high_risk_plus_deepfake_keeps_high_and_flags_50_4(spec) -> None:
     r = run(spec, role=["provider", "deployer"], deployer_type="private_other", annex3_areas=["employment"],
-            annex3_employment=["work_decisions"], derog_conditions=["none"], profiling="yes",
+            annex3_employment=["work_terms"], derog_conditions=["none"], profiling="yes",
             art50_generates=["video"], art50_editing_only="no", art50_deepfake="yes", art50_artistic="no")
     assert r.tier.id == "high"
     assert {"transparency_art50_4", "transparency_art50_2"} <= set(r.flags)
