@@ -409,7 +409,8 @@ def test_an_old_4b_answer_keeps_both_limbs_and_its_forced_profiling(tmp_path: Pa
     old = "    annex3_employment:\n      value:\n      - recruitment\n"
     assert old in text
     path = tmp_path / "old.yaml"
-    path.write_text(text.replace(old, "    annex3_employment:\n      value:\n      - work_decisions\n"), encoding="utf-8")
+    new = "    annex3_employment:\n      value:\n      - work_decisions\n"
+    path.write_text(text.replace(old, new), encoding="utf-8")
     assessment = open_assessment(path)
     eu = assessment.evaluate().result("eu-ai-act")
     assert assessment.doc.answers["eu-ai-act"]["annex3_employment"].value == ["work_terms", "task_monitoring"]
