@@ -513,7 +513,8 @@ class Questionnaire(Strict):
     description: Text
     sources: list[Source] = Field(min_length=1)
     as_of: IsoDate | None = Field(
-        None, description="Date (YYYY-MM-DD) the legal content was last checked against its sources; `riskwizard check --max-age DAYS`, the wizard and reports warn when it is older than DAYS.")
+        None, description="Date (YYYY-MM-DD) the legal content was last checked against its sources; "
+                          "`riskwizard check --max-age DAYS`, the wizard and reports warn when it is older than DAYS.")
     sections: list[Section] = Field(min_length=1)
     dimensions: list[Dimension] = Field(default_factory=list)
     outcome: Outcome | None = None
