@@ -183,3 +183,28 @@ def test_decide_sets_review_by(copy: Path) -> None:
     assert done.returncode == 0, done.stderr
     doc, _ = load_answers(copy)
     assert doc.review.review_by == "2027-12-01" and doc.review.decided == "2026-12-01"
+
+
+def test_reports_say_out_of_date_in_the_summary(copy: Path, tmp_path: Path) -> None:
+    _set_review(copy, review_by="2020-01-01")
+    for fmt in ("md", "html", "tex"):
+        out = tmp_path / f"r.{fmt}"
+        done = rw("export", str(copy), "-f", fmt, "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        text = out.read_text()
+        assert "ut of date" in text and "the review was due by 2020-01-01" in text, fmt
+    md = (tmp_path / "r.md").read_text()
+    assert md.index("Out of date") < md.index("### Top findings"), "in the summary, before the findings"
+
+
+def test_report_model_judges_staleness_on_the_given_day() -> None:
+    from riskwizard.reports.model import build_model
+
+    assessment = open_assessment(SAMPLE)
+    newest = max(dt.date.fromisoformat(s.model.as_of) for s in assessment.specs)
+    current = build_model(assessment.doc, assessment.specs, today=newest)
+    assert "staleness" not in current["summary"], "a current assessment's report is unchanged"
+    later = build_model(assessment.doc, assessment.specs, today=newest + dt.timedelta(days=400))
+    lines = later["summary"]["staleness"]
+    assert len([x for x in lines if "its content was checked on" in x]) == len(assessment.specs)
+    assert any("decided on by the committee" in x for x in lines)

@@ -48,8 +48,14 @@ TOP_FINDINGS = 5
 
 
 def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None = None,
-                result: AssessmentResult | None = None) -> dict[str, Any]:
-    """Evaluate the assessment and collect everything the reports show."""
+                result: AssessmentResult | None = None, today: Any = None) -> dict[str, Any]:
+    """Evaluate the assessment and collect everything the reports show.
+
+    ``today`` (a date; default the real one) is the day staleness is judged on; ``summary.staleness``
+    is present only when something is out of date (so reports of current assessments do not change).
+    """
+    from ..staleness import DEFAULT_MAX_AGE, check_staleness
+
     result = result or evaluate_assessment(doc, specs)
     overall = result.overall_tier
     questionnaires = [_questionnaire(doc, spec, result) for spec in specs]
@@ -105,6 +111,9 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
                                for s in specs],
         },
     }
+    stale = check_staleness(doc, specs, None, today, DEFAULT_MAX_AGE)
+    if stale:
+        model["summary"]["staleness"] = [s.line for s in stale]
     neurips = next((s for s in specs if s.id == NEURIPS), None)
     if neurips is not None:
         answers = doc.answers.get(NEURIPS, {})
