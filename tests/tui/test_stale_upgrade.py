@@ -1,4 +1,4 @@
-"""The wizard warns when an assessment is out of date and offers the questionnaire upgrade (ctrl+u)."""
+"""The wizard warns when an assessment is out of date and offers the questionnaire upgrade (F4)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_headline_warns_on_a_passed_review_by_date(tmp_path: Path) -> None:
         session.today = dt.date(2026, 3, 1)
         stale = session.stale()
         text = headline_text([], False, stale).plain
-        assert "OUT OF DATE" in text and "due by 2026-01-31 (29 days ago)" in text and "ctrl+u" not in text
+        assert "OUT OF DATE" in text and "due by 2026-01-31 (29 days ago)" in text and "F4" not in text
         session.today = dt.date(2026, 1, 30)
         assert not [s for s in session.stale() if s.kind == "review_by"]
     finally:
@@ -68,15 +68,15 @@ async def test_ctrl_u_shows_the_plan_and_upgrades(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "ready", False))
         headline = str(app.screen.query_one("#headline").render())
-        assert "OUT OF DATE" in headline and "ctrl+u upgrades" in headline
-        await pilot.press("ctrl+u")
+        assert "OUT OF DATE" in headline and "F4 upgrades" in headline
+        await pilot.press("f4")
         await wait_for(pilot, lambda: isinstance(app.screen, UpgradeScreen))
         plan = str(app.screen.query_one("#upgrade-body").render())
         assert "canada-aia: 0.9.0 -> " in plan and "old_only" in plan
         await pilot.press("escape")  # cancel: nothing changes
         await pilot.pause()
         assert not path.with_name("a.yaml.before-upgrade.bak").exists()
-        await pilot.press("ctrl+u")
+        await pilot.press("f4")
         await wait_for(pilot, lambda: isinstance(app.screen, UpgradeScreen))
         await pilot.press("u")
         await wait_for(pilot, lambda: path.with_name("a.yaml.before-upgrade.bak").exists())

@@ -50,7 +50,8 @@ class WizardScreen(Screen[None]):
         Binding("ctrl+l", "calculator", "Calc", priority=True),
         Binding("ctrl+r", "review", "Review", priority=True),
         Binding("f3", "toggle_auto_advance", "Auto-advance", key_display="F3", show=False, priority=True),
-        Binding("ctrl+u", "upgrade_questionnaires", "Upgrade questionnaires", show=False, priority=True),
+        Binding("f4", "upgrade_questionnaires", "Upgrade questionnaires", key_display="F4", show=False,
+                priority=True),
         Binding("f1", "help", "Help", key_display="F1", priority=True),
         Binding("escape", "back_to_question", "Question", show=False),
     ]

@@ -112,7 +112,7 @@ def headline_text(results: list[QuestionnaireResult], read_only: bool = False, s
         out.append(" OUT OF DATE ", style="bold reverse yellow")
         upgrade = any(s.kind == "version" for s in stale)
         more = f" (+{len(stale) - 1} more)" if len(stale) > 1 else ""
-        out.append(f" {one_line(stale[0].message, 90)}{more}" + ("; ctrl+u upgrades" if upgrade else "") + "\n",
+        out.append(f" {one_line(stale[0].message, 90)}{more}" + ("; F4 upgrades" if upgrade else "") + "\n",
                    style="yellow")
     if read_only:
         out.append(" READ-ONLY ", style="bold reverse")
