@@ -195,6 +195,9 @@ def test_reports_say_out_of_date_in_the_summary(copy: Path, tmp_path: Path) -> N
         assert "ut of date" in text and "the review was due by 2020-01-01" in text, fmt
     md = (tmp_path / "r.md").read_text()
     assert md.index("Out of date") < md.index("### Top findings"), "in the summary, before the findings"
+    assert "its content was checked on" not in md
+    aged = rw("export", str(copy), "-f", "md", "-o", "-", "--max-age", "0")
+    assert aged.returncode == 0 and "its content was checked on" in aged.stdout
 
 
 def test_report_model_judges_staleness_on_the_given_day() -> None:
@@ -204,7 +207,9 @@ def test_report_model_judges_staleness_on_the_given_day() -> None:
     newest = max(dt.date.fromisoformat(s.model.as_of) for s in assessment.specs)
     current = build_model(assessment.doc, assessment.specs, today=newest)
     assert "staleness" not in current["summary"], "a current assessment's report is unchanged"
-    later = build_model(assessment.doc, assessment.specs, today=newest + dt.timedelta(days=400))
+    assert "staleness" not in build_model(assessment.doc, assessment.specs, today=newest + dt.timedelta(days=400))[
+        "summary"], "no max_age: no age check"
+    later = build_model(assessment.doc, assessment.specs, today=newest + dt.timedelta(days=400), max_age=365)
     lines = later["summary"]["staleness"]
     assert len([x for x in lines if "its content was checked on" in x]) == len(assessment.specs)
     assert any("decided on by the committee" in x for x in lines)

@@ -48,13 +48,15 @@ TOP_FINDINGS = 5
 
 
 def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None = None,
-                result: AssessmentResult | None = None, today: Any = None) -> dict[str, Any]:
+                result: AssessmentResult | None = None, today: Any = None,
+                max_age: int | None = None) -> dict[str, Any]:
     """Evaluate the assessment and collect everything the reports show.
 
-    ``today`` (a date; default the real one) is the day staleness is judged on; ``summary.staleness``
-    is present only when something is out of date (so reports of current assessments do not change).
+    ``today`` (a date; default the real one) is the day staleness is judged on, ``max_age`` (days; None:
+    no age check) the age of content and review it allows (see :mod:`riskwizard.staleness`);
+    ``summary.staleness`` is present only when something is out of date.
     """
-    from ..staleness import DEFAULT_MAX_AGE, check_staleness
+    from ..staleness import check_staleness
 
     result = result or evaluate_assessment(doc, specs)
     overall = result.overall_tier
@@ -111,7 +113,7 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
                                for s in specs],
         },
     }
-    stale = check_staleness(doc, specs, None, today, DEFAULT_MAX_AGE)
+    stale = check_staleness(doc, specs, None, today, max_age)
     if stale:
         model["summary"]["staleness"] = [s.line for s in stale]
     neurips = next((s for s in specs if s.id == NEURIPS), None)
