@@ -72,11 +72,35 @@ class Comment(_Model):
     text: OptionalText
 
 
+def _date_or_empty(value: str) -> str:
+    """An optional date: "" or YYYY-MM-DD of the calendar."""
+    if value == "":
+        return value
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        raise ValueError(f"`{value}` is not a date like 2027-06-30 (YYYY-MM-DD)") from None
+    return value
+
+
+OptionalDate = Annotated[Stamp, AfterValidator(_date_or_empty)]
+
+
+REVIEW_OPTIONAL = ("reviewed", "reviewer", "review_by")
+
+
 class Review(_Model):
     comments: list[Comment] = Field(default_factory=list)
     decision: Literal["", "approved", "approved_with_conditions", "revise", "rejected"] = ""
     conditions: OptionalText = ""
     decided: Stamp = ""  # date of the decision
+    # staleness (see riskwizard.staleness): when the answers were last confirmed still true, by whom, and the
+    # date by which they must be looked at again; all optional, set by `riskwizard review`
+    reviewed: OptionalDate = Field("", description="Date (YYYY-MM-DD) the answers were last reviewed.")
+    reviewer: Name = Field("", description="Who reviewed them last.")
+    review_by: OptionalDate = Field("", description="Date (YYYY-MM-DD) by which the answers must be reviewed again.")
     # answers_fingerprint(doc) when the decision was taken: reports say when answers changed since
     answers_fingerprint: Stamp = ""
 
@@ -425,6 +449,9 @@ def to_plain(doc: AnswersDoc) -> dict[str, Any]:
     for key in ("conflicts", "orphaned"):
         if not data[key]:
             del data[key]
+    for key in REVIEW_OPTIONAL:  # added later: files without them stay as they were
+        if not data["review"][key]:
+            del data["review"][key]
     return data
 
 

@@ -20,6 +20,8 @@ class Assessment:
     specs: list[Spec]
     src: SourcedYaml | None = None
     notices: list[str] = field(default_factory=list)
+    # questionnaire id -> the version the file recorded before it was reconciled (reconcile updates the refs)
+    recorded: dict[str, str] = field(default_factory=dict)
 
     def evaluate(self) -> AssessmentResult:
         return evaluate_assessment(self.doc, self.specs)
@@ -92,5 +94,6 @@ def open_assessment(path: str | Path, search: list[Path] | None = None, strict: 
     doc, src = loaded if loaded is not None else load_answers(p)
     folders = [*(search or []), p.parent / "questionnaires"]
     specs = resolve_specs(doc, src, folders, p.parent)
+    recorded = {ref.id: ref.version for ref in doc.questionnaires}
     notices = reconcile(doc, specs, src, strict=strict)
-    return Assessment(p, doc, specs, src, notices)
+    return Assessment(p, doc, specs, src, notices, recorded)

@@ -99,11 +99,11 @@ def render(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Pat
 
 
 def render_with_warnings(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Path | None = None,
-                         answers_sha256: str | None = None) -> Rendered:
+                         answers_sha256: str | None = None, max_age: int | None = None) -> Rendered:
     from .model import build_model
 
     renderer = get_format(fmt).load()
-    model = build_model(doc, specs, answers_sha256)
+    model = build_model(doc, specs, answers_sha256, max_age=max_age)
     return renderer(RenderJob(model, doc, specs, Path(template_dir) if template_dir is not None else None))
 
 
@@ -112,7 +112,8 @@ TEXT_FORMATS = tuple(f.name for f in FORMAT_TABLE if not f.binary)  # what `-o -
 
 
 def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, template_dir: str | Path | None = None,
-                search: list[Path] | None = None, protect: list[Path] | None = None) -> ExportReport:
+                search: list[Path] | None = None, protect: list[Path] | None = None,
+                max_age: int | None = None) -> ExportReport:
     """Load an answers file with its questionnaires and write one report.
 
     ``out_path`` ``"-"`` prints the report on standard output (a binary format such as PDF only
@@ -140,7 +141,8 @@ def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, templa
     assessment = open_assessment(path, search, strict=True)  # like `score`: a bad answer is an error, never dropped
     if not to_stdout:
         _refuse_inputs(target, path, [Path(s.path) for s in assessment.specs], template_dir, protect or [])
-    data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path))
+    data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path),
+                                          max_age)
     if to_stdout:
         write_stdout(clean(data.decode("utf-8"), newlines=True).encode("utf-8")
                      if not row.binary and sys.stdout.isatty() else data)

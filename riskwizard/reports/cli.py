@@ -33,13 +33,16 @@ def _say(text: str, err: bool = False) -> None:
 @click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes when exporting a folder.")
 @click.pass_context
+@click.option("--max-age", "max_age", type=click.IntRange(min=0), default=None, metavar="DAYS",
+              help="Say in the summary when a questionnaire's content (as_of) or the last review is older than "
+                   "DAYS (a passed review-by date and a newer bundled questionnaire are always said).")
 def export(ctx: click.Context, source: Path, fmt: str, out: Path | None, template_dir: Path | None,
-           processes: int) -> None:
+           processes: int, max_age: int | None) -> None:
     """Export SOURCE (an answers file or a folder of them) in one of the formats (see -f)."""
     from ..safefile import StdoutClosed, silence_stdout
 
     try:
-        _export(ctx, source, fmt, out, template_dir, processes)
+        _export(ctx, source, fmt, out, template_dir, processes, max_age)
     except StdoutClosed:
         silence_stdout()
         sys.exit(1)  # quietly, as click does for a closed pipe
@@ -51,7 +54,7 @@ def export(ctx: click.Context, source: Path, fmt: str, out: Path | None, templat
 
 
 def _export(ctx: click.Context, source: Path, fmt: str, out: Path | None, template_dir: Path | None,
-            processes: int) -> None:
+            processes: int, max_age: int | None = None) -> None:
     from ..safefile import check_folder
 
     search = [Path(p) for p in (ctx.find_root().obj or {}).get("questionnaire_dirs", ())]  # `-Q`, as score
@@ -70,13 +73,14 @@ def _export(ctx: click.Context, source: Path, fmt: str, out: Path | None, templa
         target = out or source.with_suffix(EXTENSIONS[fmt])
         if str(target) != STDOUT and target.is_dir():
             target = target / get_format(fmt).output_name(source.stem)
-        _export_one(source, fmt, target, template_dir, search)
+        _export_one(source, fmt, target, template_dir, search, max_age)
 
 
-def _export_one(source: Path, fmt: str, out: Path, template_dir: Path | None, search: list[Path]) -> None:
+def _export_one(source: Path, fmt: str, out: Path, template_dir: Path | None, search: list[Path],
+                max_age: int | None = None) -> None:
     from . import export_file
 
-    report = export_file(source, fmt, out, template_dir, search)
+    report = export_file(source, fmt, out, template_dir, search, max_age=max_age)
     for warning in report.warnings:
         _say(f"{source}: warning: {warning}", err=True)
     if str(out) != STDOUT:

@@ -93,6 +93,9 @@ def render_md(model: dict[str, Any]) -> str:
         add("None of the questionnaires in this assessment assigns a tier.")
     add("")
     s = r["summary"]
+    if s.get("staleness"):
+        add(f"**Out of date:** {md('; '.join(s['staleness']))}")
+        add("")
     if s["contradictions"]:
         n = len(s["contradictions"])
         add("### Contradictions between answers")

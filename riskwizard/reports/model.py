@@ -48,8 +48,16 @@ TOP_FINDINGS = 5
 
 
 def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None = None,
-                result: AssessmentResult | None = None) -> dict[str, Any]:
-    """Evaluate the assessment and collect everything the reports show."""
+                result: AssessmentResult | None = None, today: Any = None,
+                max_age: int | None = None) -> dict[str, Any]:
+    """Evaluate the assessment and collect everything the reports show.
+
+    ``today`` (a date; default the real one) is the day staleness is judged on, ``max_age`` (days; None:
+    no age check) the age of content and review it allows (see :mod:`riskwizard.staleness`);
+    ``summary.staleness`` is present only when something is out of date.
+    """
+    from ..staleness import check_staleness
+
     result = result or evaluate_assessment(doc, specs)
     overall = result.overall_tier
     questionnaires = [_questionnaire(doc, spec, result) for spec in specs]
@@ -105,6 +113,9 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
                                for s in specs],
         },
     }
+    stale = check_staleness(doc, specs, None, today, max_age)
+    if stale:
+        model["summary"]["staleness"] = [s.line for s in stale]
     neurips = next((s for s in specs if s.id == NEURIPS), None)
     if neurips is not None:
         answers = doc.answers.get(NEURIPS, {})

@@ -50,6 +50,8 @@ class WizardScreen(Screen[None]):
         Binding("ctrl+l", "calculator", "Calc", priority=True),
         Binding("ctrl+r", "review", "Review", priority=True),
         Binding("f3", "toggle_auto_advance", "Auto-advance", key_display="F3", show=False, priority=True),
+        Binding("f4", "upgrade_questionnaires", "Upgrade questionnaires", key_display="F4", show=False,
+                priority=True),
         Binding("f1", "help", "Help", key_display="F1", priority=True),
         Binding("escape", "back_to_question", "Question", show=False),
     ]
@@ -73,6 +75,7 @@ class WizardScreen(Screen[None]):
         self._results_cache: dict[str, Any] = {}
         self._contradictions: list[Any] = []  # answers that disagree across questionnaires, after each change
         self.ready = False  # set when mounted (tests and the benchmark wait for it)
+        self.stale = session.stale()  # out-of-date content, review or questionnaire versions (headline)
 
     # ------------------------------------------------------------------ layout
 
@@ -370,6 +373,37 @@ class WizardScreen(Screen[None]):
         self.back_to = None if self.back_to == "review" else self.back_to
         self.app.push_screen(ReviewScreen(self.session, getattr(self.app, "search_dirs", []), at))
 
+    def action_upgrade_questionnaires(self) -> None:
+        """A newer questionnaire version is bundled: show what would move, and upgrade on confirmation."""
+        from .upgrade import UpgradeScreen
+
+        self.leave_question()
+        self.flush_pending()
+        try:
+            plan = self.session.plan_version_upgrade()
+        except RiskwizardError as exc:
+            self.notify(f"Cannot upgrade: {exc}", severity="error", timeout=15, markup=False)
+            return
+        if not plan.changed:
+            self.notify("Every questionnaire is at its bundled version; nothing to upgrade.", markup=False)
+            return
+
+        async def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                backup = self.session.apply_version_upgrade(plan)
+            except (RiskwizardError, OSError) as exc:
+                self.notify(f"Not upgraded: {exc}", severity="error", timeout=20, markup=False)
+                return
+            self.stop_background()
+            kept = f" The file as it was is kept as {backup.name}." if backup is not None else ""
+            self.app.notify(f"Upgraded: {', '.join(f'{m.id} {m.new_version}' for m in plan.moves)}.{kept}",
+                            timeout=15, markup=False)
+            await self.app._replace_all(WizardScreen(self.session))  # type: ignore[attr-defined]
+
+        self.app.push_screen(UpgradeScreen("\n".join(plan.lines())), confirmed)
+
     # ------------------------------------------------------------------ changes and saving
 
     @on(QuestionView.Changed)
@@ -481,7 +515,8 @@ class WizardScreen(Screen[None]):
         others = [self._cached_result(s) for s in self.session.specs if s.id != spec.id]
         self._contradictions = find_contradictions(self.session.doc, self.session.specs)
         every = [result if s.id == spec.id else self._results_cache[s.id] for s in self.session.specs]
-        show_message(self.query_one("#headline", Static), headline_text(every, self.session.read_only), "shown")
+        show_message(self.query_one("#headline", Static), headline_text(every, self.session.read_only, self.stale),
+                     "shown")
         self._last_result = (result, others)
         self._changes = None
         if self.has_class("hide-results"):

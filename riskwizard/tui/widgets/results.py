@@ -104,9 +104,16 @@ def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
     return out
 
 
-def headline_text(results: list[QuestionnaireResult], read_only: bool = False) -> Text:
-    """One or two lines for the top of the wizard: the overall tier and what to do next."""
+def headline_text(results: list[QuestionnaireResult], read_only: bool = False, stale: list[Any] | None = None) -> Text:
+    """One or two lines for the top of the wizard: the overall tier and what to do next (and, first, a
+    staleness warning: see :mod:`riskwizard.staleness`)."""
     out = Text()
+    if stale:
+        out.append(" OUT OF DATE ", style="bold reverse yellow")
+        upgrade = any(s.kind == "version" for s in stale)
+        more = f" (+{len(stale) - 1} more)" if len(stale) > 1 else ""
+        out.append(f" {one_line(stale[0].message, 90)}{more}" + ("; F4 upgrades" if upgrade else "") + "\n",
+                   style="yellow")
     if read_only:
         out.append(" READ-ONLY ", style="bold reverse")
         out.append(" the folder cannot be written: browse, review, export elsewhere (ctrl+r).  ", style="bold")
