@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, Field, PlainSerializer, PrivateAttr, ValidationError
+from pydantic import AfterValidator, Field, PlainSerializer, PrivateAttr
 
 from .answermap import QuestionnaireAnswers
 from .answervalues import Answer, ConflictValue, Orphan, _Model, check_value, free_key
@@ -333,7 +333,7 @@ def _check_facts(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None, str
 
 
 def parse_answers(src: SourcedYaml) -> AnswersDoc:
-    from .loader import pydantic_errors  # local: loader imports nothing from here
+    from .loader import validated  # local: loader imports nothing from here
 
     data = src.data
     if not isinstance(data, dict) or data.get("format") not in FORMATS:
@@ -343,10 +343,7 @@ def parse_answers(src: SourcedYaml) -> AnswersDoc:
     upgraded = data.get("format") == FORMAT_V1
     if upgraded:
         data = _from_v1(data, src)
-    try:
-        doc = AnswersDoc.model_validate(data)
-    except ValidationError as exc:
-        raise ErrorGroup(pydantic_errors(exc, src, "answers file")) from None
+    doc = validated(AnswersDoc, data, src, "answers file")
     if upgraded:
         doc._upgraded_from = FORMAT_V1
         doc._decision_was_current = bool(doc.review.answers_fingerprint) and (
