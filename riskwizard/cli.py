@@ -246,10 +246,9 @@ def _open(ctx: click.Context, path: Path) -> Any:
 @click.pass_context
 def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None:
     """Score ANSWERS: tier, scores, findings and the rule trace."""
-    from .timeline import format_table, pending_note
-
     from .applicability import bundled_specs
     from .progress import progress_report
+    from .timeline import format_table, pending_note
 
     assessment = _open(ctx, answers)
     result = assessment.evaluate()

@@ -65,7 +65,8 @@ MAXIMUM = {  # every question at its highest-scoring answer, follow-up questions
     "proxies_checked": "no",  # 2 -> algorithm 15
     "decision_domains": ["health", "economic", "social_assistance", "access_mobility", "licensing",
                          "employment", "public_safety", "other"],  # 8
-    "automation_level": "automated", "needs_discretion": "yes", "staff_impact": "yes", "new_assessment": "yes",  # 4 4 2 2
+    "automation_level": "automated", "needs_discretion": "yes",  # 4 4
+    "staff_impact": "yes", "new_assessment": "yes",  # 2 2
     "used_by_other_unit": "yes", "reversibility": "irreversible", "duration": "perpetual",  # 2 4 4
     "impact_rights": "very_high", "impact_equality": "very_high", "impact_health": "very_high",  # 4 4 4
     "impact_economic": "very_high", "impact_environment": "very_high",  # 4 4

@@ -116,3 +116,27 @@ def test_only_the_fact_questions_changed() -> None:
                                                "automation_level-indirect"}
     for rid in set(old_rules) - changed - {"full_automation_at_high_level"}:
         assert new_rules[rid] == old_rules[rid], rid
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_report_summary_shows_each_frameworks_result(tmp_path: Path, fmt: str) -> None:
+    """The executive summary of the federal sample names the EU AI Act tier and the AIA impact level
+    the engine computed (not only the overall EU AI Act tier)."""
+    import re
+
+    from riskwizard.assessment import open_assessment
+    from riskwizard.loader import samples_dir
+    from riskwizard.reports import export_file
+
+    sample = samples_dir() / "benefit-triage-canada.yaml"
+    result = open_assessment(sample).evaluate()
+    out = tmp_path / f"report.{fmt}"
+    export_file(sample, fmt, out)
+    text = out.read_text(encoding="utf-8")
+    start = text.index("Executive summary")
+    end = re.search(r"Top findings|<h2>Findings</h2>", text[start:])
+    summary = text[start:start + end.start()]
+    for qid in ("eu-ai-act", "canada-aia"):
+        r = result.result(qid)
+        assert r.tier.title in summary, (qid, r.tier.title)
+    assert result.result("canada-aia").tier.title.startswith("Level II")

@@ -32,7 +32,8 @@ V1 = ROOT / "tests" / "fixtures" / "v1"
 SAMPLES = ["cv-screening", "face-recognition-station", "llm-paper", "medical-imaging"]
 # samples made after shared facts: "before" is the same answers in the questionnaires as they were
 # before they shared facts (each fact asked again by every questionnaire that needs it)
-OLD_QUESTIONNAIRES = {"eu-ai-act": V1 / "eu-ai-act.yaml", "canada-aia": ROOT / "tests" / "fixtures" / "canada-aia-1.0.1.yaml"}
+OLD_QUESTIONNAIRES = {"eu-ai-act": V1 / "eu-ai-act.yaml",
+                      "canada-aia": ROOT / "tests" / "fixtures" / "canada-aia-1.0.1.yaml"}
 NEW_SAMPLES = ["benefit-triage-canada"]
 
 
