@@ -246,12 +246,16 @@ def _open(ctx: click.Context, path: Path) -> Any:
 @click.pass_context
 def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None:
     """Score ANSWERS: tier, scores, findings and the rule trace."""
+    from .applicability import bundled_specs
+    from .progress import progress_report
     from .timeline import format_table, pending_note
 
     assessment = _open(ctx, answers)
     result = assessment.evaluate()
+    done, others = progress_report(assessment.doc, assessment.specs, bundled_specs())
     if as_json:
-        say_json(result.to_dict())
+        say_json({**result.to_dict(), "progress": [p.to_dict() for p in done],
+                  "progress_other": [p.to_dict() for p in others]})
         return
     overall = result.overall_tier
     holder = result.overall_result
@@ -285,6 +289,17 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
                 evidence = ", ".join(f"{e.ref}={e.shown}" for e in t.evidence)
                 wins = " (sets the tier)" if r.tier and r.tier.rule_id == t.rule_id else ""
                 say(f"    trace: {t.rule_id} -> {'; '.join(t.effects)}{wins} [{evidence}]")
+    _echo_progress(done, others)
+
+
+def _echo_progress(done: list[Any], others: list[Any]) -> None:
+    """`framework X: N questions left`, for this assessment and for the questionnaires that may still apply."""
+    say()
+    say("Questions left (a shared fact answered once counts in every questionnaire):")
+    for p in done:
+        say(f"  {p.line}")
+    for p in others:
+        say(f"  {p.line}; not in this assessment")
 
 
 def _check_tier_ids(given: tuple[str, ...], specs: list[Any]) -> None:
@@ -454,9 +469,12 @@ def list_cmd(ctx: click.Context) -> None:
 @click.option("--paper/--no-paper", default=None, help="Whether the work is described in a research paper.")
 @click.option("--role", "roles", multiple=True, type=click.Choice(["provider", "deployer", "importer_distributor"]),
               help="Your role for the system (repeat for several).")
+@click.option("--canada-federal/--not-canada-federal", "canada_federal", default=None,
+              help="Whether a federal institution of the Government of Canada uses it for administrative decisions "
+                   "(then the Canada AIA applies).")
 @click.pass_context
 def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name: str, assessor: str,
-        stage: str | None, paper: bool | None, roles: tuple[str, ...]) -> None:
+        stage: str | None, paper: bool | None, roles: tuple[str, ...], canada_federal: bool | None) -> None:
     """Start a new answers file (then open it with `riskwizard ANSWERS`)."""
     from .answers import AnswerStore, new_doc
     from .applicability import facts_from_options, ordered, suggest_questionnaires
@@ -469,7 +487,7 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
         raise click.UsageError(f"{answers} exists already; open it with `riskwizard {answers}`")
     for option, value in (("--name", name), ("--assessor", assessor)):
         _check_length(option, value, MAX_NAME)
-    facts = facts_from_options(paper, stage, roles)
+    facts = facts_from_options(paper, stage, roles, canada_federal)
     if not questionnaires:
         suggestions = suggest_questionnaires(facts)
         for s in suggestions:

@@ -740,6 +740,7 @@ def test_item13_open_source_gpai_with_unknown_compute_keeps_full_duties(spec) ->
 # --------------------------------------------------------------------------- samples
 
 SAMPLES = {
+    "benefit-triage-canada": ("high", {"high_risk_annex_iii"}, set()),
     "cv-screening": ("high", {"high_risk_annex_iii"}, set()),
     "face-recognition-station": ("prohibited", set(), set()),
     "llm-paper": ("limited", {"gpai", "transparency_art50_1", "transparency_art50_2"}, {"gpai_systemic_risk"}),

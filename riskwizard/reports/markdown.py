@@ -92,6 +92,10 @@ def render_md(model: dict[str, Any]) -> str:
     else:
         add("None of the questionnaires in this assessment assigns a tier.")
     add("")
+    tiered = [q for q in r["questionnaires"] if q["tier"]]
+    if len(tiered) > 1:  # each framework's result, as in the HTML summary
+        o += _table(["Questionnaire", "Result", "Reason"],
+                    [[md(q["title"]), md(q["tier"]["title"]), md(q["tier"]["reason"])] for q in tiered])
     s = r["summary"]
     if s.get("staleness"):
         add(f"**Out of date:** {md('; '.join(s['staleness']))}")
