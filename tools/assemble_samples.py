@@ -15,7 +15,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from riskwizard.answers import Answer, AnswerStore, Comment, answers_fingerprint, new_doc, reconcile  # noqa: E402
+from riskwizard.answers import (  # noqa: E402
+    Answer,
+    AnswerStore,
+    Comment,
+    answers_fingerprint,
+    dump_answers,
+    load_answers,
+    new_doc,
+    reconcile,
+)
 from riskwizard.engine import evaluate_assessment  # noqa: E402
 from riskwizard.loader import find_questionnaire  # noqa: E402
 from riskwizard.yamlsafe import load_yaml_file  # noqa: E402
@@ -122,6 +131,11 @@ def main() -> None:
         doc.review.answers_fingerprint = answers_fingerprint(doc)
         doc.created = "2026-11-20T09:00:00Z"
         if out.exists():
+            old, _ = load_answers(out)
+            doc.updated = old.updated
+            if dump_answers(doc) == dump_answers(old):
+                print(f"unchanged {out.relative_to(ROOT)}")
+                continue  # same answers: keep the file (and its hash in the golden reports) as it is
             out.unlink()
         AnswerStore(out).save(doc)
         print(f"wrote {out.relative_to(ROOT)} ({', '.join(ids)})")
