@@ -85,3 +85,29 @@ async def test_export_from_the_review_screen(answers_path: Path) -> None:
         assert "Written:" in status, status
         out = answers_path.with_suffix(".md")
         assert out.is_file() and "Scores people" in out.read_text()
+
+
+@run_async
+async def test_the_export_formats_are_the_renderer_table(answers_path: Path) -> None:
+    from textual.widgets import RadioSet
+
+    from riskwizard.reports import FORMAT_TABLE
+
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        radios = list(app.screen.query_one("#export-format", RadioSet).query("RadioButton"))
+        assert [r.name for r in radios] == [f.name for f in FORMAT_TABLE]
+        assert "hf-card" in [r.name for r in radios]
+        await pilot.press("tab", *["right"] * [f.name for f in FORMAT_TABLE].index("hf-card"), "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#export-path").value.endswith("assessment.README.md")
+        status = str(app.screen.query_one("#export-status").render())
+        assert "Hugging Face model card" in status
+        await pilot.press("left", "enter")  # back one format: the path follows again
+        await pilot.pause()
+        before = FORMAT_TABLE[[f.name for f in FORMAT_TABLE].index("hf-card") - 1]
+        assert app.screen.query_one("#export-path").value.endswith("assessment" + before.extension)
