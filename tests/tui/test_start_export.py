@@ -31,9 +31,11 @@ async def test_new_assessment_from_the_start_screen(tmp_path: Path, bundled_fixt
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
+        await pilot.press("right", "enter")  # stage: development
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "space")  # to the list: untick the suggested mini
         await pilot.press("ctrl+s")
         assert "Tick at least one questionnaire" in str(app.screen.query_one("#new-problem").render())
-        await pilot.press("space", "tab", "tab", *"Loan scorer", "tab", *"Ada", "tab", "right", "enter")
+        await pilot.press("space", "tab", "tab", *"Loan scorer", "tab", *"Ada")
         new_file = app.screen.query_one("#new-file")
         new_file.value = "loans"
         await pilot.press("ctrl+s")
@@ -43,6 +45,7 @@ async def test_new_assessment_from_the_start_screen(tmp_path: Path, bundled_fixt
         await pilot.press("ctrl+q")
     doc, _ = load_answers(tmp_path / "loans.yaml")
     assert (doc.system.name, doc.assessor, doc.stage) == ("Loan scorer", "Ada", "development")
+    assert set(doc.facts) == {"lifecycle_stage"}  # paper and role were not given
     assert [r.id for r in doc.questionnaires] == ["mini"]
     assert doc.answers["mini"]["kind"].value == "scorer"
     assert load_recent()[0]["path"] == str((tmp_path / "loans.yaml").resolve())
