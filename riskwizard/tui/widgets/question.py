@@ -139,8 +139,7 @@ class QuestionView(VerticalScroll):
         q = self.place.question
         out: list[tuple[str, Any, bool]] = []
         for e in self.session.doc.conflicts.get(fid) or []:
-            where = titles.get(e.questionnaire, e.questionnaire) if e.questionnaire else "the fact before"
-            source = f"{where}, {e.question}" if e.question and e.questionnaire else where
+            source = titles.get(e.questionnaire, e.questionnaire) if e.questionnaire else "the fact before"
             if e.unknown:
                 out.append((f"don't know   (from {source})", None, q.unknown_allowed))
                 continue
@@ -158,7 +157,7 @@ class QuestionView(VerticalScroll):
     def _conflict_text(self, n: int) -> Text:
         return styled(("Earlier answers disagree", "bold red"),
                       (f" — the {n} values given before this question was shared are all kept. Pick the one that "
-                       "is true (Enter), or answer below; the results stay provisional until then.", ""))
+                       "is true (↑↓, Enter), or Tab to answer below; the results stay provisional until then.", ""))
 
     @on(OptionList.OptionSelected, "#conflict-pick")
     def _conflict_picked(self, event: OptionList.OptionSelected) -> None:
@@ -248,7 +247,8 @@ class QuestionView(VerticalScroll):
         if self.session.read_only:
             self.screen.set_focus(self, scroll_visible=False)  # read-only: the question scrolls, nothing edits
             return
-        widget = self.query_one("#editor", Editor).first_focusable()
+        pick = self.query("#conflict-pick")
+        widget = pick.first() if pick else self.query_one("#editor", Editor).first_focusable()
         if widget is not None:
             self.screen.set_focus(widget, scroll_visible=False)  # keep the prompt in view on small terminals
         self.call_after_refresh(self._reveal_focused)
@@ -261,6 +261,11 @@ class QuestionView(VerticalScroll):
         focused = self.screen.focused
         if isinstance(focused, OptionPicker):
             return  # it keeps its highlighted option on screen itself (a long list need not fit)
+        if focused is not None and focused.id == "conflict-pick":
+            head = self.query_one("#conflict-head")
+            if focused.region.bottom > self.region.bottom:  # a short terminal: the conflict from its first line
+                self.scroll_to_widget(head, animate=False, top=True)
+            return
         if focused is not None and focused in self.walk_children() and focused.region.bottom > self.region.bottom:
             self.scroll_to_widget(focused, animate=False, top=False)
 
