@@ -58,23 +58,6 @@ def available_specs(search_dirs: list[Path]) -> list[Spec]:
     return out
 
 
-def available_questionnaires(search_dirs: list[Path]) -> list[tuple[str, str, int, str]]:
-    """(id, title, questions, path) for each loadable questionnaire; search folders first."""
-    seen: set[str] = set()
-    out = []
-    for folder in [*search_dirs, bundled_dir()]:
-        for path in sorted(Path(folder).glob("*.y*ml")):
-            try:
-                spec = load_questionnaire(path)
-            except RiskwizardError:
-                continue
-            if spec.id in seen:
-                continue
-            seen.add(spec.id)
-            out.append((spec.id, spec.model.title, len(spec.questions()), str(path)))
-    return out
-
-
 class StartScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "create", "Create", priority=True, show=False),
@@ -194,12 +177,8 @@ class StartScreen(Screen[None]):
         self.query_one("#new-reason", Static).update(text)
 
     @on(RadioSet.Changed, "#new-stage, #new-paper")
-    def _scope_radio(self, event: RadioSet.Changed) -> None:
-        event.stop()
-        self.update_suggestions()
-
     @on(Checkbox.Changed, "#new-roles Check")
-    def _scope_role(self, event: Checkbox.Changed) -> None:
+    def _scope_changed(self, event: RadioSet.Changed | Checkbox.Changed) -> None:
         event.stop()
         self.update_suggestions()
 
