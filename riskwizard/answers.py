@@ -197,7 +197,8 @@ def record_answer(doc: AnswersDoc, questionnaire_id: str, question: Any, value: 
     if value is None and not unknown and not kept_note:
         answers.pop(question.id, None)
         return Answer()
-    answer = Answer(value=None if unknown else value, unknown=unknown, note=kept_note, updated=now_iso())
+    answer = Answer(value=None if unknown else value, unknown=unknown, note=kept_note, updated=now_iso(),
+                    answered_in=questionnaire_id if fact is not None else "")
     answers[question.id] = answer
     if fact is not None and (value is not None or unknown):
         doc.conflicts.pop(fact, None)  # the user has picked: the conflict is settled
@@ -443,6 +444,10 @@ def to_plain(doc: AnswersDoc) -> dict[str, Any]:
     for entries in data["conflicts"].values():
         for i, entry in enumerate(entries):
             entries[i] = {k: v for k, v in entry.items() if v not in ("", None, False) or k == "value"}
+    for per_q in data["orphaned"].values():
+        for entry in per_q.values():
+            if not entry.get("answered_in"):
+                entry.pop("answered_in", None)
     for key in ("conflicts", "orphaned"):
         if not data[key]:
             del data[key]
@@ -453,8 +458,8 @@ def to_plain(doc: AnswersDoc) -> dict[str, Any]:
 
 
 def _short_answer(ans: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in ans.items() if not (k == "unknown" and not v) and not (
-        k == "note" and not v) and not (k == "value" and v is None and ans["unknown"])}
+    return {k: v for k, v in ans.items() if not (k in ("unknown", "note", "answered_in") and not v)
+            and not (k == "value" and v is None and ans["unknown"])}
 
 
 def answers_fingerprint(doc: AnswersDoc) -> str:

@@ -38,13 +38,35 @@ def say_error(exc: BaseException) -> None:
     click.echo(error_text(exc), err=True)
 
 
+# Commands defined in other modules, imported only when used: `export` brings the report renderers and
+# the batch exporter (multiprocessing), which opening the wizard never needs (start-up time, #14 item 7).
+LAZY_COMMANDS = {"export": "riskwizard.reports.cli:export", "import-card": "riskwizard.cli_formats:import_card",
+                 "serve": "riskwizard.cli_formats:serve"}
+
+
 class _Group(click.Group):
-    """A group that treats an unknown first argument as a file to open in the wizard."""
+    """A group that treats an unknown first argument as a file to open in the wizard, and imports the
+    commands of :data:`LAZY_COMMANDS` when they are asked for."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
+        if args and not args[0].startswith("-") and args[0] not in self.commands and args[0] not in LAZY_COMMANDS:
             args = ["open", *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *(n for n in LAZY_COMMANDS if self.get_command(ctx, n) is not None)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
+            try:
+                command = getattr(importlib.import_module(module), attr)
+            except ImportError:  # reports not installed in this build
+                return None
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
 
 
 def _search_dirs(ctx: click.Context) -> list[Path]:
@@ -723,21 +745,6 @@ def upgrade_cmd(ctx: click.Context, answers: Path, dry_run: bool) -> None:
             say(notice)
     kept = f"; the old file is kept as {backup}" if backup is not None else ""
     say(f"{target}: upgraded ({', '.join(f'{m.id} {m.old_version} -> {m.new_version}' for m in plan.moves)}){kept}")
-
-
-def _register_optional() -> None:
-    from .cli_formats import import_card, serve
-
-    cli.add_command(import_card)
-    cli.add_command(serve)
-    try:
-        from .reports.cli import export
-    except ImportError:  # reports not installed in this build
-        return
-    cli.add_command(export)
-
-
-_register_optional()
 
 
 def main(argv: list[str] | None = None) -> None:

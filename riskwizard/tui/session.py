@@ -284,6 +284,20 @@ class Session:
         self._changed()
         return ""
 
+    def settle_conflict(self, place: Place, value: Any, unknown: bool) -> str:
+        """Answer a shared fact with one of its conflicting old values; the conflict is settled even when
+        the fact held that value already. Returns a problem message or ""."""
+        if self.read_only:
+            return READ_ONLY_PROBLEM
+        fact = place.spec.fact_of.get(place.question.id)
+        problem = self.set_answer(place, value, unknown)
+        if problem:
+            return problem
+        if fact is not None and fact in self.doc.conflicts:
+            self.doc.conflicts.pop(fact)
+            self._changed()
+        return ""
+
     def restore_answer(self, place: Place, answer: Answer | None) -> None:
         """Put back an earlier answer object exactly (value, "don't know", note and time stamp)."""
         if self.read_only:

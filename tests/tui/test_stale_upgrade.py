@@ -26,10 +26,11 @@ def _old_canada(tmp_path: Path) -> Path:
     folder = tmp_path / "old"
     folder.mkdir()
     bundled = find_questionnaire("canada-aia").version
-    text = CANADA.read_text().replace(f'version: "{bundled}"', 'version: "0.9.0"', 1).replace(
-        "    questions:\n      - id: project_phase\n",
-        "    questions:\n      - id: old_only\n        type: text\n        prompt: \"Dropped later\"\n"
-        "      - id: project_phase\n", 1)
+    original = CANADA.read_text()
+    text = original.replace(f'version: "{bundled}"', 'version: "0.9.0"', 1).replace(
+        "    questions:\n", "    questions:\n      - id: old_only\n        type: text\n"
+        "        prompt: \"Dropped later\"\n", 1)
+    assert text.count("old_only") == 1 and "0.9.0" in text  # the fixture really is an older version
     (folder / "canada-aia.yaml").write_text(text)
     spec_path = folder / "canada-aia.yaml"
     from riskwizard.answers import AnswerStore, new_doc

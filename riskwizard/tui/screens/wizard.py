@@ -15,6 +15,7 @@ from textual.widgets import Header, Input, Static, Tree
 
 from ...consistency import find_contradictions
 from ...errors import RiskwizardError
+from ...progress import questions_left
 from ...whatif import what_would_change
 from ..session import Place, Session
 from ..text import one_line, styled
@@ -74,6 +75,7 @@ class WizardScreen(Screen[None]):
         self.last_review: tuple[str, str] | None = None  # the question a jump from the review left from
         self._results_cache: dict[str, Any] = {}
         self._contradictions: list[Any] = []  # answers that disagree across questionnaires, after each change
+        self._progress: list[Any] = []  # questions left per questionnaire (riskwizard.progress), as `score` prints
         self.ready = False  # set when mounted (tests and the benchmark wait for it)
         self.stale = session.stale()  # out-of-date content, review or questionnaire versions (headline)
 
@@ -406,6 +408,17 @@ class WizardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ changes and saving
 
+    @on(QuestionView.Reshow)
+    async def _reshow(self, event: QuestionView.Reshow) -> None:
+        """A conflict was settled: draw the question again (its picker goes, the editor shows the value)."""
+        event.stop()
+        visible = next((p for p in self.order if p.key == event.place.key), None)
+        if visible is not None and self.place is not None and self.place.key == visible.key:
+            await self.go(visible)
+            view = self.question_view
+            if view is not None:
+                view.set_status("Settled: this value is now the answer in every questionnaire that asks it.")
+
     @on(QuestionView.Changed)
     def _changed(self, event: QuestionView.Changed) -> None:
         event.stop()
@@ -433,9 +446,10 @@ class WizardScreen(Screen[None]):
         gone = before - after
         changed = self.place.spec.id if self.place is not None else None
         self._results_cache.pop(changed or "", None)
-        if self.place is not None and self.place.question.id in self.place.spec.fact_of:
+        fact = self.place is not None and self.place.question.id in self.place.spec.fact_of
+        if fact:
             self._results_cache.clear()  # a shared fact: every questionnaire that asks or reads it may change
-        self.query_one(SidePanel).refresh_all(changed)
+        self.query_one(SidePanel).refresh_all(None if fact else changed)  # a fact counts in each that asks it
         self.refresh_results()
         view = self.question_view
         if view is not None and (appeared or gone):
@@ -515,14 +529,16 @@ class WizardScreen(Screen[None]):
         others = [self._cached_result(s) for s in self.session.specs if s.id != spec.id]
         self._contradictions = find_contradictions(self.session.doc, self.session.specs)
         every = [result if s.id == spec.id else self._results_cache[s.id] for s in self.session.specs]
-        show_message(self.query_one("#headline", Static), headline_text(every, self.session.read_only, self.stale),
-                     "shown")
+        show_message(self.query_one("#headline", Static),
+                     headline_text(every, self.session.read_only, self.stale, len(self._contradictions)), "shown")
         self._last_result = (result, others)
         self._changes = None
         if self.has_class("hide-results"):
             return
         dims = {d.id: d.max for d in spec.model.dimensions}
-        self.query_one(ResultsPanel).show(results_text(result, others, None, dims, self._contradictions))
+        self._progress = questions_left(self.session.doc, self.session.specs)
+        self.query_one(ResultsPanel).show(results_text(result, others, None, dims, self._contradictions,
+                                                       self._progress))
         if result.tier is not None:
             if self._changes_timer is not None:
                 self._changes_timer.stop()
@@ -553,5 +569,6 @@ class WizardScreen(Screen[None]):
         result, others = self._last_result
         dims = {d.id: d.max for d in spec.model.dimensions}
         self._changes = changes
-        self.query_one(ResultsPanel).show(results_text(result, others, changes, dims, self._contradictions))
+        self.query_one(ResultsPanel).show(results_text(result, others, changes, dims, self._contradictions,
+                                                       self._progress))
 
