@@ -40,8 +40,8 @@ def old_canada(tmp_path: Path) -> Path:
     text = CANADA.read_text()
     bundled = find_questionnaire("canada-aia").version
     text = text.replace(f'version: "{bundled}"', 'version: "0.9.0"', 1)
-    text = text.replace("    questions:\n      - id: project_phase\n", "    questions:\n" + EXTRA
-                        + "      - id: project_phase\n", 1)
+    text = text.replace("    questions:\n", "    questions:\n" + EXTRA, 1)
+    assert text.count("old_only") == 1
     assert text.count('applies_from: "2020-04-01"') == 1
     text = text.replace('applies_from: "2020-04-01"', 'applies_from: "2019-04-01"')
     (folder / "canada-aia.yaml").write_text(text)
@@ -50,7 +50,7 @@ def old_canada(tmp_path: Path) -> Path:
     assert done.returncode == 0, done.stderr
     data = yaml.safe_load(answers.read_text())
     data["answers"]["canada-aia"] = {"old_only": {"value": "kept whatever happens"},
-                                     "project_phase": {"value": "design"}}
+                                     "public_scrutiny": {"value": "no"}}
     answers.write_text(yaml.safe_dump(data, sort_keys=False))
     return answers
 
@@ -84,7 +84,7 @@ def test_upgrade_writes_keeps_a_backup_and_loses_nothing(old_canada: Path) -> No
     orphan = doc.orphaned["canada-aia"]["old_only"]
     assert orphan.value == "kept whatever happens" and orphan.questionnaire_version == "0.9.0"
     assert "no question `old_only`" in orphan.reason
-    assert doc.answers["canada-aia"]["project_phase"].value == "design"
+    assert doc.answers["canada-aia"]["public_scrutiny"].value == "no"
     again = rw("upgrade", str(old_canada))  # the file now opens with the bundled version alone
     assert again.returncode == 0 and "nothing to upgrade" in again.stdout
     assert rw("validate", str(old_canada)).returncode == 0
