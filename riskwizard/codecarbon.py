@@ -29,6 +29,7 @@ from .calc import measured_energy
 from .errors import Location, RiskwizardError, display_path
 from .safefile import read_input
 
+METHOD_FACT, MEASURED = "energy_measurement", "codecarbon"  # the shared fact that says a CodeCarbon file is used
 MAX_CSV_BYTES = 16 * 1024 * 1024  # about 40,000 runs of CodeCarbon 3.x rows
 REQUIRED = ("timestamp", "duration", "emissions", "energy_consumed")
 UNITS = {"duration": "seconds", "emissions": "kg CO2eq", "energy_consumed": "kWh"}
@@ -227,9 +228,13 @@ def measured_facts(specs: Iterable[Any]) -> set[str]:
 def load_measurements(facts: Mapping[str, Any], wanted: Iterable[str], base: Path) -> dict[str, Measurement]:
     """Read the CodeCarbon file each wanted fact names (a path relative to ``base``, the answers folder).
 
-    A fact left empty, unanswered or answered "don't know" means no measurement (the estimate stays).
+    Only when the fact ``energy_measurement`` is "codecarbon"; a path left empty, unanswered or answered
+    "don't know" means no measurement either (the estimate stays).
     """
     out: dict[str, Measurement] = {}
+    method = facts.get(METHOD_FACT)
+    if getattr(method, "value", None) != MEASURED or getattr(method, "unknown", False):
+        return out  # not measured (or not said): the estimate stays, whatever path is left in the answers
     for fid in sorted(wanted):
         answer = facts.get(fid)
         value = getattr(answer, "value", None)

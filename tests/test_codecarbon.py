@@ -41,6 +41,9 @@ def _answers_with_csv(folder: Path, csv_name: str | None) -> Path:
     """The llm-paper sample with the emissions_csv fact naming ``csv_name`` (relative to the answers file)."""
     text = (samples_dir() / "llm-paper.yaml").read_text(encoding="utf-8")
     if csv_name is not None:
+        measured = "  energy_measurement:\n    value: codecarbon\n"
+        assert text.count("  energy_measurement:\n    value: estimated\n") == 1
+        text = text.replace("  energy_measurement:\n    value: estimated\n", measured, 1)
         text = text.replace("facts:\n", f"facts:\n  emissions_csv:\n    value: {csv_name}\n    updated: ''\n", 1)
     out = folder / "answers.yaml"
     out.write_text(text, encoding="utf-8")
@@ -230,10 +233,12 @@ def test_missing_file_fifo_and_folder_are_refused_without_blocking(tmp_path: Pat
     assert code == 2 and "emissions.csv" in output and "Traceback" not in output, output
 
 
-def test_dont_know_or_empty_path_means_no_measurement(tmp_path: Path) -> None:
+def test_empty_path_or_estimated_means_no_measurement(tmp_path: Path) -> None:
+    (tmp_path / "emissions.csv").write_bytes(FIXTURE.read_bytes())
+    answers = _answers_with_csv(tmp_path, "emissions.csv")
+    assert open_assessment(answers).evaluate().result(NEURIPS).derived["co2.measured"] == 1
+    text = answers.read_text(encoding="utf-8")
+    answers.write_text(text.replace("value: codecarbon", "value: estimated", 1), encoding="utf-8")
+    assert "co2.measured" not in open_assessment(answers).evaluate().result(NEURIPS).derived  # path kept, not used
     answers = _answers_with_csv(tmp_path, "''")
-    assert "co2.measured" not in open_assessment(answers).evaluate().result(NEURIPS).derived
-    text = answers.read_text(encoding="utf-8").replace("  emissions_csv:\n    value: ''\n",
-                                                       "  emissions_csv:\n    unknown: true\n", 1)
-    answers.write_text(text, encoding="utf-8")
     assert "co2.measured" not in open_assessment(answers).evaluate().result(NEURIPS).derived
