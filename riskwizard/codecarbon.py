@@ -71,6 +71,7 @@ class Measurement:
     path: str  # as the answers give it (relative to the answers file)
     runs: tuple[Run, ...]
     values: dict[str, float] = field(default_factory=dict)  # calc.measured_energy's outputs
+    read_from: str = ""  # the file actually read (so an export never writes over it); not in to_dict
 
     @property
     def versions(self) -> list[str]:
@@ -244,5 +245,5 @@ def load_measurements(facts: Mapping[str, Any], wanted: Iterable[str], base: Pat
         path = Path(given).expanduser()
         if not path.is_absolute():
             path = base / path
-        out[fid] = replace(read_emissions_csv(path, display_path(path)), path=given)
+        out[fid] = replace(read_emissions_csv(path, display_path(path)), path=given, read_from=str(path))
     return out

@@ -242,3 +242,15 @@ def test_empty_path_or_estimated_means_no_measurement(tmp_path: Path) -> None:
     assert "co2.measured" not in open_assessment(answers).evaluate().result(NEURIPS).derived  # path kept, not used
     answers = _answers_with_csv(tmp_path, "''")
     assert "co2.measured" not in open_assessment(answers).evaluate().result(NEURIPS).derived
+
+
+def test_export_never_writes_over_the_codecarbon_file(tmp_path: Path) -> None:
+    from riskwizard.reports import ExportError
+
+    csv_path = tmp_path / "emissions.csv"
+    csv_path.write_bytes(FIXTURE.read_bytes())
+    answers = _answers_with_csv(tmp_path, "emissions.csv")
+    with pytest.raises(ExportError) as err:
+        export_file(answers, "md", tmp_path / "." / "emissions.csv")
+    assert "refusing to write the report over an input of this export" in err.value.message
+    assert csv_path.read_bytes() == FIXTURE.read_bytes()
