@@ -141,6 +141,16 @@ class AnswersDoc(_Model):
     _decision_was_current: bool = PrivateAttr(False)
     _bindings: dict[str, tuple[dict[str, str], frozenset[str]]] = PrivateAttr(default_factory=dict)
     _backup_done: bool = PrivateAttr(False)
+    # fact id -> codecarbon.Measurement of the file the fact names; read by assessment.open_assessment
+    # (the domain layer), never saved, so the engine and the reports never read that file themselves
+    _measured: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def measured(self) -> dict[str, Any]:
+        return self._measured
+
+    def set_measured(self, measured: dict[str, Any]) -> None:
+        self._measured = dict(measured)
 
     @property
     def stage(self) -> str:

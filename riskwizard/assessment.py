@@ -96,4 +96,26 @@ def open_assessment(path: str | Path, search: list[Path] | None = None, strict: 
     specs = resolve_specs(doc, src, folders, p.parent)
     recorded = {ref.id: ref.version for ref in doc.questionnaires}
     notices = reconcile(doc, specs, src, strict=strict)
+    notices += _read_measurements(doc, specs, p.parent, strict)
     return Assessment(p, doc, specs, src, notices, recorded)
+
+
+def _read_measurements(doc: AnswersDoc, specs: list[Spec], base: Path, strict: bool) -> list[str]:
+    """Read the CodeCarbon files the answers name (relative to the answers file) into ``doc.measured``.
+
+    Strict callers (score, check, export) stop at a bad file with its file:line and fix; the wizard
+    opens anyway, keeps the estimate and says why in a notice.
+    """
+    from .codecarbon import load_measurements, measured_facts
+
+    wanted = measured_facts(specs)
+    if not wanted:
+        return []
+    try:
+        doc.set_measured(load_measurements(doc.facts, wanted, base))
+    except RiskwizardError as exc:
+        if strict:
+            raise
+        doc.set_measured({})
+        return [f"the measured emissions are not used, the estimate is: {exc}"]
+    return []

@@ -7,7 +7,7 @@ numbers in the tables are data with their sources, so they can be checked and up
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -116,6 +116,22 @@ def energy(v: dict[str, Any]) -> dict[str, float]:
     kwh = watts * count * float(v["hours"]) / 1000 * pue
     intensity = GRID_KG_PER_KWH.get(v["region"], GRID_KG_PER_KWH["world"])
     return {"kwh": kwh, "co2_kg": kwh * intensity, "intensity": intensity, "watts": watts}
+
+
+MEASURED_OUTPUTS = ("kwh", "co2_kg", "intensity", "runs", "duration_h", "measured")
+
+
+def measured_energy(runs: Sequence[tuple[float, float, float]]) -> dict[str, float]:
+    """Totals of measured runs, each (kWh, kg CO2eq, seconds) as a CodeCarbon emissions.csv row states them.
+
+    kWh and kg CO2eq are summed over the runs; intensity is their ratio (kg CO2eq per kWh, 0 when no
+    energy was measured); ``measured`` is 1, so rules and reports can tell a measurement from an estimate.
+    """
+    kwh = math.fsum(r[0] for r in runs)
+    co2 = math.fsum(r[1] for r in runs)
+    seconds = math.fsum(r[2] for r in runs)
+    return {"kwh": kwh, "co2_kg": co2, "intensity": co2 / kwh if kwh > 0 else 0.0, "runs": float(len(runs)),
+            "duration_h": seconds / 3600, "measured": 1.0}
 
 
 # Government of Canada Algorithmic Impact Assessment (AIA) tool v1.0.1: when the mitigation score

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import yamlcache
-from .calc import CALCULATORS
+from .calc import CALCULATORS, MEASURED_OUTPUTS
 from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .facts import CATALOGUE_FILE, Catalogue, FactDef, fact_registry, resolve_entry
@@ -491,6 +491,13 @@ def _check_derived(model: Questionnaire, questions: dict[str, Any], src: Sourced
                 errors.append(SchemaError(f"`{d.id}` lacks required input `{name}`", src.where(loc),
                                           f"add `{name}: question_id` under inputs"))
         outputs.update(f"{d.id}.{o}" for o in calc.outputs)
+        if d.measured_by is not None:
+            fact = facts.get(d.measured_by)
+            if fact is None or fact.type != "text":
+                errors.append(SchemaError(f"`measured_by` of `{d.id}` must name a text fact of the shared catalogue "
+                                          f"(a path to a CodeCarbon emissions.csv), not `{d.measured_by}`",
+                                          src.where((*loc, "measured_by")), "use `measured_by: emissions_csv`"))
+            outputs.update(f"{d.id}.{o}" for o in MEASURED_OUTPUTS)
     return outputs
 
 

@@ -500,6 +500,9 @@ class Derived(Strict):
     id: Slug
     fn: Slug
     inputs: dict[Slug, DerivedInput]
+    # a shared fact naming a CodeCarbon emissions.csv: when it names one, the file's measured totals
+    # (calc.MEASURED_OUTPUTS) replace the calculator's estimate
+    measured_by: Slug | None = None
 
     def reads_scores(self) -> bool:
         """Inputs from scores are known only after the scoring rules have run."""

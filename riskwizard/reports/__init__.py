@@ -140,7 +140,9 @@ def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, templa
         target = writable_target(out)  # before the (slow) rendering: a bad target is reported at once
     assessment = open_assessment(path, search, strict=True)  # like `score`: a bad answer is an error, never dropped
     if not to_stdout:
-        _refuse_inputs(target, path, [Path(s.path) for s in assessment.specs], template_dir, protect or [])
+        measured = [Path(m.read_from) for m in assessment.doc.measured.values() if m.read_from]  # CodeCarbon files
+        _refuse_inputs(target, path, [Path(s.path) for s in assessment.specs], template_dir,
+                       [*(protect or []), *measured])
     data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path),
                                           max_age)
     if to_stdout:

@@ -13,6 +13,7 @@ from typing import Any
 from ..answers import Answer
 from ..calc import ENERGY_SOURCE
 from ..engine import AnswerView, format_raw
+from .measured import sentence as measured_sentence
 
 STACK_SENTENCES = {  # keyed by the options of neurips-broader-impact's impact_stack question
     "foundational": "The work is foundational research: its societal impact depends on how others build on it.",
@@ -43,6 +44,7 @@ CHECKLIST = [  # (id, title as in the NeurIPS paper checklist)
     ("cl_llm_usage", "Declaration of LLM usage"),
 ]
 ANSWER_WORDS = {"yes": "Yes", "no": "No", "na": "NA"}
+COMPUTE_ITEM = "cl_compute"  # where a measured energy figure is quoted
 
 
 class _Reader:
@@ -233,6 +235,9 @@ def _mitigations(r: _Reader) -> list[str | None]:
 
 
 def _energy(r: _Reader, result: Any) -> str | None:
+    measured = getattr(result, "measured", {}).get("co2")
+    if measured is not None:  # a CodeCarbon measurement replaces the estimate and its assumptions
+        return measured_sentence(measured)
     derived = dict(result.derived) if result is not None else r.view.derived_values()
     kwh = derived.get("co2.kwh")
     co2 = derived.get("co2.co2_kg")
@@ -272,8 +277,12 @@ def _without_item_prefix(prompt: str, number: int) -> str:
     return prompt[match.end():] if match else prompt
 
 
-def checklist(spec: Any, answers: dict[str, Answer]) -> list[dict[str, Any]]:
-    """The 16 NeurIPS checklist items: answer yes/no/na or None (TODO), with justification."""
+def checklist(spec: Any, answers: dict[str, Answer], result: Any = None) -> list[dict[str, Any]]:
+    """The 16 NeurIPS checklist items: answer yes/no/na or None (TODO), with justification.
+
+    With a CodeCarbon measurement, the compute item's justification ends with the measured totals.
+    """
+    measured = getattr(result, "measured", {}).get("co2")
     known = {q.id: q for q in spec.questions()}
     items = []
     for number, (cid, title) in enumerate(CHECKLIST, 1):
@@ -282,6 +291,8 @@ def checklist(spec: Any, answers: dict[str, Answer]) -> list[dict[str, Any]]:
         answer = a.value if a is not None and a.is_answered and a.value in ANSWER_WORDS else None
         j = answers.get(f"{cid}_just")
         justification = j.value.strip() if j is not None and j.is_answered and isinstance(j.value, str) else ""
+        if cid == COMPUTE_ITEM and measured is not None:
+            justification = f"{justification} {measured_sentence(measured)}".strip()
         items.append({
             "number": number, "id": cid, "title": title,
             "question": _without_item_prefix(q.prompt, number) if q is not None else title,

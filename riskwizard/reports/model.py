@@ -120,7 +120,7 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
     if neurips is not None:
         answers = doc.answers.get(NEURIPS, {})
         model["broader_impact"] = broader_impact(neurips, answers, result.result(NEURIPS))
-        model["checklist"] = checklist(neurips, answers)
+        model["checklist"] = checklist(neurips, answers, result.result(NEURIPS))
     return model
 
 
@@ -218,6 +218,7 @@ def _questionnaire(doc: AnswersDoc, spec: Spec, result: AssessmentResult) -> dic
                    "evidence": [{"ref": e.ref, "kind": e.kind, "shown": e.shown} for e in t.evidence]}
                   for t in r.trace],
         "derived": {k: _round(v) for k, v in sorted(r.derived.items())},
+        "measured": r.measured,  # derived id -> the CodeCarbon measurement that replaced the estimate
         "answered": r.answered,
         "visible": r.visible,
         "sections": sections,
