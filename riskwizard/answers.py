@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, Field, PlainSerializer, PrivateAttr, ValidationError
+from pydantic import AfterValidator, Field, PlainSerializer, PrivateAttr
 
 from .answermap import QuestionnaireAnswers
 from .answervalues import Answer, ConflictValue, Orphan, _Model, check_value, free_key
@@ -72,11 +72,35 @@ class Comment(_Model):
     text: OptionalText
 
 
+def _date_or_empty(value: str) -> str:
+    """An optional date: "" or YYYY-MM-DD of the calendar."""
+    if value == "":
+        return value
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        raise ValueError(f"`{value}` is not a date like 2027-06-30 (YYYY-MM-DD)") from None
+    return value
+
+
+OptionalDate = Annotated[Stamp, AfterValidator(_date_or_empty)]
+
+
+REVIEW_OPTIONAL = ("reviewed", "reviewer", "review_by")
+
+
 class Review(_Model):
     comments: list[Comment] = Field(default_factory=list)
     decision: Literal["", "approved", "approved_with_conditions", "revise", "rejected"] = ""
     conditions: OptionalText = ""
     decided: Stamp = ""  # date of the decision
+    # staleness (see riskwizard.staleness): when the answers were last confirmed still true, by whom, and the
+    # date by which they must be looked at again; all optional, set by `riskwizard review`
+    reviewed: OptionalDate = Field("", description="Date (YYYY-MM-DD) the answers were last reviewed.")
+    reviewer: Name = Field("", description="Who reviewed them last.")
+    review_by: OptionalDate = Field("", description="Date (YYYY-MM-DD) by which the answers must be reviewed again.")
     # answers_fingerprint(doc) when the decision was taken: reports say when answers changed since
     answers_fingerprint: Stamp = ""
 
@@ -117,6 +141,16 @@ class AnswersDoc(_Model):
     _decision_was_current: bool = PrivateAttr(False)
     _bindings: dict[str, tuple[dict[str, str], frozenset[str]]] = PrivateAttr(default_factory=dict)
     _backup_done: bool = PrivateAttr(False)
+    # fact id -> codecarbon.Measurement of the file the fact names; read by assessment.open_assessment
+    # (the domain layer), never saved, so the engine and the reports never read that file themselves
+    _measured: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def measured(self) -> dict[str, Any]:
+        return self._measured
+
+    def set_measured(self, measured: dict[str, Any]) -> None:
+        self._measured = dict(measured)
 
     @property
     def stage(self) -> str:
@@ -173,7 +207,8 @@ def record_answer(doc: AnswersDoc, questionnaire_id: str, question: Any, value: 
     if value is None and not unknown and not kept_note:
         answers.pop(question.id, None)
         return Answer()
-    answer = Answer(value=None if unknown else value, unknown=unknown, note=kept_note, updated=now_iso())
+    answer = Answer(value=None if unknown else value, unknown=unknown, note=kept_note, updated=now_iso(),
+                    answered_in=questionnaire_id if fact is not None else "")
     answers[question.id] = answer
     if fact is not None and (value is not None or unknown):
         doc.conflicts.pop(fact, None)  # the user has picked: the conflict is settled
@@ -309,7 +344,7 @@ def _check_facts(doc: AnswersDoc, specs: list[Any], src: SourcedYaml | None, str
 
 
 def parse_answers(src: SourcedYaml) -> AnswersDoc:
-    from .loader import pydantic_errors  # local: loader imports nothing from here
+    from .loader import validated  # local: loader imports nothing from here
 
     data = src.data
     if not isinstance(data, dict) or data.get("format") not in FORMATS:
@@ -319,10 +354,7 @@ def parse_answers(src: SourcedYaml) -> AnswersDoc:
     upgraded = data.get("format") == FORMAT_V1
     if upgraded:
         data = _from_v1(data, src)
-    try:
-        doc = AnswersDoc.model_validate(data)
-    except ValidationError as exc:
-        raise ErrorGroup(pydantic_errors(exc, src, "answers file")) from None
+    doc = validated(AnswersDoc, data, src, "answers file")
     if upgraded:
         doc._upgraded_from = FORMAT_V1
         doc._decision_was_current = bool(doc.review.answers_fingerprint) and (
@@ -422,15 +454,22 @@ def to_plain(doc: AnswersDoc) -> dict[str, Any]:
     for entries in data["conflicts"].values():
         for i, entry in enumerate(entries):
             entries[i] = {k: v for k, v in entry.items() if v not in ("", None, False) or k == "value"}
+    for per_q in data["orphaned"].values():
+        for entry in per_q.values():
+            if not entry.get("answered_in"):
+                entry.pop("answered_in", None)
     for key in ("conflicts", "orphaned"):
         if not data[key]:
             del data[key]
+    for key in REVIEW_OPTIONAL:  # added later: files without them stay as they were
+        if not data["review"][key]:
+            del data["review"][key]
     return data
 
 
 def _short_answer(ans: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in ans.items() if not (k == "unknown" and not v) and not (
-        k == "note" and not v) and not (k == "value" and v is None and ans["unknown"])}
+    return {k: v for k, v in ans.items() if not (k in ("unknown", "note", "answered_in") and not v)
+            and not (k == "value" and v is None and ans["unknown"])}
 
 
 def answers_fingerprint(doc: AnswersDoc) -> str:

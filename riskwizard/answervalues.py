@@ -21,6 +21,7 @@ class Answer(_Model):
     unknown: bool = False
     note: OptionalText = ""
     updated: Stamp = ""
+    answered_in: Name = ""  # a shared fact: the questionnaire it was last answered in (empty: not recorded)
 
     @property
     def is_answered(self) -> bool:
@@ -35,6 +36,7 @@ class Orphan(_Model):
     unknown: bool = False
     note: OptionalText = ""
     updated: Stamp = ""
+    answered_in: Name = ""
     reason: OptionalText = ""
     questionnaire_version: Name = ""
 

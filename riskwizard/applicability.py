@@ -14,7 +14,7 @@ from .errors import RiskwizardError
 from .loader import Spec, bundled_paths, load_questionnaire
 
 # The facts that decide which questionnaires apply, in the order a start screen asks them.
-SCOPE_FACTS = ("has_paper", "lifecycle_stage", "operator_role")
+SCOPE_FACTS = ("has_paper", "lifecycle_stage", "operator_role", "canada_federal")
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,14 @@ def suggested_ids(facts: dict[str, Any], specs: list[Spec] | None = None) -> lis
     return [s.id for s in suggest_questionnaires(facts, specs) if s.applies]
 
 
-def facts_from_options(paper: bool | None, stage: str | None, roles: tuple[str, ...] | list[str]) -> dict[str, Any]:
+def facts_from_options(paper: bool | None, stage: str | None, roles: tuple[str, ...] | list[str],
+                       canada_federal: bool | None = None) -> dict[str, Any]:
     """Scope facts from command-line options (None / empty: not given)."""
     facts: dict[str, Any] = {}
     if paper is not None:
         facts["has_paper"] = "yes" if paper else "no"
+    if canada_federal is not None:
+        facts["canada_federal"] = "yes" if canada_federal else "no"
     if stage:
         facts["lifecycle_stage"] = stage
     if roles:
@@ -101,6 +104,6 @@ def facts_from_options(paper: bool | None, stage: str | None, roles: tuple[str, 
 
 def ordered(ids: list[str]) -> list[str]:
     """Questionnaire ids in the bundled order (EU AI Act first), others after."""
-    order = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics",
-             "model-card"]
+    order = ["eu-ai-act", "canada-aia", "harms", "bias-sources", "error-costs", "neurips-broader-impact",
+             "research-ethics", "model-card"]
     return sorted(ids, key=lambda q: (order.index(q) if q in order else len(order), q))

@@ -20,6 +20,8 @@ class Assessment:
     specs: list[Spec]
     src: SourcedYaml | None = None
     notices: list[str] = field(default_factory=list)
+    # questionnaire id -> the version the file recorded before it was reconciled (reconcile updates the refs)
+    recorded: dict[str, str] = field(default_factory=dict)
 
     def evaluate(self) -> AssessmentResult:
         return evaluate_assessment(self.doc, self.specs)
@@ -92,5 +94,28 @@ def open_assessment(path: str | Path, search: list[Path] | None = None, strict: 
     doc, src = loaded if loaded is not None else load_answers(p)
     folders = [*(search or []), p.parent / "questionnaires"]
     specs = resolve_specs(doc, src, folders, p.parent)
+    recorded = {ref.id: ref.version for ref in doc.questionnaires}
     notices = reconcile(doc, specs, src, strict=strict)
-    return Assessment(p, doc, specs, src, notices)
+    notices += _read_measurements(doc, specs, p.parent, strict)
+    return Assessment(p, doc, specs, src, notices, recorded)
+
+
+def _read_measurements(doc: AnswersDoc, specs: list[Spec], base: Path, strict: bool) -> list[str]:
+    """Read the CodeCarbon files the answers name (relative to the answers file) into ``doc.measured``.
+
+    Strict callers (score, check, export) stop at a bad file with its file:line and fix; the wizard
+    opens anyway, keeps the estimate and says why in a notice.
+    """
+    from .codecarbon import load_measurements, measured_facts
+
+    wanted = measured_facts(specs)
+    if not wanted:
+        return []
+    try:
+        doc.set_measured(load_measurements(doc.facts, wanted, base))
+    except RiskwizardError as exc:
+        if strict:
+            raise
+        doc.set_measured({})
+        return [f"the measured emissions are not used, the estimate is: {exc}"]
+    return []

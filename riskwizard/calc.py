@@ -13,7 +13,7 @@ refused with a message (:func:`evaluate_calculator`), never capped into a plausi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -221,6 +221,22 @@ def energy(v: dict[str, Any]) -> dict[str, float]:
         out["gpu_count"] = count
         out["hours_per_gpu"] = hours
     return out
+
+
+MEASURED_OUTPUTS = ("kwh", "co2_kg", "intensity", "runs", "duration_h", "measured")
+
+
+def measured_energy(runs: Sequence[tuple[float, float, float]]) -> dict[str, float]:
+    """Totals of measured runs, each (kWh, kg CO2eq, seconds) as a CodeCarbon emissions.csv row states them.
+
+    kWh and kg CO2eq are summed over the runs; intensity is their ratio (kg CO2eq per kWh, 0 when no
+    energy was measured); ``measured`` is 1, so rules and reports can tell a measurement from an estimate.
+    """
+    kwh = math.fsum(r[0] for r in runs)
+    co2 = math.fsum(r[1] for r in runs)
+    seconds = math.fsum(r[2] for r in runs)
+    return {"kwh": kwh, "co2_kg": co2, "intensity": co2 / kwh if kwh > 0 else 0.0, "runs": float(len(runs)),
+            "duration_h": seconds / 3600, "measured": 1.0}
 
 
 # Government of Canada Algorithmic Impact Assessment (AIA) tool v1.0.1: when the mitigation score

@@ -38,13 +38,35 @@ def say_error(exc: BaseException) -> None:
     click.echo(error_text(exc), err=True)
 
 
+# Commands defined in other modules, imported only when used: `export` brings the report renderers and
+# the batch exporter (multiprocessing), which opening the wizard never needs (start-up time, #14 item 7).
+LAZY_COMMANDS = {"export": "riskwizard.reports.cli:export", "import-card": "riskwizard.cli_formats:import_card",
+                 "serve": "riskwizard.cli_formats:serve"}
+
+
 class _Group(click.Group):
-    """A group that treats an unknown first argument as a file to open in the wizard."""
+    """A group that treats an unknown first argument as a file to open in the wizard, and imports the
+    commands of :data:`LAZY_COMMANDS` when they are asked for."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
+        if args and not args[0].startswith("-") and args[0] not in self.commands and args[0] not in LAZY_COMMANDS:
             args = ["open", *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *(n for n in LAZY_COMMANDS if self.get_command(ctx, n) is not None)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, _, attr = LAZY_COMMANDS[cmd_name].partition(":")
+            try:
+                command = getattr(importlib.import_module(module), attr)
+            except ImportError:  # reports not installed in this build
+                return None
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
 
 
 def _search_dirs(ctx: click.Context) -> list[Path]:
@@ -246,12 +268,16 @@ def _open(ctx: click.Context, path: Path) -> Any:
 @click.pass_context
 def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None:
     """Score ANSWERS: tier, scores, findings and the rule trace."""
+    from .applicability import bundled_specs
+    from .progress import progress_report
     from .timeline import format_table, pending_note
 
     assessment = _open(ctx, answers)
     result = assessment.evaluate()
+    done, others = progress_report(assessment.doc, assessment.specs, bundled_specs())
     if as_json:
-        say_json(result.to_dict())
+        say_json({**result.to_dict(), "progress": [p.to_dict() for p in done],
+                  "progress_other": [p.to_dict() for p in others]})
         return
     overall = result.overall_tier
     holder = result.overall_result
@@ -285,6 +311,17 @@ def score(ctx: click.Context, answers: Path, as_json: bool, trace: bool) -> None
                 evidence = ", ".join(f"{e.ref}={e.shown}" for e in t.evidence)
                 wins = " (sets the tier)" if r.tier and r.tier.rule_id == t.rule_id else ""
                 say(f"    trace: {t.rule_id} -> {'; '.join(t.effects)}{wins} [{evidence}]")
+    _echo_progress(done, others)
+
+
+def _echo_progress(done: list[Any], others: list[Any]) -> None:
+    """`framework X: N questions left`, for this assessment and for the questionnaires that may still apply."""
+    say()
+    say("Questions left (a shared fact answered once counts in every questionnaire):")
+    for p in done:
+        say(f"  {p.line}")
+    for p in others:
+        say(f"  {p.line}; not in this assessment")
 
 
 def _check_tier_ids(given: tuple[str, ...], specs: list[Any]) -> None:
@@ -325,13 +362,24 @@ def _provisional(r: Any) -> str:
               help="Do not fail because questions are unanswered (the tier is then provisional).")
 @click.option("--allow-inconsistent", is_flag=True,
               help="Do not fail because answers contradict each other (they are still listed).")
+@click.option("--max-age", "max_age", type=click.IntRange(min=0), default=None, metavar="DAYS",
+              help="Also fail when the assessment is stale: a questionnaire's legal content (as_of) or the last "
+                   "review older than DAYS, the review-by date passed, or a newer questionnaire version bundled.")
 @click.pass_context
 def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[str, ...], allow_open: bool,
-          allow_inconsistent: bool) -> None:
-    """Exit 1 when findings reach a severity, questions are unanswered or answers contradict each other (for CI)."""
+          allow_inconsistent: bool, max_age: int | None) -> None:
+    """Exit 1 when findings reach a severity, questions are unanswered or answers contradict each other (for CI).
+
+    A passed review-by date and a newer bundled questionnaire are always reported; with --max-age they,
+    and content or reviews older than DAYS, fail the check.
+    """
     from .engine import severity_at_least
+    from .staleness import check_staleness
 
     assessment = _open(ctx, answers)
+    stale = check_staleness(assessment.doc, assessment.specs, assessment.recorded, max_age=max_age)
+    for s in stale:
+        say(f"{answers}: {'stale' if max_age is not None else 'warning'}: {s.line}")
     _check_tier_ids(fail_on_tier, assessment.specs)
     result = assessment.evaluate()
     bad = [f for f in result.findings if severity_at_least(f.severity, fail_on)]
@@ -349,7 +397,7 @@ def check(ctx: click.Context, answers: Path, fail_on: str, fail_on_tier: tuple[s
         say(f"{answers}: contradiction {c.rule_id}: {c.message}"
             + ("" if allow_inconsistent else " (settle it, or pass --allow-inconsistent)"))
     inconsistent = bool(result.contradictions) and not allow_inconsistent
-    if bad or tier_bad or incomplete or inconsistent:
+    if bad or tier_bad or incomplete or inconsistent or (stale and max_age is not None):
         raise SystemExit(1)
     say(f"{answers}: ok (no finding at or above {fail_on}; every shown question answered)"
         if not allow_open else f"{answers}: ok (no finding at or above {fail_on})")
@@ -451,9 +499,12 @@ def list_cmd(ctx: click.Context) -> None:
 @click.option("--paper/--no-paper", default=None, help="Whether the work is described in a research paper.")
 @click.option("--role", "roles", multiple=True, type=click.Choice(["provider", "deployer", "importer_distributor"]),
               help="Your role for the system (repeat for several).")
+@click.option("--canada-federal/--not-canada-federal", "canada_federal", default=None,
+              help="Whether a federal institution of the Government of Canada uses it for administrative decisions "
+                   "(then the Canada AIA applies).")
 @click.pass_context
 def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name: str, assessor: str,
-        stage: str | None, paper: bool | None, roles: tuple[str, ...]) -> None:
+        stage: str | None, paper: bool | None, roles: tuple[str, ...], canada_federal: bool | None) -> None:
     """Start a new answers file (then open it with `riskwizard ANSWERS`)."""
     from .answers import AnswerStore, new_doc
     from .applicability import facts_from_options, ordered, suggest_questionnaires
@@ -466,7 +517,7 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
         raise click.UsageError(f"{answers} exists already; open it with `riskwizard {answers}`")
     for option, value in (("--name", name), ("--assessor", assessor)):
         _check_length(option, value, MAX_NAME)
-    facts = facts_from_options(paper, stage, roles)
+    facts = facts_from_options(paper, stage, roles, canada_federal)
     if not questionnaires:
         suggestions = suggest_questionnaires(facts)
         for s in suggestions:
@@ -548,24 +599,23 @@ def migrate(ctx: click.Context, answers: Path, dry_run: bool) -> None:
 @click.option("--by", "by", default="", help="Who records the decision (kept with the comment).")
 @click.option("--comment", default=None, help="A committee comment to add.")
 @click.option("--date", "date", default=None, help="Date of the decision (YYYY-MM-DD; default today).")
+@click.option("--review-by", "review_by", default=None, metavar="DATE",
+              help="Date (YYYY-MM-DD) by which the answers must be reviewed again.")
 @click.pass_context
 def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | None, by: str,
-           comment: str | None, date: str | None) -> None:
+           comment: str | None, date: str | None, review_by: str | None) -> None:
     """Record the ethics committee's decision on ANSWERS, with a fingerprint of the answers it covers.
 
-    Reports then say whether the answers have changed since the decision was taken.
+    Reports then say whether the answers have changed since the decision was taken. The decision
+    counts as a review (see `riskwizard review`).
     """
     import datetime as dt
 
     from .assessment import open_assessment
     from .safefile import NOT_WRITABLE, DiskError
 
-    if date is not None:
-        try:
-            dt.date.fromisoformat(date)
-        except ValueError:
-            raise click.BadParameter(f"`{date}` is not a date like 2026-11-27", param_hint="--date") from None
-    day = date or dt.date.today().isoformat()
+    day = _date_option(date, "--date") or dt.date.today().isoformat()
+    _review_by_option(review_by, day)
     from .models import MAX_NAME, MAX_TEXT
 
     _check_length("--conditions", conditions, MAX_TEXT)
@@ -573,7 +623,7 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
     _check_length("--by", by, MAX_NAME)
     assessment = open_assessment(answers, _search_dirs(ctx), strict=True)  # a decision on valid answers only
     try:
-        _record(answers, assessment, decision, day, conditions, by, comment)
+        _record(answers, assessment, decision, day, conditions, by, comment, review_by)
     except DiskError as exc:
         if exc.errno in NOT_WRITABLE:
             exc.fix = ("the decision is kept in the answers file itself: copy the file to a folder you can write "
@@ -581,15 +631,44 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
         raise
 
 
+def _date_option(value: str | None, option: str) -> str | None:
+    """A date given on the command line: YYYY-MM-DD of the calendar, or a usage error (exit 2)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a date like 2026-11-27 (YYYY-MM-DD)", param_hint=option) from None
+    if len(value) != 10:
+        raise click.BadParameter(f"`{value}`: give the date as YYYY-MM-DD, e.g. 2026-11-27", param_hint=option)
+    return value
+
+
+def _review_by_option(review_by: str | None, day: str) -> None:
+    if _date_option(review_by, "--review-by") is not None and review_by is not None and review_by <= day:
+        raise click.BadParameter(f"{review_by} is not after the review itself ({day}); give a later date",
+                                 param_hint="--review-by")
+
+
+def _load_unchanged(store: Any, answers: Path, assessment: Any, what: str) -> Any:
+    """The file as it is on disk, refused when opening it would move answers (record on a clean file)."""
+    doc, _ = store.load()
+    if doc.answers != assessment.doc.answers:  # reconciling would move answers: ask for a clean file first
+        raise click.UsageError(f"{answers} has answers that no longer fit its questionnaires; run `riskwizard "
+                               f"upgrade {answers}` (or open it in the wizard) and record the {what} afterwards")
+    return doc
+
+
 def _record(answers: Path, assessment: Any, decision: str, day: str, conditions: str | None, by: str,
-            comment: str | None) -> None:
+            comment: str | None, review_by: str | None = None) -> None:
     from .answers import AnswerStore, Comment, answers_fingerprint
 
     with AnswerStore(answers) as store:
-        doc, _ = store.load()
-        if doc.answers != assessment.doc.answers:  # reconciling would move answers: ask for a clean file first
-            raise click.UsageError(f"{answers} has answers that no longer fit its questionnaires; open it in "
-                                   "the wizard (or run `riskwizard validate`) and record the decision afterwards")
+        doc = _load_unchanged(store, answers, assessment, "decision")
+        if review_by is not None:
+            doc.review.review_by = review_by
         doc.review.decision = decision  # type: ignore[assignment]
         doc.review.decided = day
         doc.review.answers_fingerprint = answers_fingerprint(doc)
@@ -601,19 +680,79 @@ def _record(answers: Path, assessment: Any, decision: str, day: str, conditions:
     say(f"{answers}: recorded decision `{decision}` of {day} on answers {doc.review.answers_fingerprint[:12]}")
 
 
-def _register_optional() -> None:
-    from .cli_formats import import_card, serve
+@cli.command()
+@click.argument("answers", type=click.Path(readable=False, path_type=Path))
+@click.option("--by", "by", default="", help="Who reviewed the answers.")
+@click.option("--date", "date", default=None, help="Date of the review (YYYY-MM-DD; default today).")
+@click.option("--review-by", "review_by", default=None, metavar="DATE",
+              help="Date (YYYY-MM-DD) by which the answers must be reviewed again.")
+@click.option("--comment", default=None, help="A comment to keep with the review.")
+@click.pass_context
+def review(ctx: click.Context, answers: Path, by: str, date: str | None, review_by: str | None,
+           comment: str | None) -> None:
+    """Record that the answers in ANSWERS were reviewed and still hold (date, reviewer, next review)."""
+    import datetime as dt
 
-    cli.add_command(import_card)
-    cli.add_command(serve)
-    try:
-        from .reports.cli import export
-    except ImportError:  # reports not installed in this build
-        return
-    cli.add_command(export)
+    from .answers import AnswerStore, Comment
+    from .assessment import open_assessment
+    from .models import MAX_NAME, MAX_TEXT
+    from .staleness import check_staleness
+
+    day = _date_option(date, "--date") or dt.date.today().isoformat()
+    _review_by_option(review_by, day)
+    _check_length("--by", by, MAX_NAME)
+    _check_length("--comment", comment, MAX_TEXT)
+    assessment = open_assessment(answers, _search_dirs(ctx), strict=True)
+    for s in check_staleness(assessment.doc, assessment.specs, assessment.recorded):
+        if s.kind == "version":
+            say(f"{answers}: warning: {s.line}", err=True)
+    with AnswerStore(answers) as store:
+        doc = _load_unchanged(store, answers, assessment, "review")
+        doc.review.reviewed, doc.review.reviewer = day, by
+        if review_by is not None:
+            doc.review.review_by = review_by
+        if comment:
+            doc.review.comments.append(Comment(by=by, date=day, text=comment))
+        store.save(doc)
+    next_one = f"; next review by {doc.review.review_by}" if doc.review.review_by else ""
+    say(f"{answers}: reviewed on {day}" + (f" by {by}" if by else "") + next_one)
 
 
-_register_optional()
+@cli.command("upgrade")
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print what would move and the change as a diff; write nothing.")
+@click.pass_context
+def upgrade_cmd(ctx: click.Context, answers: Path, dry_run: bool) -> None:
+    """Re-score ANSWERS against the newer bundled questionnaire versions, show what moves, and write the
+    upgraded file (the old one is kept as NAME.before-upgrade.bak; orphaned answers are kept with reasons)."""
+    from .answers import MAX_ANSWERS_BYTES, AnswerStore, dump_answers, parse_answers
+    from .assessment import open_assessment
+    from .safefile import read_input
+    from .upgrade import migration_diff
+    from .version_upgrade import refuse_shadowing, upgrade_assessment, upgrade_backup
+
+    with AnswerStore(answers, read_only=dry_run) as store:
+        loaded = store.load()
+        before_orphans = parse_answers(loaded[1]).orphaned
+        old = open_assessment(answers, _search_dirs(ctx), strict=False, loaded=loaded)
+        plan = upgrade_assessment(old, before_orphans)
+        if not plan.changed:
+            say(f"{answers}: every questionnaire is at its bundled version; nothing to upgrade")
+            return
+        for line in plan.lines():
+            say(line)
+        refuse_shadowing(answers, plan, old.specs)
+        if dry_run:
+            before = read_input(answers, MAX_ANSWERS_BYTES).decode("utf-8", errors="replace")
+            click.echo(clean_lines(migration_diff(before, dump_answers(plan.doc), str(answers)).rstrip("\n")))
+            say(f"{answers}: dry run, nothing written")
+            return
+        backup = None if plan.doc.upgraded_from else upgrade_backup(answers)  # format 1 keeps NAME.v1.bak
+        target = store.save(plan.doc)
+        for notice in store.notices:
+            say(notice)
+    kept = f"; the old file is kept as {backup}" if backup is not None else ""
+    say(f"{target}: upgraded ({', '.join(f'{m.id} {m.old_version} -> {m.new_version}' for m in plan.moves)}){kept}")
 
 
 def main(argv: list[str] | None = None) -> None:

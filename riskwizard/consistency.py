@@ -15,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .answermap import FACT_KEY
 from .conditions import ANSWERED, MISSING, UNKNOWN, Condition, Leaf, Scope, compile_condition
 from .errors import ErrorGroup, RiskwizardError, SchemaError
@@ -72,14 +70,11 @@ def rules_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load_rules(path: str, mtime_ns: int, size: int) -> tuple[ConsistencyRules, Any]:
-    from .loader import pydantic_errors
+    from .loader import validated
     from .yamlsafe import load_yaml_file
 
     src = load_yaml_file(Path(path))
-    try:
-        return ConsistencyRules.model_validate(src.data), src
-    except ValidationError as exc:
-        raise ErrorGroup(pydantic_errors(exc, src, "consistency rules")) from None
+    return validated(ConsistencyRules, src.data, src, "consistency rules"), src
 
 
 def load_rules(path: str | Path | None = None) -> tuple[ConsistencyRules, Any]:

@@ -102,6 +102,8 @@ class QuestionnaireResult:
     as_of: str | None = None
     # obligations whose date is set only by an act that is not law yet: shown apart, never as duties
     pending_obligations: list[ObligationResult] = field(default_factory=list)
+    # derived id -> the CodeCarbon measurement whose totals replaced the estimate (codecarbon.Measurement.to_dict)
+    measured: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def unanswered(self) -> int:
@@ -206,7 +208,7 @@ def evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = N
     changed cost anything. Treat the result as read-only.
     """
     if isinstance(answers, QuestionnaireAnswers):
-        key = _signature(answers)
+        key = (_signature(answers), _measured_signature(view))
         memo = _MEMO.get(spec.id)
         if memo is not None and memo[0] is spec and memo[1] == key:
             return memo[2]
@@ -223,6 +225,14 @@ _MEMO: dict[str, tuple[Spec, tuple[Any, ...], QuestionnaireResult]] = {}
 def _signature(answers: QuestionnaireAnswers) -> tuple[Any, ...]:
     """What a questionnaire's result depends on: every answer it can read (values and "don't know")."""
     return tuple((k, a.unknown, _frozen(a.value)) for k, a in answers.items())
+
+
+def _measured_signature(view: AnswerView | None) -> tuple[Any, ...]:
+    """The measurements a result depends on (a new file read means a new result)."""
+    if view is None:
+        return ()
+    return tuple(sorted((fid, m.path, tuple(sorted(m.values.items())), len(m.runs))
+                        for fid, m in view.measured.items()))
 
 
 def _frozen(value: Any) -> Any:
@@ -275,7 +285,7 @@ def _evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = 
         scores=scores, dimension_titles={d.id: d.title for d in model.dimensions}, flags=flags,
         findings=findings, obligations=obligations, trace=trace, open_questions=open_q,
         derived=dict(view.derived_values()), answered=answered, visible=len(visible), as_of=model.as_of,
-        pending_obligations=pending)
+        pending_obligations=pending, measured=view.measurements())
 
 
 def _tier(spec: Spec, tier_rules: list[Any]) -> TierResult | None:
@@ -372,7 +382,7 @@ def _outer_leaves(cond: Condition) -> list[Leaf]:
 def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
     """Every questionnaire, then the consistency rules across them and the conflicts left to settle."""
     doc.bind(specs)
-    views = {s.id: AnswerView(s, doc.answers_for(s.id)) for s in specs}
+    views = {s.id: AnswerView(s, doc.answers_for(s.id), doc.measured) for s in specs}
     result = AssessmentResult([evaluate(s, views[s.id].answers, views[s.id]) for s in specs])
     result.contradictions = find_contradictions(doc, specs, views)
     return result

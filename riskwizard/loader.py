@@ -16,12 +16,12 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import yamlcache
-from .calc import CALCULATORS
+from .calc import CALCULATORS, MEASURED_OUTPUTS
 from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .facts import CATALOGUE_FILE, Catalogue, FactDef, fact_registry, resolve_entry
@@ -112,10 +112,7 @@ def build_spec(src: SourcedYaml, digest: str) -> Spec:
     if not isinstance(src.data, dict):
         raise SchemaError("a questionnaire must be a mapping with id, version, title, sections",
                           src.where(()), "start the file with `id: my-questionnaire`")
-    try:
-        model = Questionnaire.model_validate(src.data)
-    except ValidationError as exc:
-        raise ErrorGroup(pydantic_errors(exc, src, "questionnaire")) from None
+    model = validated(Questionnaire, src.data, src, "questionnaire")
     registry = fact_registry(model.facts, src, load_catalogue())
     model, fact_of = _resolve_facts(model, registry, src)
     spec = Spec(model=model, path=src.path, sha256=digest, fact_of=fact_of,
@@ -155,6 +152,17 @@ def _resolve_facts(model: Questionnaire, registry: dict[str, FactDef],
     if errors:
         raise ErrorGroup(errors)
     return model.model_copy(update={"sections": sections}), fact_of
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def validated(model_cls: type[_M], data: Any, src: SourcedYaml, what: str) -> _M:
+    """``data`` (read from ``src``) as a ``model_cls``; pydantic's errors become positioned ones."""
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as exc:
+        raise ErrorGroup(pydantic_errors(exc, src, what)) from None
 
 
 def pydantic_errors(exc: ValidationError, src: SourcedYaml, what: str) -> list[RiskwizardError]:
@@ -483,6 +491,13 @@ def _check_derived(model: Questionnaire, questions: dict[str, Any], src: Sourced
                 errors.append(SchemaError(f"`{d.id}` lacks required input `{name}`", src.where(loc),
                                           f"add `{name}: question_id` under inputs"))
         outputs.update(f"{d.id}.{o}" for o in calc.outputs)
+        if d.measured_by is not None:
+            fact = facts.get(d.measured_by)
+            if fact is None or fact.type != "text":
+                errors.append(SchemaError(f"`measured_by` of `{d.id}` must name a text fact of the shared catalogue "
+                                          f"(a path to a CodeCarbon emissions.csv), not `{d.measured_by}`",
+                                          src.where((*loc, "measured_by")), "use `measured_by: emissions_csv`"))
+            outputs.update(f"{d.id}.{o}" for o in MEASURED_OUTPUTS)
     return outputs
 
 
@@ -744,10 +759,7 @@ def _load_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
     if not isinstance(src.data, dict):
         raise SchemaError("the facts catalogue must be a mapping with version, title, sources, facts",
                           src.where(()), "start the file with `version: \"1.0.0\"`")
-    try:
-        model = FactCatalogue.model_validate(src.data)
-    except ValidationError as exc:
-        raise ErrorGroup(pydantic_errors(exc, src, "facts catalogue")) from None
+    model = validated(FactCatalogue, src.data, src, "facts catalogue")
     facts = {q.id: FactDef(q, src.path, src.where(("facts", i, "id"))) for i, q in enumerate(model.facts)}
     errors = []
     for i, q in enumerate(model.facts):

@@ -8,11 +8,13 @@ they refer to.
 
 from __future__ import annotations
 
+import datetime
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -51,8 +53,19 @@ Label = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_LABE
 OptionalLabel = Annotated[PlainText, StringConstraints(max_length=MAX_LABEL)]
 Stamp = Annotated[PlainText, StringConstraints(max_length=MAX_STAMP)]
 PathText = Annotated[PlainText, StringConstraints(max_length=MAX_PATH)]
+
+
+def _real_date(value: str) -> str:
+    """A date of the calendar (2026-02-30 matches the pattern but is no date)."""
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"`{value}` is not a date of the calendar (YYYY-MM-DD, e.g. 2026-12-03)") from None
+    return value
+
+
 # Dates are written quoted ("2026-08-02") so that they stay text.
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)]
 RawCondition = dict[str, Any]
 
 
@@ -487,6 +500,9 @@ class Derived(Strict):
     id: Slug
     fn: Slug
     inputs: dict[Slug, DerivedInput]
+    # a shared fact naming a CodeCarbon emissions.csv: when it names one, the file's measured totals
+    # (calc.MEASURED_OUTPUTS) replace the calculator's estimate
+    measured_by: Slug | None = None
 
     def reads_scores(self) -> bool:
         """Inputs from scores are known only after the scoring rules have run."""
@@ -499,7 +515,9 @@ class Questionnaire(Strict):
     title: Title
     description: Text
     sources: list[Source] = Field(min_length=1)
-    as_of: IsoDate | None = Field(None, description="Date the legal content was last checked.")
+    as_of: IsoDate | None = Field(
+        None, description="Date (YYYY-MM-DD) the legal content was last checked against its sources; "
+                          "`riskwizard check --max-age DAYS`, the wizard and reports warn when it is older than DAYS.")
     sections: list[Section] = Field(min_length=1)
     dimensions: list[Dimension] = Field(default_factory=list)
     outcome: Outcome | None = None

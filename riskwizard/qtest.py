@@ -61,6 +61,8 @@ class Case:
     description: str = ""
     where: Location | None = None
     act_status: dict[str, str] = field(default_factory=dict)  # acts assumed in another status for this case
+    # fact id -> codecarbon.Measurement: the CodeCarbon file a case answers with (relative to the case file)
+    measured: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -171,9 +173,26 @@ def _case(spec: Spec, src: SourcedYaml, case_id: str, raw: Any) -> Case:
     act_status = _act_status(spec, raw.get("act_status"), bad)
     if not expect and not denials:
         bad("expects nothing", (), "name the case after a rule, or give tier, fires, findings, flags or obligations")
+    measured = _measured(spec, src, answers, bad)
     if errors:
         raise ErrorGroup(errors)
-    return Case(case_id, answers, expect, denials, str(raw.get("description", "")), src.where(loc), act_status)
+    return Case(case_id, answers, expect, denials, str(raw.get("description", "")), src.where(loc), act_status,
+                measured)
+
+
+def _measured(spec: Spec, src: SourcedYaml, answers: dict[str, Answer], bad: Any) -> dict[str, Any]:
+    """A case that answers with a CodeCarbon emissions.csv reads it, as an assessment would."""
+    from .codecarbon import load_measurements, measured_facts
+
+    wanted = measured_facts([spec])
+    if not wanted:
+        return {}
+    facts = {spec.fact_of.get(qid, qid): a for qid, a in answers.items()}
+    try:
+        return load_measurements(facts, wanted, Path(src.path).parent)
+    except RiskwizardError as exc:
+        bad(f"its CodeCarbon file cannot be used: {exc.location}: {exc.message}", ("answers",), exc.fix)
+        return {}
 
 
 def _act_status(spec: Spec, raw: Any, bad: Any) -> dict[str, str]:
@@ -280,7 +299,7 @@ def run_suite(spec: Spec, path: Path | None = None) -> SuiteResult:
 
 def run_case(spec: Spec, case: Case) -> CaseResult:
     spec = spec_for_case(spec, case)
-    result = evaluate(spec, case.answers)
+    result = evaluate(spec, case.answers, AnswerView(spec, case.answers, case.measured))
     failures = check_expectations(result, case.expect)
     tried = 0
     for shown, denial in case.denials:

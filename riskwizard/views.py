@@ -6,6 +6,7 @@ wizard all use it, so a hidden question or a shared fact reads the same everywhe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .answermap import FACT_KEY
@@ -20,9 +21,11 @@ from .numbers import plain
 class AnswerView:
     """Reads answers through visibility: a hidden question reads as unanswered."""
 
-    def __init__(self, spec: Spec, answers: dict[str, Answer]) -> None:
+    def __init__(self, spec: Spec, answers: dict[str, Answer], measured: Mapping[str, Any] | None = None) -> None:
         self.spec = spec
         self.answers = answers
+        # fact id -> codecarbon.Measurement read from the file the fact names (see derived `measured_by`)
+        self.measured: Mapping[str, Any] = measured or {}
         self._visible: dict[str, bool] = {}
         self._sections: dict[str, bool] = {}
         self._derived: dict[str, float] | None = None
@@ -108,10 +111,17 @@ class AnswerView:
                     inputs[key] = value if status == ANSWERED else None
                     if status == UNKNOWN:
                         unknown.add(key)
-                outputs = run_calculator(d.fn, inputs, frozenset(unknown))
+                measurement = self.measured.get(d.measured_by) if d.measured_by else None
+                outputs = (dict(measurement.values) if measurement is not None
+                           else run_calculator(d.fn, inputs, frozenset(unknown)))
                 for k, v in (outputs or {}).items():
                     self._derived[f"{d.id}.{k}"] = v
         return self._derived
+
+    def measurements(self) -> dict[str, dict[str, Any]]:
+        """Derived id -> the measurement (as a dict) that replaced its estimate."""
+        return {d.id: self.measured[d.measured_by].to_dict() for d in self.spec.model.derived
+                if d.measured_by and d.measured_by in self.measured}
 
     def _dimension_input(self, ref: ScoreInput) -> float | None:
         if ref.score is not None:

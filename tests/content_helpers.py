@@ -10,7 +10,7 @@ from riskwizard.loader import load_questionnaire
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = ROOT / "questionnaires"
 PARTS = ROOT / "samples" / "parts"
-SAMPLES = ["cv-screening", "face-recognition-station", "llm-paper", "medical-imaging"]
+SAMPLES = ["benefit-triage-canada", "cv-screening", "face-recognition-station", "llm-paper", "medical-imaging"]
 
 
 def spec_for(qid: str):

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from content_helpers import fired, spec_for
 
-from riskwizard.answers import Answer, load_answers
+from riskwizard.answers import Answer
+from riskwizard.assessment import open_assessment
 from riskwizard.engine import evaluate, evaluate_assessment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "canada-aia-benefits.yaml"
@@ -39,7 +40,7 @@ MINIMUM = {  # the answers that score even at their lowest
     "impact_economic": "minimal", "impact_environment": "minimal",  # 1 + 1
     "wrongful_inclusion_impact": "minimal", "data_controller": "federal",  # 1 + 1
     "training_data_collector": "own", "input_data_collector": "own",  # 1 + 1
-    "automation_level": "partial",  # 2
+    "automation_level": "advisory",  # 2 (the AIA's partial)
 }  # 14
 
 RAW_41 = {**MINIMUM, "connected_devices": "yes", "other_it_systems": "yes", "needs_discretion": "yes",  # 4 + 4 + 4
@@ -64,7 +65,8 @@ MAXIMUM = {  # every question at its highest-scoring answer, follow-up questions
     "proxies_checked": "no",  # 2 -> algorithm 15
     "decision_domains": ["health", "economic", "social_assistance", "access_mobility", "licensing",
                          "employment", "public_safety", "other"],  # 8
-    "automation_level": "full", "needs_discretion": "yes", "staff_impact": "yes", "new_assessment": "yes",  # 4 4 2 2
+    "automation_level": "automated", "needs_discretion": "yes",  # 4 4
+    "staff_impact": "yes", "new_assessment": "yes",  # 2 2
     "used_by_other_unit": "yes", "reversibility": "irreversible", "duration": "perpetual",  # 2 4 4
     "impact_rights": "very_high", "impact_equality": "very_high", "impact_health": "very_high",  # 4 4 4
     "impact_economic": "very_high", "impact_environment": "very_high",  # 4 4
@@ -182,7 +184,8 @@ def test_the_maxima_are_the_sum_of_each_questions_best_answer() -> None:
                                                                                   "mitigation": 77}
     scored = set(best["raw_impact"]) | set(best["mitigation"])
     unscored = {q.id for q in SPEC.questions()} - scored
-    assert unscored == {"project_phase", "client_share", "unstructured_data"}  # the tool scores them 0 too
+    # the tool scores them 0 too (canada_federal, the scope, is not one of its questions)
+    assert unscored == {"canada_federal", "project_phase", "client_share", "unstructured_data"}
 
 
 def test_mitigation_that_lowers_the_level_is_a_finding() -> None:
@@ -195,10 +198,10 @@ def test_mitigation_that_lowers_the_level_is_a_finding() -> None:
 
 
 def test_full_automation_at_level_iii_or_iv_is_a_high_finding() -> None:
-    high = run(RAW_84)  # Level III with automation_level full (from MAXIMUM)
+    high = run(RAW_84)  # Level III with automation_level automated (from MAXIMUM)
     assert high.tier.id == "level_iii"
     assert any(f.rule_id == "full_automation_at_high_level" and f.severity == "high" for f in high.findings)
-    officer_decides = run({**RAW_84, "automation_level": "partial"})  # 84 - 2 = 82: Level II, no finding
+    officer_decides = run({**RAW_84, "automation_level": "advisory"})  # 84 - 2 = 82: Level II, no finding
     assert officer_decides.scores["raw_impact"] == 82 and officer_decides.tier.id == "level_ii"
     assert "full_automation_at_high_level" not in fired(officer_decides)
 
@@ -229,7 +232,10 @@ def test_appendix_c_requirements_per_level(answers: dict, level: str) -> None:
 def test_unanswered_questions_keep_the_level_provisional() -> None:
     result = run(RAW_42)
     assert result.provisional
-    assert all(not q.unknown_allowed for q in SPEC.questions())  # the tool has no "don't know"
+    # the tool has no "don't know"; only the shared facts, asked by other questionnaires too, offer it
+    assert {q.id for q in SPEC.questions() if q.unknown_allowed} <= set(SPEC.fact_of)
+    unsure = evaluate(SPEC, {**{q: Answer(value=v) for q, v in MINIMUM.items()}, "recourse": Answer(unknown=True)})
+    assert unsure.provisional and unsure.scores["mitigation"] == 0  # don't know scores nothing
 
 
 # --------------------------------------------------------------------------- the fixture (a federal use)
@@ -238,8 +244,11 @@ def test_fixture_benefit_triage_by_hand() -> None:
     # raw: reasons 1 + risk profile 10 + system 2 + algorithm 5 + decision 2 + impact 23 + data 18 = 61
     # mitigation: consultation 7 + data quality 10 + procedural fairness 42 + privacy 8 = 67 (87 %)
     # current: 61 x 0.85 = 51.85 -> 52 = 31.14 % -> Level II
-    doc, _ = load_answers(FIXTURE)
-    result = evaluate_assessment(doc, [SPEC]).results[0]
+    assessment = open_assessment(FIXTURE, strict=False)  # format 1: its answers are lifted to the shared facts
+    assert assessment.doc.facts["decision_automation"].value == "advisory"  # the AIA's partial
+    assert assessment.doc.facts["lifecycle_stage"].value == "deployment"  # the stage and the AIA's implementation
+    assert not assessment.doc.conflicts and not assessment.doc.orphaned
+    result = evaluate_assessment(assessment.doc, [SPEC]).results[0]
     assert result.scores == {"raw_impact": 61, "mitigation": 67}
     assert result.derived["aia.current"] == 52 and result.derived["aia.reduction"] == 9
     assert round(result.derived["aia.percent"], 2) == 31.14

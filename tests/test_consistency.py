@@ -18,7 +18,8 @@ from riskwizard.engine import evaluate_assessment
 from riskwizard.loader import find_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics", "model-card"]
+ALL = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics", "model-card",
+       "canada-aia"]
 SPECS = [find_questionnaire(q) for q in ALL]
 
 ALLOCATES = {"output_kind": ["allocates"]}
@@ -118,6 +119,36 @@ CASES: dict[str, tuple[dict[str, dict[str, Any]], dict[str, Any], tuple[str, str
     "education_not_annex_iii": ({"harms": {**ALLOCATES, "domains": ["education"]},
                                  "eu-ai-act": {"annex3_areas": ["none"]}}, {},
                                 ("eu-ai-act", "annex3_areas", ["education"])),
+    "aia_decides_nothing": ({}, {"canada_federal": "yes", "decision_automation": "none"},
+                            ("", "fact:decision_automation", "advisory")),
+    "aia_disabled_not_equity_denied": ({"canada-aia": {"equity_denied_groups": "no"}},
+                                       {"vulnerable_groups": ["disabled", "elderly"]},
+                                       ("canada-aia", "equity_denied_groups", "yes")),
+    "aia_subgroups_not_assessed_but_measured": (
+        {"canada-aia": {"subgroup_testing": "not_assessed"}, "harms": {**ALLOCATES, "domains": ["public_benefits"],
+                                                                       "disparity_measured": "no_gap"}}, {},
+        ("canada-aia", "subgroup_testing", "no_gaps")),
+    "aia_no_gaps_but_gap": (
+        {"canada-aia": {"subgroup_testing": "no_gaps"}, "harms": {**ALLOCATES, "domains": ["public_benefits"],
+                                                                  "disparity_measured": "gap"}}, {},
+        ("canada-aia", "subgroup_testing", "unjustified_addressed")),
+    "aia_protected_used_not_held": ({"canada-aia": {"uses_protected_characteristics": "yes"}},
+                                    {"protected_attributes_held": "no"},
+                                    ("", "fact:protected_attributes_held", "some")),
+    "aia_built_in_house_not_provider": ({"canada-aia": {"developer": "own"}}, {"operator_role": ["deployer"]},
+                                        ("", "fact:operator_role", ["provider", "deployer"])),
+    "aia_federal_deployer_private": ({"eu-ai-act": {"deployer_type": "private_other"}},
+                                     {"canada_federal": "yes", "operator_role": ["deployer"]},
+                                     ("eu-ai-act", "deployer_type", "third_country_public")),
+    "aia_employment_not_in_domains": ({"eu-ai-act": {"annex3_areas": ["employment"]},
+                                       "canada-aia": {"decision_domains": ["economic"]}}, {},
+                                      ("canada-aia", "decision_domains", ["economic", "employment"])),
+    "aia_migration_not_in_domains": ({"eu-ai-act": {"annex3_areas": ["migration"]},
+                                      "canada-aia": {"decision_domains": ["other"]}}, {},
+                                     ("canada-aia", "decision_domains", ["access_mobility"])),
+    "aia_law_enforcement_not_in_domains": ({"eu-ai-act": {"annex3_areas": ["law_enforcement"]},
+                                            "canada-aia": {"decision_domains": ["licensing"]}}, {},
+                                           ("canada-aia", "decision_domains", ["licensing", "public_safety"])),
     "policing_not_annex_iii": ({"harms": {**ALLOCATES, "domains": ["criminal_justice"]},
                                 "eu-ai-act": {"annex3_areas": ["none"]}}, {},
                                ("eu-ai-act", "annex3_areas", ["law_enforcement"])),

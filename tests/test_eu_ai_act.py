@@ -67,7 +67,8 @@ def obligation_ids(result) -> set[str]:
 def test_loads_with_sources_and_help(spec) -> None:
     assert spec.id == "eu-ai-act"
     assert spec.model.as_of == "2026-12-03"
-    assert [lvl.id for lvl in spec.model.outcome.levels] == ["out_of_scope", "prohibited", "high", "limited", "minimal"]
+    assert [lvl.id for lvl in spec.model.outcome.levels] == ["out_of_scope", "prohibited", "high", "limited",
+                                                               "gpai_systemic", "gpai_model", "minimal"]
     assert spec.model.outcome.mode == "first_match"
     for q in spec.questions():
         assert q.help.strip() and q.why.strip() and q.source.strip(), q.id
@@ -129,7 +130,9 @@ def test_sensitive_categorisation_dataset_labelling_is_not_prohibited(spec) -> N
     assert labelling.tier.rule_id == "high_annex_iii_1b"
 
 
-RTRBI = dict(biometric_data="yes", biometric_functions=["remote_identification"], rbi_realtime="realtime",
+# Art 5(1)(h) bans the use: the police force deploying the system (the vendor alone is a high-risk provider)
+RTRBI = dict(role=["deployer"], deployer_type="public_body", personal_use="no", biometric_data="yes",
+             biometric_functions=["remote_identification"], rbi_realtime="realtime",
              rbi_law_enforcement="yes", rbi_public_space="yes")
 
 
@@ -140,7 +143,7 @@ def test_realtime_rbi_general_watch_list_is_prohibited(spec) -> None:
 
 
 def test_realtime_rbi_with_listed_exception_is_high_with_safeguards(spec) -> None:
-    r = run(spec, role=["deployer"], deployer_type="public_body", personal_use="no", **RTRBI,
+    r = run(spec, **RTRBI,
             rbi_objective="victims_search", rbi_strictly_necessary="yes", rbi_national_law="yes",
             rbi_authorisation="yes", derog_conditions=["none"], profiling="no")
     assert r.tier.id == "high"
@@ -298,7 +301,7 @@ def test_standard_editing_has_no_marking_duty(spec) -> None:
 
 def test_high_risk_plus_deepfake_keeps_high_and_flags_50_4(spec) -> None:
     r = run(spec, role=["provider", "deployer"], deployer_type="private_other", annex3_areas=["employment"],
-            annex3_employment=["work_decisions"], derog_conditions=["none"], profiling="yes",
+            annex3_employment=["work_terms"], derog_conditions=["none"], profiling="yes",
             art50_generates=["video"], art50_editing_only="no", art50_deepfake="yes", art50_artistic="no")
     assert r.tier.id == "high"
     assert {"transparency_art50_4", "transparency_art50_2"} <= set(r.flags)
@@ -334,9 +337,9 @@ def test_emotion_recognition_deployer_gets_50_3(spec) -> None:
 def test_gpai_above_threshold_is_systemic(spec) -> None:
     r = run(spec, artefact="gpai_model", gpai_compute=3e25, gpai_designated="no", gpai_on_market_before="no")
     assert {"gpai", "gpai_systemic_risk"} <= set(r.flags)
-    assert r.tier.id == "minimal"
-    assert r.tier.rule_id == "gpai_model_only"
-    assert "GPAI" in r.tier.reason or "general-purpose" in r.tier.reason
+    assert r.tier.id == "gpai_systemic"  # the headline names the Art 55 duties it lists (legal review P5)
+    assert r.tier.rule_id == "gpai_systemic_tier"
+    assert "general-purpose" in r.tier.reason and "Art 55" in r.tier.reason
     assert {"gpai_notify_commission", "gpai_systemic_duties", "gpai_documentation"} <= obligation_ids(r)
 
 
@@ -519,15 +522,20 @@ def _copies(head: str) -> list[str]:
 
 def test_repeated_conditions_are_kept_in_step() -> None:
     derogation = _copies("{all: [{q: derog_conditions, op: contains_any")
-    # 10 Annex III tier rules, art6_3_derogation, art2_12_open_source, annex_i_only, excluded_but_high_risk
-    assert len(derogation) == 14
+    # 10 Annex III tier rules, art6_3_derogation, art2_12_open_source (and its copy for a system with a model),
+    # annex_i_only, annex_i_section_b_only, excluded_but_high_risk; the Art 25 and Section B copies in the Art 50 rules
+    asks = [d for d in derogation if "derog_provider_registered" not in d]
+    assert len(asks) == 1 and "role, op: contains, value: provider" in asks[0]  # the `derog_provider_registered` when
+    derogation = [d for d in derogation if d not in asks]
+    assert len(derogation) >= 14
     assert len(set(derogation)) == 1
     for needle in ("not_contains, value: none", "profiling_investigation", "[creditworthiness, insurance]",
-                   "value: work_decisions", 'profiling, op: eq, value: "no"'):
+                   "value: task_monitoring", 'profiling, op: eq, value: "no"', "derog_provider_registered"):
         assert needle in derogation[0]
-    banned_rbi = _copies('{all: [{q: rbi_realtime, op: eq, value: realtime}, {q: rbi_law_enforcement, op: eq, '
-                         'value: "yes"}, {q: rbi_public_space, op: eq, value: "yes"}, {any:')
-    assert len(banned_rbi) == 10  # art5_1_h_realtime_rbi and the nine copies that must exclude a banned use
+    banned_rbi = _copies('{all: [{not: {q: role, op: not_contains, value: deployer}}, {q: rbi_realtime, op: eq, '
+                         'value: realtime}, {q: rbi_law_enforcement, op: eq, value: "yes"}, '
+                         '{q: rbi_public_space, op: eq, value: "yes"}, {any:')
+    assert len(banned_rbi) >= 10  # art5_1_h_realtime_rbi and the nine copies that must exclude a banned use
     assert len(set(banned_rbi)) == 1
     for needle in ('rbi_authorisation, op: eq, value: "no"', 'rbi_fria, op: eq, value: "no"',
                    '{all: [{q: rbi_registered, op: eq, value: "no"}, {not: {q: rbi_urgency, op: eq, value: "yes"}}]}'):
@@ -537,7 +545,7 @@ def test_repeated_conditions_are_kept_in_step() -> None:
 @pytest.mark.parametrize("use", [
     dict(annex3_areas=["law_enforcement"], annex3_law_enforcement=["profiling_investigation"],
          derog_conditions=["detects_patterns"]),
-    dict(annex3_areas=["employment"], annex3_employment=["work_decisions"], derog_conditions=["preparatory"]),
+    dict(annex3_areas=["employment"], annex3_employment=["task_monitoring"], derog_conditions=["preparatory"]),
     dict(annex3_areas=["essential_services"], annex3_services=["creditworthiness"], derog_conditions=["preparatory"]),
     dict(annex3_areas=["essential_services"], annex3_services=["insurance"], derog_conditions=["narrow_procedural"]),
 ], ids=["6e-profiling", "4b-work-decisions", "5b-credit", "5c-insurance"])
@@ -564,7 +572,7 @@ def test_item1_profiling_use_does_not_block_derogation_of_other_uses(spec) -> No
     assert foss.tier.id == "high"
     assert "art2_12_open_source" not in fired(foss)
     both = run(spec, annex1_product="is_product", annex1_legislation="medical_devices", annex1_third_party="yes",
-               annex3_areas=["employment"], annex3_employment=["work_decisions"], derog_conditions=["preparatory"],
+               annex3_areas=["employment"], annex3_employment=["task_monitoring"], derog_conditions=["preparatory"],
                profiling="no")
     assert "high_risk_annex_i_only" not in both.flags
     assert "provider_risk_management" in obligation_ids(both)
@@ -589,7 +597,7 @@ def test_item2_no_fria_or_public_registration_for_critical_infrastructure(spec) 
 
 
 def test_item3_excepted_realtime_rbi_without_authorisation_is_prohibited(spec) -> None:
-    r = run(spec, role=["deployer"], deployer_type="public_body", personal_use="no", **RTRBI,
+    r = run(spec, **RTRBI,
             rbi_objective="imminent_threat", rbi_strictly_necessary="yes", rbi_national_law="yes",
             rbi_authorisation="no")
     assert r.tier.id == "prohibited"
@@ -732,6 +740,7 @@ def test_item13_open_source_gpai_with_unknown_compute_keeps_full_duties(spec) ->
 # --------------------------------------------------------------------------- samples
 
 SAMPLES = {
+    "benefit-triage-canada": ("high", {"high_risk_annex_iii"}, set()),
     "cv-screening": ("high", {"high_risk_annex_iii"}, set()),
     "face-recognition-station": ("prohibited", set(), set()),
     "llm-paper": ("limited", {"gpai", "transparency_art50_1", "transparency_art50_2"}, {"gpai_systemic_risk"}),

@@ -352,7 +352,7 @@ def test_publication_turns_the_adopted_ban_into_a_prohibition(spec, tmp_path: Pa
     assert "cease_intimate_content_csam" not in obligations(pending)  # the ban is not law, so no duty to cease
     law = run(published, **nudifier)
     assert law.tier.id == "prohibited" and law.tier.rule_id == "art5_intimate_content_csam"
-    assert obligations(law) == {"cease_intimate_content_csam": "2026-12-02", "ai_literacy": "2025-02-02"}
+    assert obligations(law) == {"cease_intimate_content_csam": "2026-12-02"}  # no AI literacy next to a ban
     assert "art5_intimate_content_csam_pending" not in shown(law)
     machinery = dict(**PROVIDER, annex1_product="safety_component", annex1_legislation="machinery",
                      annex1_third_party="yes")
@@ -397,3 +397,22 @@ def test_score_shows_the_date_that_applies_and_the_other_timeline(tmp_path: Path
            "(Digital Omnibus on AI: adopted, not yet published in the Official Journal)" in out
     assert "Digital Omnibus on AI: adopted, not yet published in the Official Journal, checked 2026-12-03" in out
     assert "reported, not verified: Reported published as Regulation (EU) 2026/1744" in out
+
+
+def test_an_old_4b_answer_keeps_both_limbs_and_its_forced_profiling(tmp_path: Path) -> None:
+    """Questionnaire 3.0.0 split Annex III 4(b): an answer given to the single old option is read as both limbs,
+    so the derogation it blocked stays blocked (nothing lost, no duty lost) until the user narrows it."""
+    from riskwizard.assessment import open_assessment
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "samples" / "cv-screening.yaml").read_text(encoding="utf-8")
+    old = "    annex3_employment:\n      value:\n      - recruitment\n"
+    assert old in text
+    path = tmp_path / "old.yaml"
+    new = "    annex3_employment:\n      value:\n      - work_decisions\n"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assessment = open_assessment(path)
+    eu = assessment.evaluate().result("eu-ai-act")
+    assert assessment.doc.answers["eu-ai-act"]["annex3_employment"].value == ["work_terms", "task_monitoring"]
+    assert eu.tier.id == "high"
+    assert "art6_3_profiling_override" in {f.rule_id for f in eu.findings}

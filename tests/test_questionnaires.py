@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from riskwizard.engine import evaluate
+from riskwizard.engine import AnswerView, evaluate
 from riskwizard.loader import bundled_paths, load_questionnaire
 from riskwizard.qtest import load_cases, spec_for_case
 from riskwizard.yamlsafe import load_yaml_file
@@ -58,7 +58,8 @@ def test_every_rule_has_a_fixture(qid: str) -> None:
 def test_rule_fires_on_its_fixture(qid: str, rule_id: str) -> None:
     spec = load_questionnaire(BUNDLED[qid])
     case = next(c for c in load_cases(spec, RULE_FIXTURES / f"{qid}.yaml") if c.id == rule_id)  # answers checked
-    result = evaluate(spec_for_case(spec, case), case.answers)
+    case_spec = spec_for_case(spec, case)
+    result = evaluate(case_spec, case.answers, AnswerView(case_spec, case.answers, case.measured))
     assert rule_id in {t.rule_id for t in result.trace}
     if "tier" in case.expect:
         assert result.tier is not None and result.tier.id == case.expect["tier"]

@@ -57,9 +57,13 @@ def test_exclusions_and_prohibitions_against_given_answers_come_last(spec) -> No
     assert by_q["p5a_manipulation"].new_tier == "prohibited"
     likely = [c for c in changes if c.likely]
     assert likely and changes[:len(likely)] == likely
-    # the change that would hide other answers says how many
-    assert by_q["artefact"].no_longer_apply > 0
-    assert f"{by_q['artefact'].no_longer_apply} answered questions" in by_q["artefact"].reason
+    # the change that would hide other answers says how many (for a model with a system, "neither" hides the rest;
+    # for an AI system the most serious alternative is now "a model and a system", headed by the model's duties)
+    model = {c.question_id: c for c in what_would_change(spec, answers(artefact="both", gpai_compute=1e23,
+                                                                       gpai_designated="no",
+                                                                       annex3_areas=["education"]))}
+    assert model["artefact"].no_longer_apply > 0
+    assert f"{model['artefact'].no_longer_apply} answered questions" in model["artefact"].reason
 
 
 def test_a_given_follow_up_answer_is_a_plausible_change(spec) -> None:

@@ -15,15 +15,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from riskwizard.answers import Answer, AnswerStore, Comment, answers_fingerprint, new_doc, reconcile  # noqa: E402
+from riskwizard.answers import (  # noqa: E402
+    Answer,
+    AnswerStore,
+    Comment,
+    answers_fingerprint,
+    dump_answers,
+    load_answers,
+    new_doc,
+    reconcile,
+)
 from riskwizard.engine import evaluate_assessment  # noqa: E402
 from riskwizard.loader import find_questionnaire  # noqa: E402
 from riskwizard.yamlsafe import load_yaml_file  # noqa: E402
 
-ORDER = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics",
-         "model-card"]
+ORDER = ["eu-ai-act", "canada-aia", "harms", "bias-sources", "error-costs", "neurips-broader-impact",
+         "research-ethics", "model-card"]
 
 META = {
+    "benefit-triage-canada": dict(
+        name="Pension claim triage (fictional)",
+        description="Fictional federal program: a model sorts old-age pension claims, including those of claimants "
+                    "living in the EU, into a fast-track queue and an officer-review queue; officers confirm every "
+                    "approval and decide every refusal. Assessed under the Canada AIA and the EU AI Act.",
+        assessor="Program integrity team, Benefits Branch (fictional)",
+        organisation="A federal department of the Government of Canada (fictional)",
+        comments=[("Departmental AIA review", "Level II stands only while the mitigation measures hold (87 % of the "
+                   "mitigation maximum); consult the advocacy groups for claimants with irregular work histories "
+                   "before the retraining."),
+                  ("EU legal adviser", "Decisions for claimants resident in the EU make the department a provider "
+                   "and deployer of a high-risk Annex III 5(a) system; appoint an authorised representative.")],
+        decision="approved_with_conditions",
+        conditions="Authorised representative in the EU appointed before the next EU intake; disability testing "
+                   "(the AIA's open point) done before the retraining.",
+    ),
     "cv-screening": dict(
         name="TalentSift CV screening and ranking",
         description="Vendor-supplied model that filters and ranks job applications for warehouse and office "
@@ -106,6 +131,11 @@ def main() -> None:
         doc.review.answers_fingerprint = answers_fingerprint(doc)
         doc.created = "2026-11-20T09:00:00Z"
         if out.exists():
+            old, _ = load_answers(out)
+            doc.updated = old.updated
+            if dump_answers(doc) == dump_answers(old):
+                print(f"unchanged {out.relative_to(ROOT)}")
+                continue  # same answers: keep the file (and its hash in the golden reports) as it is
             out.unlink()
         AnswerStore(out).save(doc)
         print(f"wrote {out.relative_to(ROOT)} ({', '.join(ids)})")

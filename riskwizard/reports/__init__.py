@@ -99,13 +99,14 @@ def render(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Pat
 
 
 def render_with_warnings(doc: AnswersDoc, specs: list[Spec], fmt: str, template_dir: str | Path | None = None,
-                         answers_sha256: str | None = None, appendix: str = "compact") -> Rendered:
+                         answers_sha256: str | None = None, appendix: str = "compact",
+                         max_age: int | None = None) -> Rendered:
     from .model import APPENDIX_MODES, build_model
 
     renderer = get_format(fmt).load()
     if appendix not in APPENDIX_MODES:
         raise ExportError(f"unknown appendix mode `{appendix}`", None, f"use one of: {', '.join(APPENDIX_MODES)}")
-    model = build_model(doc, specs, answers_sha256, appendix=appendix)
+    model = build_model(doc, specs, answers_sha256, appendix=appendix, max_age=max_age)
     return renderer(RenderJob(model, doc, specs, Path(template_dir) if template_dir is not None else None))
 
 
@@ -115,7 +116,7 @@ TEXT_FORMATS = tuple(f.name for f in FORMAT_TABLE if not f.binary)  # what `-o -
 
 def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, template_dir: str | Path | None = None,
                 search: list[Path] | None = None, protect: list[Path] | None = None,
-                appendix: str = "compact") -> ExportReport:
+                appendix: str = "compact", max_age: int | None = None) -> ExportReport:
     """Load an answers file with its questionnaires and write one report.
 
     ``out_path`` ``"-"`` prints the report on standard output (a binary format such as PDF only
@@ -143,9 +144,11 @@ def export_file(answers_path: str | Path, fmt: str, out_path: str | Path, templa
         target = writable_target(out)  # before the (slow) rendering: a bad target is reported at once
     assessment = open_assessment(path, search, strict=True)  # like `score`: a bad answer is an error, never dropped
     if not to_stdout:
-        _refuse_inputs(target, path, [Path(s.path) for s in assessment.specs], template_dir, protect or [])
+        measured = [Path(m.read_from) for m in assessment.doc.measured.values() if m.read_from]  # CodeCarbon files
+        _refuse_inputs(target, path, [Path(s.path) for s in assessment.specs], template_dir,
+                       [*(protect or []), *measured])
     data, warnings = render_with_warnings(assessment.doc, assessment.specs, fmt, template_dir, file_sha256(path),
-                                          appendix)
+                                          appendix, max_age)
     if to_stdout:
         write_stdout(clean(data.decode("utf-8"), newlines=True).encode("utf-8")
                      if not row.binary and sys.stdout.isatty() else data)

@@ -79,16 +79,16 @@ def output_names(files: list[Path], ext: str) -> dict[Path, str]:
     return names
 
 
-Job = tuple[str, str, str, str | None, tuple[str, ...], tuple[str, ...], str]  # ..., search, protect, appendix
+Job = tuple[str, str, str, str | None, tuple[str, ...], tuple[str, ...], str, int | None]  # ..., appendix, max_age
 
 
 def _one(job: Job) -> BatchItem:
     from . import export_file
 
-    source, fmt, out, template_dir, search, protect, appendix = job
+    source, fmt, out, template_dir, search, protect, appendix, max_age = job
     try:
         report = export_file(source, fmt, out, template_dir, [Path(s) for s in search], [Path(p) for p in protect],
-                             appendix=appendix)
+                             appendix=appendix, max_age=max_age)
         return BatchItem(Path(source), report.path, report.warnings)
     except RiskwizardError as exc:
         return BatchItem(Path(source), None, [], error_text(exc))
@@ -109,11 +109,13 @@ def _size(path: str) -> int:
 
 def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: int = 2,
                  progress: Progress | None = None, template_dir: str | Path | None = None,
-                 search: list[Path] | None = None, appendix: str = "compact") -> list[BatchItem]:
+                 search: list[Path] | None = None, appendix: str = "compact",
+                 max_age: int | None = None) -> list[BatchItem]:
     """Export each answers file of ``folder`` into ``out_dir``; one failure never stops the rest.
 
     ``progress(done, total, item)`` is called in this process as each file finishes. Results
-    (failed items included) are returned in file-name order. ``search`` are the `-Q` folders.
+    (failed items included) are returned in file-name order. ``search`` are the `-Q` folders;
+    ``appendix`` and ``max_age`` are passed to each export as `export --appendix/--max-age` give them.
     """
     from . import EXTENSIONS, FORMATS, ExportError, get_format
 
@@ -131,7 +133,7 @@ def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: i
     protect = tuple(str(p) for p in files)
     search_dirs = tuple(str(s) for s in (search or []))
     jobs: list[Job] = [(str(p), fmt, str(dest / names[p]), str(template_dir) if template_dir else None,
-                        search_dirs, protect, appendix) for p in files]
+                        search_dirs, protect, appendix, max_age) for p in files]
     renamed = {str(p): names[p] for p in files if names[p] != p.stem + EXTENSIONS[fmt]}
     results: dict[str, BatchItem] = {}
     total = len(jobs) + len(problems)

@@ -34,14 +34,17 @@ def _say(text: str, err: bool = False) -> None:
               help="Worker processes when exporting a folder.")
 @click.option("--appendix", type=click.Choice(["compact", "full"]), default="compact", show_default=True,
               help="Appendices: compact (shortened answers, trace without evidence) or full.")
+@click.option("--max-age", "max_age", type=click.IntRange(min=0), default=None, metavar="DAYS",
+              help="Say in the summary when a questionnaire's content (as_of) or the last review is older than "
+                   "DAYS (a passed review-by date and a newer bundled questionnaire are always said).")
 @click.pass_context
 def export(ctx: click.Context, source: Path, fmt: str, out: Path | None, template_dir: Path | None,
-           processes: int, appendix: str) -> None:
+           processes: int, appendix: str, max_age: int | None) -> None:
     """Export SOURCE (an answers file or a folder of them) in one of the formats (see -f)."""
     from ..safefile import StdoutClosed, silence_stdout
 
     try:
-        _export(ctx, source, fmt, out, template_dir, processes, appendix)
+        _export(ctx, source, fmt, out, template_dir, processes, appendix, max_age)
     except StdoutClosed:
         silence_stdout()
         sys.exit(1)  # quietly, as click does for a closed pipe
@@ -53,7 +56,7 @@ def export(ctx: click.Context, source: Path, fmt: str, out: Path | None, templat
 
 
 def _export(ctx: click.Context, source: Path, fmt: str, out: Path | None, template_dir: Path | None,
-            processes: int, appendix: str) -> None:
+            processes: int, appendix: str, max_age: int | None = None) -> None:
     from ..safefile import check_folder
 
     search = [Path(p) for p in (ctx.find_root().obj or {}).get("questionnaire_dirs", ())]  # `-Q`, as score
@@ -67,19 +70,19 @@ def _export(ctx: click.Context, source: Path, fmt: str, out: Path | None, templa
         if out is not None and str(out) == STDOUT:
             raise ExportError("a folder export writes one report per answers file, so it cannot print them",
                               Location(str(source)), "give an output folder with -o, or export one file with -o -")
-        _export_folder(source, fmt, out or source / "reports", template_dir, processes, search, appendix)
+        _export_folder(source, fmt, out or source / "reports", template_dir, processes, search, appendix, max_age)
     else:
         target = out or source.with_suffix(EXTENSIONS[fmt])
         if str(target) != STDOUT and target.is_dir():
             target = target / get_format(fmt).output_name(source.stem)
-        _export_one(source, fmt, target, template_dir, search, appendix)
+        _export_one(source, fmt, target, template_dir, search, appendix, max_age)
 
 
 def _export_one(source: Path, fmt: str, out: Path, template_dir: Path | None, search: list[Path],
-                appendix: str) -> None:
+                appendix: str, max_age: int | None = None) -> None:
     from . import export_file
 
-    report = export_file(source, fmt, out, template_dir, search, appendix=appendix)
+    report = export_file(source, fmt, out, template_dir, search, appendix=appendix, max_age=max_age)
     for warning in report.warnings:
         _say(f"{source}: warning: {warning}", err=True)
     if str(out) != STDOUT:
@@ -87,7 +90,7 @@ def _export_one(source: Path, fmt: str, out: Path, template_dir: Path | None, se
 
 
 def _export_folder(source: Path, fmt: str, out: Path, template_dir: Path | None, processes: int,
-                   search: list[Path], appendix: str) -> None:
+                   search: list[Path], appendix: str, max_age: int | None) -> None:
     from .batch import batch_export, scan_folder
 
     files, problems = scan_folder(source)
@@ -98,7 +101,7 @@ def _export_folder(source: Path, fmt: str, out: Path, template_dir: Path | None,
             bar.update(1)
 
         items = batch_export(source, fmt, out, processes=processes, progress=progress, template_dir=template_dir,
-                             search=search, appendix=appendix)
+                             search=search, appendix=appendix, max_age=max_age)
     failed = []
     for item in items:
         if item.error:

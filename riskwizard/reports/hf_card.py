@@ -19,6 +19,7 @@ import yaml
 from .. import __version__
 from .markdown import block as _md_block
 from .markdown import cell, md
+from .measured import duration, provenance, significant
 
 if TYPE_CHECKING:
     from . import Rendered, RenderJob
@@ -185,7 +186,10 @@ def _metadata(licence: tuple[str | None, str], energy: dict[str, Any] | None, wa
                         "says `license: other`; name the licence in the answer's note (e.g. apache-2.0, mit, "
                         "cc-by-nc-4.0) and export again")
     if energy is not None:
-        co2: dict[str, Any] = {"emissions": round(energy["co2_kg"] * 1000, 1), "source": energy["source"]}
+        grams = energy["co2_kg"] * 1000
+        # a measurement can be a fraction of a gram: significant figures, not one decimal
+        emissions = float(significant(grams, 4).replace(",", "")) if energy.get("measured") else round(grams, 1)
+        co2: dict[str, Any] = {"emissions": emissions, "source": energy["source"]}
         if energy["region"]:
             co2["geographical_location"] = energy["region"]
         if energy["hardware"]:
@@ -266,6 +270,13 @@ def _energy(model: dict[str, Any]) -> dict[str, Any] | None:
             return it["text"] if it is not None and it["visible"] and it["status"] == "answered" else ""
 
         gpu, hours, count = text("gpu_type"), text("gpu_hours"), text("gpu_count")
+        measured = q.get("measured", {}).get(prefix)
+        if measured is not None:  # measured by CodeCarbon: its figures and its source replace the estimate
+            v = measured["values"]
+            return {"kwh": v["kwh"], "co2_kg": v["co2_kg"], "intensity": None, "measured": measured,
+                    "hardware": measured["hardware"] or gpu, "gpu": measured["hardware"] or gpu,
+                    "hours": duration(v["duration_h"]), "region": measured["location"] or text("grid_region"),
+                    "source": measured["source"]}
         hardware = ", ".join(p for p in (f"{gpu} ({count})" if count and gpu else gpu, hours) if p)
         return {"kwh": q["derived"][f"{prefix}.kwh"], "co2_kg": q["derived"][f"{prefix}.co2_kg"],
                 "intensity": q["derived"].get(f"{prefix}.intensity"), "hardware": hardware, "gpu": gpu,
@@ -280,6 +291,16 @@ def _environment_section(energy: dict[str, Any] | None) -> list[str]:
     if energy is None:
         return [*o, "- **Hardware Type:** " + MISSING, "- **Hours used:** " + MISSING,
                 "- **Compute Region:** " + MISSING, "- **Carbon Emitted:** " + MISSING, ""]
+    if energy.get("measured"):
+        m = energy["measured"]
+        return [*o, f"Energy and emissions were measured, not estimated ({_inline(provenance(m))}).",
+                "",
+                f"- **Hardware Type:** {_inline(energy['gpu']) if energy['gpu'] else MISSING}",
+                f"- **Hours used:** {energy['hours']} (tracked run time)",
+                f"- **Compute Region:** {_inline(energy['region']) if energy['region'] else MISSING}",
+                f"- **Energy used:** {significant(energy['kwh'])} kWh (measured)",
+                f"- **Carbon Emitted:** {significant(energy['co2_kg'])} kg CO2eq (measured)",
+                ""]
     intensity = f" at {energy['intensity']:g} kg CO2eq/kWh" if energy["intensity"] is not None else ""
     return [*o,
             f"Carbon emissions are estimated from the accelerators' power, the run time and the grid's carbon "

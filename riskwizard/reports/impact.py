@@ -17,6 +17,7 @@ from typing import Any
 from ..calc import ASSUMED_PUE, ENERGY_SOURCE, GPU_WATTS_SOURCE, grid_source
 from ..engine import AnswerView, format_raw
 from ..numbers import co2, count, kwh, plain, sig
+from .measured import sentence as measured_sentence
 from .source import ReportAnswers
 
 NEURIPS = "neurips-broader-impact"
@@ -80,6 +81,7 @@ CHECKLIST = [  # (id, title as in the NeurIPS paper checklist)
     ("cl_llm_usage", "Declaration of LLM usage"),
 ]
 ANSWER_WORDS = {"yes": "Yes", "no": "No", "na": "NA"}
+COMPUTE_ITEM = "cl_compute"  # where a measured energy figure is quoted
 
 
 class _Reader:
@@ -409,6 +411,11 @@ def _limitations(r: _Reader) -> str:
 def _energy(r: _Reader, result: Any) -> dict[str, Any] | None:
     """The energy paragraph with every figure from the calculator and its assumptions beside it."""
     qr = result.result(NEURIPS) if result is not None else None
+    measured = qr.measured.get("co2") if qr is not None else None
+    if measured is not None:  # a CodeCarbon measurement replaces the estimate and its assumptions
+        values = measured["values"]
+        return {"text": measured_sentence(measured), "estimated": False, "measured": True,
+                "figures": {"kwh": values["kwh"], "co2_kg": values["co2_kg"]}}
     derived = dict(qr.derived) if qr is not None else r.view.derived_values()
     inputs = ("gpu_type", "gpu_watts", "gpu_count", "gpu_hours", "grid_region", "pue")
     present = [q for q in inputs if r.question(q) is not None and r.view.is_visible(q)]
@@ -507,8 +514,13 @@ def _without_item_prefix(prompt: str, number: int) -> str:
     return prompt[match.end():] if match else prompt
 
 
-def checklist(spec: Any, source: ReportAnswers) -> list[dict[str, Any]]:
-    """The 16 NeurIPS checklist items: answer yes/no/na or None (TODO), with justification."""
+def checklist(spec: Any, source: ReportAnswers, result: Any = None) -> list[dict[str, Any]]:
+    """The 16 NeurIPS checklist items: answer yes/no/na or None (TODO), with justification.
+
+    ``result`` is the questionnaire's result: with a CodeCarbon measurement, the compute item's
+    justification ends with the measured totals.
+    """
+    measured = result.measured.get("co2") if result is not None else None
     known = {q.id: q for q in spec.questions()}
     items = []
     for number, (cid, title) in enumerate(CHECKLIST, 1):
@@ -517,6 +529,8 @@ def checklist(spec: Any, source: ReportAnswers) -> list[dict[str, Any]]:
         answer = a.value if a is not None and a.is_answered and a.value in ANSWER_WORDS else None
         j = source.get(spec.id, f"{cid}_just")
         justification = j.value.strip() if j is not None and j.is_answered and isinstance(j.value, str) else ""
+        if cid == COMPUTE_ITEM and measured is not None:
+            justification = f"{justification} {measured_sentence(measured)}".strip()
         items.append({
             "number": number, "id": cid, "title": title,
             "question": _without_item_prefix(q.prompt, number) if q is not None else title,

@@ -94,6 +94,8 @@ def render_tex_with_warnings(model: dict[str, Any]) -> tuple[str, list[str]]:
     macros = "\n".join(m.replace(r"\newcommand", r"\providecommand", 1) for m in STYLE_MACROS)
     out = [PREAMBLE.replace("{name}", _comment(model["system"]["name"])).replace("{template}", TEMPLATE)
            .replace("{macros}", macros)]
+    for line in model["summary"].get("staleness", []):
+        out.append(f"% riskwizard: out of date: {_comment(line)}\n")
     found = model["summary"]["contradictions"]
     if found:
         out.append(f"% riskwizard: {len(found)} pair(s) of answers contradict each other; settle them before "

@@ -95,6 +95,9 @@ def render_md(model: dict[str, Any]) -> str:
     add("")
     add(f"**{md(r['review']['words']['headline'])}** {md(r['review']['words']['detail'])}")
     add("")
+    if s.get("staleness"):
+        add(f"**Out of date:** {md('; '.join(s['staleness']))}")
+        add("")
     add(f"### {numbers['summary']}.2 Result")
     add("")
     ov = r["overall"]

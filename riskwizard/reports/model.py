@@ -63,13 +63,18 @@ DATE_CAVEAT = ("Application dates are those of the original text of Regulation (
 
 def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None = None,
                 result: AssessmentResult | None = None, appendix: str = "compact",
-                source: ReportAnswers | None = None) -> dict[str, Any]:
+                source: ReportAnswers | None = None, today: Any = None,
+                max_age: int | None = None) -> dict[str, Any]:
     """Evaluate the assessment and collect everything the reports show.
 
     ``appendix`` ("compact" or "full") tells the renderers how much of the appendices to print; the
     model itself always holds everything. ``source`` is where answers are read from (default: the
-    answers file's own answers).
+    answers file's own answers). ``today`` (a date; default the real one) is the day staleness is
+    judged on, ``max_age`` (days; None: no age check) the age of content and review it allows (see
+    :mod:`riskwizard.staleness`); ``summary.staleness`` is present only when something is out of date.
     """
+    from ..staleness import check_staleness
+
     if appendix not in APPENDIX_MODES:
         raise ValueError(f"appendix must be one of {APPENDIX_MODES}")
     source = source or ReportAnswers(doc)
@@ -142,11 +147,14 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
                                for s in specs],
         },
     }
+    stale = check_staleness(doc, specs, None, today, max_age)
+    if stale:
+        model["summary"]["staleness"] = [s.line for s in stale]
     neurips = next((s for s in specs if s.id == NEURIPS), None)
     if neurips is not None:
         model["broader_impact"] = broader_impact(neurips, source, result, specs)
         _mark_quoted(questionnaires, NEURIPS, model["broader_impact"]["quoted"], "impact")
-        model["checklist"] = checklist(neurips, source)
+        model["checklist"] = checklist(neurips, source, result.result(NEURIPS))
         deployed = doc.stage == "deployment" or source.value(NEURIPS, "impact_stack") == "deployment"
         model["checklist_shown"] = not deployed
         if deployed:
@@ -319,6 +327,7 @@ def _questionnaire(source: ReportAnswers, spec: Spec, result: AssessmentResult) 
                    "evidence": [{"ref": e.ref, "kind": e.kind, "shown": e.shown} for e in t.evidence]}
                   for t in r.trace],
         "derived": {k: round(float(v), 6) for k, v in sorted(r.derived.items())},
+        "measured": r.measured,  # derived id -> the CodeCarbon measurement that replaced the estimate
         "answered": r.answered,
         "visible": r.visible,
         "hidden": sum(1 for s in sections for i in s["items"] if not i["visible"]),

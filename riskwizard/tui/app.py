@@ -26,6 +26,7 @@ from textual.widgets import Input, Static
 
 from ..answers import now_iso
 from ..errors import LockedError, RiskwizardError
+from ..termtext import clean_lines
 from .recent import add_recent, load_settings, save_setting
 from .screens.message import MessageScreen
 from .screens.wizard import WizardScreen
@@ -154,6 +155,7 @@ class RiskwizardApp(App[None]):
                 wizard.stop_background()
         try:
             session.close()
+            self.closed_saved = session.path  # the answers of the last session were saved and unlocked
         except (RiskwizardError, OSError) as exc:
             self.last_close_error = str(exc)
         self.session = None
@@ -299,16 +301,33 @@ class RiskwizardApp(App[None]):
         self.push_screen(OpenScreen(), chosen)
 
 
+INTERNAL_ERROR = 70  # the CLI's exit code for a bug (see riskwizard.cli.main)
+APP_CRASHED = 1  # Textual's return code after an exception inside the app (it prints the traceback itself)
+
+
 def run(path: Path | None, search_dirs: list[Path]) -> None:
-    """Entry point used by the CLI: run the app; whatever happens, save and release the lock."""
+    """Entry point used by the CLI: run the app; whatever happens, save and release the lock.
+
+    An exception inside the app ends Textual's loop with return code 1 and no exception out of
+    ``App.run``: that is a bug, so the process exits 70 like any internal error of the CLI (it used to
+    exit 0, which told scripts that all was well)."""
     app = RiskwizardApp(path, search_dirs, install_signals=True)
     try:
         app.run()
     finally:
         app.close_session()
         gc.enable()
-    if app.return_code and app.return_code >= 128:
-        raise SystemExit(app.return_code)
+    code = app.return_code
+    if code == APP_CRASHED:
+        error = getattr(app, "_exception", None)
+        what = f"{type(error).__name__}: {error}" if error is not None else "the wizard stopped on an error"
+        closed = getattr(app, "closed_saved", None)
+        saved = f" The answers in {closed} were saved." if closed is not None else ""
+        sys.stderr.write(clean_lines(f"internal error in the wizard: {what}.{saved}\n  please report this "
+                                     "(the traceback is above).") + "\n")
+        raise SystemExit(INTERNAL_ERROR)
+    if code and code >= 128:
+        raise SystemExit(code)
 
 
 def _stdin_is_terminal() -> bool:

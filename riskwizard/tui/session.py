@@ -14,6 +14,7 @@ from typing import Any
 from ..answers import Answer, AnswersDoc, AnswerStore, check_value, load_answers, record_answer
 from ..assessment import open_assessment
 from ..engine import AnswerView, QuestionnaireResult, evaluate
+from ..errors import AnswersError
 from ..loader import Spec
 from ..safefile import folder_writable
 
@@ -59,6 +60,8 @@ class Session:
         self.read_only = False  # the folder or file cannot be written: browse, review, export elsewhere
         self.position_only = False  # the only unsaved change is the position (see set_position)
         self._views: dict[str, AnswerView] = {}  # per questionnaire, until the next change
+        self.recorded: dict[str, str] = {}  # questionnaire versions the file recorded (see Assessment.recorded)
+        self.today: Any = None  # the day staleness is judged on (None: today); a parameter for tests
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -78,6 +81,7 @@ class Session:
             store.release()
             raise
         session = cls(p, store, assessment.doc, assessment.specs, [*store.notices, *assessment.notices])
+        session.recorded = assessment.recorded
         session._notices_shown = len(store.notices)
         if assessment.notices:
             session.dirty = True  # answers moved to `orphaned` are written back at the first save
@@ -89,6 +93,7 @@ class Session:
         assessment = open_assessment(p, search_dirs, strict=False, loaded=loaded)
         session = cls(p, AnswerStore(p), assessment.doc, assessment.specs, list(assessment.notices))
         session.read_only = True
+        session.recorded = assessment.recorded
         session._notices_shown = len(session.notices)
         return session
 
@@ -115,6 +120,43 @@ class Session:
         new = self.store.notices[self._notices_shown:]
         self._notices_shown = len(self.store.notices)
         return list(new)
+
+    # ------------------------------------------------------------------ staleness and version upgrades
+
+    def stale(self) -> list[Any]:
+        """Old legal content or review (a year), a passed review-by date, newer bundled questionnaires."""
+        from ..staleness import DEFAULT_MAX_AGE, check_staleness
+
+        return check_staleness(self.doc, self.specs, self.recorded, self.today, DEFAULT_MAX_AGE)
+
+    def plan_version_upgrade(self) -> Any:
+        """What `riskwizard upgrade` would change in these answers (nothing is changed yet)."""
+        from ..assessment import Assessment
+        from ..version_upgrade import upgrade_assessment
+
+        return upgrade_assessment(Assessment(self.path, self.doc, self.specs, None, [], dict(self.recorded)))
+
+    def apply_version_upgrade(self, plan: Any) -> Path | None:
+        """Adopt the upgraded answers and save them; the file as it was is kept as NAME.before-upgrade.bak
+        (a file of format 1 keeps NAME.v1.bak instead). Returns the backup made, if any."""
+        from ..version_upgrade import refuse_shadowing, upgrade_backup
+
+        if self.read_only:
+            raise AnswersError(READ_ONLY_PROBLEM, None, "copy the file to a folder you can write to")
+        refuse_shadowing(self.path, plan, self.specs)
+        self.flush_state()
+        backup = None if plan.doc.upgraded_from and not plan.doc._backup_done else upgrade_backup(self.path)
+        self.doc, self.specs = plan.doc, plan.specs
+        self.recorded = {s.id: s.version for s in self.specs}
+        self._views.clear()
+        self.dirty = True
+        self.save()
+        return backup
+
+    def flush_state(self) -> None:
+        """Write what is unsaved before the file is copied."""
+        if self.dirty:
+            self.save()
 
     # ------------------------------------------------------------------ reading
 
@@ -240,6 +282,20 @@ class Session:
             return ""
         record_answer(self.doc, place.spec.id, q, value=value, unknown=unknown)
         self._changed()
+        return ""
+
+    def settle_conflict(self, place: Place, value: Any, unknown: bool) -> str:
+        """Answer a shared fact with one of its conflicting old values; the conflict is settled even when
+        the fact held that value already. Returns a problem message or ""."""
+        if self.read_only:
+            return READ_ONLY_PROBLEM
+        fact = place.spec.fact_of.get(place.question.id)
+        problem = self.set_answer(place, value, unknown)
+        if problem:
+            return problem
+        if fact is not None and fact in self.doc.conflicts:
+            self.doc.conflicts.pop(fact)
+            self._changed()
         return ""
 
     def restore_answer(self, place: Place, answer: Answer | None) -> None:

@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+from riskwizard.answers import load_answers
 from riskwizard.tui.app import RiskwizardApp
 
 from .helpers import run_async, saved, wait_for
@@ -30,14 +31,16 @@ async def test_level_and_scores_update_after_an_answer(tmp_path: Path) -> None:
             assert found, results()
             return int(found.group(1))
 
-        assert "Level II: moderate impact" in results() and "104/104 answered" in results()
+        assert "Level II: moderate impact" in results() and "105/105 answered" in results()
         assert score("Raw impact score") == 61 and score("Mitigation score") == 67
-        # partial -> full automation: 2 -> 4 raw points; 63 x 0.85 = 53.55 -> 54 = 32.3 %, still Level II
+        # advisory -> automated (the AIA's partial -> full): 2 -> 4 raw points; 63 x 0.85 = 53.55 -> 54 = 32.3 %,
+        # still Level II. The question is the shared fact decision_automation, saved once under `facts:`
         target = next(p for p in screen.order if p.question.id == "automation_level")
         await screen.go(target)
         await pilot.pause()
-        await pilot.press("enter")  # the first option, full automation
-        await wait_for(pilot, lambda: saved(path)["canada-aia"]["automation_level"].value == "full")
+        await pilot.press("down", "down", "down", "enter")  # the fourth option, automated
+        await wait_for(pilot, lambda: load_answers(path)[0].facts["decision_automation"].value == "automated")
+        assert "automation_level" not in saved(path)["canada-aia"].local
         await wait_for(pilot, lambda: score("Raw impact score") == 63)
         assert score("Mitigation score") == 67
         assert "Level II: moderate impact" in results()

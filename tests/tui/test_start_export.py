@@ -31,9 +31,11 @@ async def test_new_assessment_from_the_start_screen(tmp_path: Path, bundled_fixt
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
+        await pilot.press("right", "enter")  # stage: development
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "space")  # to the list: untick the suggested mini
         await pilot.press("ctrl+s")
         assert "Tick at least one questionnaire" in str(app.screen.query_one("#new-problem").render())
-        await pilot.press("space", "tab", "tab", *"Loan scorer", "tab", *"Ada", "tab", "right", "enter")
+        await pilot.press("space", "tab", "tab", *"Loan scorer", "tab", *"Ada")
         new_file = app.screen.query_one("#new-file")
         new_file.value = "loans"
         await pilot.press("ctrl+s")
@@ -43,6 +45,7 @@ async def test_new_assessment_from_the_start_screen(tmp_path: Path, bundled_fixt
         await pilot.press("ctrl+q")
     doc, _ = load_answers(tmp_path / "loans.yaml")
     assert (doc.system.name, doc.assessor, doc.stage) == ("Loan scorer", "Ada", "development")
+    assert set(doc.facts) == {"lifecycle_stage"}  # paper and role were not given
     assert [r.id for r in doc.questionnaires] == ["mini"]
     assert doc.answers["mini"]["kind"].value == "scorer"
     assert load_recent()[0]["path"] == str((tmp_path / "loans.yaml").resolve())
@@ -85,3 +88,29 @@ async def test_export_from_the_review_screen(answers_path: Path) -> None:
         assert "Written:" in status, status
         out = answers_path.with_suffix(".md")
         assert out.is_file() and "Scores people" in out.read_text()
+
+
+@run_async
+async def test_the_export_formats_are_the_renderer_table(answers_path: Path) -> None:
+    from textual.widgets import RadioSet
+
+    from riskwizard.reports import FORMAT_TABLE
+
+    app = RiskwizardApp(answers_path, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        radios = list(app.screen.query_one("#export-format", RadioSet).query("RadioButton"))
+        assert [r.name for r in radios] == [f.name for f in FORMAT_TABLE]
+        assert "hf-card" in [r.name for r in radios]
+        await pilot.press("tab", *["right"] * [f.name for f in FORMAT_TABLE].index("hf-card"), "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#export-path").value.endswith("assessment.README.md")
+        status = str(app.screen.query_one("#export-status").render())
+        assert "Hugging Face model card" in status
+        await pilot.press("left", "enter")  # back one format: the path follows again
+        await pilot.pause()
+        before = FORMAT_TABLE[[f.name for f in FORMAT_TABLE].index("hf-card") - 1]
+        assert app.screen.query_one("#export-path").value.endswith("assessment" + before.extension)

@@ -50,6 +50,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("F2", "everything that would change the tier, most relevant first, with reasons"),
         ("ctrl+l", "false positive / false negative calculator"),
         ("ctrl+r", "review every answer (Enter on one opens it); ctrl+e exports"),
+        ("F4", "upgrade to the newer bundled questionnaire versions (shows what moves first)"),
         ("ctrl+k", "command palette (export, open, switch questionnaire, dark mode, auto-advance)"),
         ("F1", "this list"),
         ("ctrl+q", "quit (every answer is already saved)"),

@@ -19,11 +19,24 @@ from textual.worker import get_current_worker
 
 from ...engine import format_raw, format_value
 from ...errors import RiskwizardError, display_path
+from ...reports import FORMAT_TABLE, Format
 from ...safefile import folder_writable
 from ..session import Session
 from ..widgets.choices import Radio
 
-FORMATS = [("pdf", "PDF"), ("html", "HTML"), ("md", "Markdown"), ("tex", "LaTeX"), ("json", "JSON")]
+# Every format of the renderer table, in its order (a new row there appears here with nothing else to do).
+FORMATS: tuple[Format, ...] = FORMAT_TABLE
+_BY_NAME = {f.name: f for f in FORMATS}
+
+
+def output_name(path: Path, fmt: Format) -> str:
+    """The report's file name beside ``path`` in format ``fmt`` (the stem, or the last known format's suffix
+    replaced)."""
+    name = path.name
+    for other in sorted(FORMATS, key=lambda f: -len(f.extension)):  # ".README.md" before ".md"
+        if name.endswith(other.extension) and len(name) > len(other.extension):
+            return name[: -len(other.extension)] + fmt.extension
+    return (path.stem if path.suffix in (".yaml", ".yml") else name) + fmt.extension
 
 
 def answer_text(q: Any, answer: Any) -> Text:
@@ -93,15 +106,15 @@ class ReviewScreen(Screen[None]):
             with Horizontal(id="export-row"):
                 yield Label("Format:", classes="export-label")
                 with RadioSet(id="export-format"):
-                    for i, (fmt, label) in enumerate(FORMATS):
-                        yield Radio(label, value=i == 0, name=fmt)
+                    for i, fmt in enumerate(FORMATS):
+                        yield Radio(fmt.name, value=i == 0, name=fmt.name)
             with Horizontal(id="export-row2"):
                 yield Label("Save as:", classes="export-label")
-                yield Input(self._default_out("pdf"), id="export-path", select_on_focus=False)
+                yield Input(self._default_out(FORMATS[0]), id="export-path", select_on_focus=False)
                 yield Button("Export", id="export-go", variant="primary", compact=True)
             yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="export-progress")
-            yield Static("Choose a format and press Export (ctrl+e). Esc goes back to the questions.",
-                         markup=False, id="export-status")
+            yield Static(f"{FORMATS[0].name}: {FORMATS[0].summary}. Choose a format and press Export (ctrl+e). "
+                         "Esc goes back to the questions.", markup=False, id="export-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -129,12 +142,12 @@ class ReviewScreen(Screen[None]):
         self.dismiss()
         await wizard.jump_from_review(spec_id, question_id)
 
-    def _default_out(self, fmt: str) -> str:
+    def _default_out(self, fmt: Format) -> str:
         """Beside the answers file; for a read-only assessment, in the current folder (or the home folder)
         when that can be written."""
-        name = self.session.path.with_suffix("." + fmt).name
+        name = output_name(self.session.path, fmt)
         if not self.session.read_only:
-            return display_path(self.session.path.with_suffix("." + fmt))
+            return display_path(self.session.path.with_name(name))
         for folder in (Path.cwd(), Path.home()):
             if folder_writable(folder):
                 return display_path(folder / name)
@@ -149,8 +162,10 @@ class ReviewScreen(Screen[None]):
         event.stop()
         path_input = self.query_one("#export-path", Input)
         current = Path(path_input.value)
-        if current.stem:
-            path_input.value = str(current.with_suffix("." + self.fmt()))
+        fmt = _BY_NAME[self.fmt()]
+        if current.name:
+            path_input.value = str(current.with_name(output_name(current, fmt)))
+        self.set_status(f"{fmt.name}: {fmt.summary}. Press Export (ctrl+e).")
 
     @on(Button.Pressed, "#export-go")
     def _go(self, event: Button.Pressed) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
+    Checkbox,
     Footer,
     Header,
     Input,
@@ -27,15 +29,20 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from ...answers import STAGES, AnswerStore, new_doc
+from ...applicability import Suggestion, facts_from_options, suggest_questionnaires
 from ...errors import RiskwizardError
-from ...loader import bundled_dir, find_questionnaire, load_questionnaire, samples_dir
+from ...loader import Spec, bundled_dir, find_questionnaire, load_questionnaire, samples_dir
 from ..recent import load_recent
 from ..text import one_line, plain
 from ..widgets.choices import Checklist, Radio
+from ..widgets.toggles import Check
+
+ROLES = (("provider", "provider"), ("deployer", "deployer"), ("importer_distributor", "importer/distributor"))
+PAPER = (("yes", "yes"), ("no", "no"))
 
 
-def available_questionnaires(search_dirs: list[Path]) -> list[tuple[str, str, int, str]]:
-    """(id, title, questions, path) for each loadable questionnaire; search folders first."""
+def available_specs(search_dirs: list[Path]) -> list[Spec]:
+    """Each loadable questionnaire, search folders first (an id found twice: the first)."""
     seen: set[str] = set()
     out = []
     for folder in [*search_dirs, bundled_dir()]:
@@ -47,7 +54,7 @@ def available_questionnaires(search_dirs: list[Path]) -> list[tuple[str, str, in
             if spec.id in seen:
                 continue
             seen.add(spec.id)
-            out.append((spec.id, spec.model.title, len(spec.questions()), str(path)))
+            out.append(spec)
     return out
 
 
@@ -62,7 +69,10 @@ class StartScreen(Screen[None]):
     def __init__(self, search_dirs: list[Path] | None = None) -> None:
         super().__init__()
         self.search_dirs = search_dirs or []
-        self.questionnaires = available_questionnaires(self.search_dirs)
+        self.specs = available_specs(self.search_dirs)
+        self.questionnaires = [(sp.id, sp.model.title, len(sp.questions()), str(sp.path)) for sp in self.specs]
+        self.suggestions: dict[str, Suggestion] = {}
+        self.ticks_by_hand = False  # once the user ticks or unticks one, suggestions no longer change the ticks
         self.recent = load_recent()
         self.samples = sorted(samples_dir().glob("*.yaml")) if samples_dir().is_dir() else []
 
@@ -70,27 +80,37 @@ class StartScreen(Screen[None]):
         yield Header(icon="◆")
         with TabbedContent(initial="new", id="start-tabs"):
             with TabPane("New assessment", id="new"), VerticalScroll(id="new-form"):
-                # Compact fields, so that "Save as" and "Create" are on screen at 80x24.
-                yield Label("Questionnaires (space ticks; several allowed)", classes="form-label")
-                yield Checklist(
-                    *(Selection(plain(f"{n:>3} questions  {title}"), qid, False)
-                      for qid, title, n, _p in self.questionnaires), id="new-questionnaires")
-                with Horizontal(classes="form-row"):
-                    yield Label("Save as", classes="form-label")
-                    yield Input("assessment.yaml", id="new-file", select_on_focus=False, compact=True)
-                with Horizontal(classes="form-row"):
-                    yield Label("System name", classes="form-label")
-                    yield Input(placeholder="e.g. CV screening model v2", id="new-name", compact=True)
-                with Horizontal(classes="form-row"):
-                    yield Label("Assessor", classes="form-label")
-                    yield Input(placeholder="your name", id="new-assessor", compact=True)
+                # A few facts first: they decide which questionnaires are suggested (and ticked). Compact
+                # rows, so that everything down to "Create" is on screen at 80x24.
                 with Horizontal(classes="form-row"):
                     yield Label("Stage", classes="form-label")
                     with RadioSet(id="new-stage", compact=True):
                         for stage in STAGES:
                             yield Radio(stage, name=stage)
+                with Horizontal(classes="form-row"):
+                    yield Label("Paper?", classes="form-label")
+                    with RadioSet(id="new-paper", compact=True):
+                        for value, label in PAPER:
+                            yield Radio(label, name=value)
+                    yield Label("is the work described in a research paper?", classes="form-hint")
+                with Horizontal(classes="form-row", id="new-roles"):
+                    yield Label("Your role", classes="form-label")
+                    for value, label in ROLES:
+                        yield Check(label, False, name=value, compact=True, classes="role")
+                yield Label("Questionnaires (+ suggested by the facts above, and ticked; space ticks)",
+                            classes="form-label", id="new-questionnaires-label")
+                yield Checklist(*self._selections(), id="new-questionnaires", compact=True)
+                yield Static("", markup=False, id="new-reason", classes="dim-text")
+                with Horizontal(classes="form-row"):
+                    yield Label("Save as", classes="form-label")
+                    yield Input("assessment.yaml", id="new-file", select_on_focus=False, compact=True)
+                    yield Label(" System", classes="form-label-short")
+                    yield Input(placeholder="e.g. CV screening model v2", id="new-name", compact=True)
+                with Horizontal(classes="form-row"):
+                    yield Label("Assessor", classes="form-label")
+                    yield Input(placeholder="your name", id="new-assessor", compact=True)
+                    yield Button("Create and start (ctrl+s)", id="new-create", variant="primary", compact=True)
                 yield Static("", markup=False, id="new-problem", classes="inline-error")
-                yield Button("Create and start (ctrl+s)", id="new-create", variant="primary", compact=True)
             with TabPane("Open recent", id="recent"):
                 if self.recent:
                     yield OptionList(*(Option(plain(f"{one_line(e['title'] or Path(e['path']).stem, 30):<30} "
@@ -107,16 +127,82 @@ class StartScreen(Screen[None]):
                     yield Static("No samples are installed.", markup=False, classes="dim-text")
         yield Footer(compact=True)
 
+    # ------------------------------------------------------------------ suggestions
+
+    def scope_facts(self) -> dict[str, Any]:
+        """The facts given above the list (stage, paper, role), as `riskwizard new` takes them."""
+        paper = self._pressed("#new-paper")
+        roles = [str(c.name) for c in self.query("#new-roles Check") if isinstance(c, Check) and c.value]
+        return facts_from_options(None if not paper else paper == "yes", self._pressed("#new-stage") or None, roles)
+
+    def _pressed(self, selector: str) -> str:
+        found = self.query(selector)
+        button = found.first(RadioSet).pressed_button if found else None
+        return str(button.name) if button is not None and button.name else ""
+
+    def _selections(self) -> list[Selection[str]]:
+        self.suggestions = {s.id: s for s in suggest_questionnaires(self.scope_facts() if self.is_mounted else {},
+                                                                      self.specs)}
+        return [Selection(self._label(qid, title, n), qid, self.suggestions[qid].applies)
+                for qid, title, n, _p in self.questionnaires]
+
+    def _label(self, qid: str, title: str, n: int) -> Text:
+        mark = ("+ ", "bold green") if self.suggestions[qid].applies else ("  ", "")
+        return Text.assemble(mark, (f"{n:>3} questions  {title}", ""))
+
+    def update_suggestions(self) -> None:
+        """The scope facts changed: new suggestions, labels and reasons; the ticks follow them until the
+        user has ticked or unticked one by hand."""
+        listing = self.query_one("#new-questionnaires", SelectionList)
+        self.suggestions = {s.id: s for s in suggest_questionnaires(self.scope_facts(), self.specs)}
+        highlighted = listing.highlighted
+        selected = set(listing.selected)
+        listing.clear_options()
+        listing.add_options([
+            Selection(self._label(qid, title, n), qid,
+                      self.suggestions[qid].applies if not self.ticks_by_hand else qid in selected)
+            for qid, title, n, _p in self.questionnaires])
+        listing.highlighted = highlighted
+        self._show_reason()
+
+    def _show_reason(self) -> None:
+        listing = self.query_one("#new-questionnaires", SelectionList)
+        index = listing.highlighted
+        if index is None or not 0 <= index < len(self.questionnaires):
+            text = ""
+        else:
+            qid, title = self.questionnaires[index][:2]
+            s = self.suggestions.get(qid)
+            text = f"{title}: {s.reason}" if s is not None else ""
+        self.query_one("#new-reason", Static).update(text)
+
+    @on(RadioSet.Changed, "#new-stage, #new-paper")
+    @on(Checkbox.Changed, "#new-roles Check")
+    def _scope_changed(self, event: RadioSet.Changed | Checkbox.Changed) -> None:
+        event.stop()
+        self.update_suggestions()
+
+    @on(SelectionList.SelectionToggled, "#new-questionnaires")
+    def _ticked(self, event: SelectionList.SelectionToggled) -> None:
+        self.ticks_by_hand = True
+
+    @on(SelectionList.SelectionHighlighted, "#new-questionnaires")
+    def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        self._show_reason()
+
     def on_mount(self) -> None:
         self.title = "riskwizard"
         self.sub_title = "Start"
+        if self.questionnaires:
+            self.query_one("#new-questionnaires", SelectionList).highlighted = 0
+            self._show_reason()
         if not self.questionnaires:
             self._problem("No questionnaires were found. Check the installation or pass -Q FOLDER.")
-        self.query_one("#new-questionnaires").focus()
+        self.query_one("#new-stage").focus()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        target = {"new": "#new-questionnaires", "recent": "#recent-list", "samples": "#sample-list"}[tab]
+        target = {"new": "#new-stage", "recent": "#recent-list", "samples": "#sample-list"}[tab]
         found = self.query(target)
         if found:
             found.first().focus()
@@ -133,6 +219,7 @@ class StartScreen(Screen[None]):
             "name": self.query_one("#new-name", Input).value.strip(),
             "assessor": self.query_one("#new-assessor", Input).value.strip(),
             "stage": stage_button.name if stage_button is not None and stage_button.name else "",
+            "facts": self.scope_facts(),
             "file": self.query_one("#new-file", Input).value.strip(),
         }
 
@@ -161,7 +248,7 @@ class StartScreen(Screen[None]):
             by_id = {qid: p for qid, _t, _n, p in self.questionnaires}
             specs = [find_questionnaire(by_id[q], self.search_dirs) for q in form["questionnaires"]]
             with AnswerStore(path) as store:
-                store.save(new_doc(specs, form["name"], form["assessor"], form["stage"], path))
+                store.save(new_doc(specs, form["name"], form["assessor"], "", path, facts=form["facts"]))
         except (RiskwizardError, OSError) as exc:
             self._problem(f"Could not create {path}: {getattr(exc, 'message', exc)}")
             return

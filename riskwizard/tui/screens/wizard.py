@@ -15,6 +15,7 @@ from textual.widgets import Header, Input, Static, Tree
 
 from ...consistency import find_contradictions
 from ...errors import RiskwizardError
+from ...progress import questions_left
 from ...whatif import what_would_change
 from ..session import Place, Session
 from ..text import one_line, styled
@@ -50,6 +51,8 @@ class WizardScreen(Screen[None]):
         Binding("ctrl+l", "calculator", "Calc", priority=True),
         Binding("ctrl+r", "review", "Review", priority=True),
         Binding("f3", "toggle_auto_advance", "Auto-advance", key_display="F3", show=False, priority=True),
+        Binding("f4", "upgrade_questionnaires", "Upgrade questionnaires", key_display="F4", show=False,
+                priority=True),
         Binding("f1", "help", "Help", key_display="F1", priority=True),
         Binding("escape", "back_to_question", "Question", show=False),
     ]
@@ -72,7 +75,9 @@ class WizardScreen(Screen[None]):
         self.last_review: tuple[str, str] | None = None  # the question a jump from the review left from
         self._results_cache: dict[str, Any] = {}
         self._contradictions: list[Any] = []  # answers that disagree across questionnaires, after each change
+        self._progress: list[Any] = []  # questions left per questionnaire (riskwizard.progress), as `score` prints
         self.ready = False  # set when mounted (tests and the benchmark wait for it)
+        self.stale = session.stale()  # out-of-date content, review or questionnaire versions (headline)
 
     # ------------------------------------------------------------------ layout
 
@@ -370,7 +375,49 @@ class WizardScreen(Screen[None]):
         self.back_to = None if self.back_to == "review" else self.back_to
         self.app.push_screen(ReviewScreen(self.session, getattr(self.app, "search_dirs", []), at))
 
+    def action_upgrade_questionnaires(self) -> None:
+        """A newer questionnaire version is bundled: show what would move, and upgrade on confirmation."""
+        from .upgrade import UpgradeScreen
+
+        self.leave_question()
+        self.flush_pending()
+        try:
+            plan = self.session.plan_version_upgrade()
+        except RiskwizardError as exc:
+            self.notify(f"Cannot upgrade: {exc}", severity="error", timeout=15, markup=False)
+            return
+        if not plan.changed:
+            self.notify("Every questionnaire is at its bundled version; nothing to upgrade.", markup=False)
+            return
+
+        async def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                backup = self.session.apply_version_upgrade(plan)
+            except (RiskwizardError, OSError) as exc:
+                self.notify(f"Not upgraded: {exc}", severity="error", timeout=20, markup=False)
+                return
+            self.stop_background()
+            kept = f" The file as it was is kept as {backup.name}." if backup is not None else ""
+            self.app.notify(f"Upgraded: {', '.join(f'{m.id} {m.new_version}' for m in plan.moves)}.{kept}",
+                            timeout=15, markup=False)
+            await self.app._replace_all(WizardScreen(self.session))  # type: ignore[attr-defined]
+
+        self.app.push_screen(UpgradeScreen("\n".join(plan.lines())), confirmed)
+
     # ------------------------------------------------------------------ changes and saving
+
+    @on(QuestionView.Reshow)
+    async def _reshow(self, event: QuestionView.Reshow) -> None:
+        """A conflict was settled: draw the question again (its picker goes, the editor shows the value)."""
+        event.stop()
+        visible = next((p for p in self.order if p.key == event.place.key), None)
+        if visible is not None and self.place is not None and self.place.key == visible.key:
+            await self.go(visible)
+            view = self.question_view
+            if view is not None:
+                view.set_status("Settled: this value is now the answer in every questionnaire that asks it.")
 
     @on(QuestionView.Changed)
     def _changed(self, event: QuestionView.Changed) -> None:
@@ -399,9 +446,10 @@ class WizardScreen(Screen[None]):
         gone = before - after
         changed = self.place.spec.id if self.place is not None else None
         self._results_cache.pop(changed or "", None)
-        if self.place is not None and self.place.question.id in self.place.spec.fact_of:
+        fact = self.place is not None and self.place.question.id in self.place.spec.fact_of
+        if fact:
             self._results_cache.clear()  # a shared fact: every questionnaire that asks or reads it may change
-        self.query_one(SidePanel).refresh_all(changed)
+        self.query_one(SidePanel).refresh_all(None if fact else changed)  # a fact counts in each that asks it
         self.refresh_results()
         view = self.question_view
         if view is not None and (appeared or gone):
@@ -481,13 +529,16 @@ class WizardScreen(Screen[None]):
         others = [self._cached_result(s) for s in self.session.specs if s.id != spec.id]
         self._contradictions = find_contradictions(self.session.doc, self.session.specs)
         every = [result if s.id == spec.id else self._results_cache[s.id] for s in self.session.specs]
-        show_message(self.query_one("#headline", Static), headline_text(every, self.session.read_only), "shown")
+        show_message(self.query_one("#headline", Static),
+                     headline_text(every, self.session.read_only, self.stale, len(self._contradictions)), "shown")
         self._last_result = (result, others)
         self._changes = None
         if self.has_class("hide-results"):
             return
         dims = {d.id: d.max for d in spec.model.dimensions}
-        self.query_one(ResultsPanel).show(results_text(result, others, None, dims, self._contradictions))
+        self._progress = questions_left(self.session.doc, self.session.specs)
+        self.query_one(ResultsPanel).show(results_text(result, others, None, dims, self._contradictions,
+                                                       self._progress))
         if result.tier is not None:
             if self._changes_timer is not None:
                 self._changes_timer.stop()
@@ -518,5 +569,6 @@ class WizardScreen(Screen[None]):
         result, others = self._last_result
         dims = {d.id: d.max for d in spec.model.dimensions}
         self._changes = changes
-        self.query_one(ResultsPanel).show(results_text(result, others, changes, dims, self._contradictions))
+        self.query_one(ResultsPanel).show(results_text(result, others, changes, dims, self._contradictions,
+                                                       self._progress))
 

@@ -9,9 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-from ...engine import format_value
+from ...answers import check_value
+from ...engine import format_raw, format_value
 from ..session import Place, Session
 from ..text import one_line, plain, styled
 from .editors import Edited, Editor, LineInput, make_field_editor, show_message
@@ -68,6 +70,16 @@ class QuestionView(VerticalScroll):
             head.append("\n" + q.help + "\n", style="dim")
         head.append("\n" + TYPE_HINTS.get(q.type, ""), style="dim italic")
         yield Static(head, markup=False, classes="question-head", id="prompt")
+        shared = self.shared_text()
+        if shared is not None:
+            yield Static(shared, markup=False, classes="question-shared", id="shared")
+        choices = self.conflict_choices()
+        if choices:
+            yield Static(self._conflict_text(len(choices)), markup=False, classes="question-conflict",
+                         id="conflict-head")
+            yield OptionList(*(Option(plain(label), id=str(i), disabled=not usable)
+                               for i, (label, _v, usable) in enumerate(choices)),
+                             id="conflict-pick", compact=True)
         value = answer.value if answer is not None and not answer.unknown else None
         yield make_editor(q, value, id="editor")
         if q.unknown_allowed:
@@ -87,6 +99,94 @@ class QuestionView(VerticalScroll):
         yield LineInput(answer.note if answer else "", placeholder="e.g. who to ask, evidence, caveats",
                         id="note", select_on_focus=False)
         yield Static("", markup=False, id="status")
+
+    # ------------------------------------------------------------------ shared facts
+
+    @property
+    def fact_id(self) -> str | None:
+        return self.place.spec.fact_of.get(self.place.question.id)
+
+    def shared_text(self) -> Text | None:
+        """For a shared fact: which other questionnaires use the same answer, and where it was answered."""
+        fid = self.fact_id
+        if fid is None:
+            return None
+        here = self.place.spec.id
+        asked = [s.model.title for s in self.session.specs if s.id != here and fid in s.fact_of.values()]
+        read = [s.model.title for s in self.session.specs
+                if s.id != here and fid in s.reads and s.model.title not in asked]
+        out = styled(("Shared fact", "bold"))
+        users = ", ".join([*asked, *(f"{t} (reads it)" for t in read)])
+        out.append(f" — also used by {users}: one answer serves every one of them, and changing it here "
+                   "changes it everywhere." if users else
+                   " — asked once and kept with the assessment's facts; other questionnaires that ask it "
+                   "share this answer.")
+        answer = self.session.answer(self.place)
+        where = answer.answered_in if answer is not None else ""
+        if where and where != here:
+            title = next((s.model.title for s in self.session.specs if s.id == where), where)
+            out.append(f"\nAnswered in {title}.", style="bold")
+        return out
+
+    def conflict_choices(self) -> list[tuple[str, Any, bool]]:
+        """The old values of an unsettled conflict: (label, value in this question's terms, usable).
+        "Don't know" is usable (value None); a value that does not fit the shared question is listed,
+        not usable."""
+        fid = self.fact_id
+        if fid is None:
+            return []
+        titles = {s.id: s.model.title for s in self.session.specs}
+        q = self.place.question
+        out: list[tuple[str, Any, bool]] = []
+        for e in self.session.doc.conflicts.get(fid) or []:
+            source = titles.get(e.questionnaire, e.questionnaire) if e.questionnaire else "the fact before"
+            if e.unknown:
+                out.append((f"don't know   (from {source})", None, q.unknown_allowed))
+                continue
+            old = ", ".join(map(str, e.value)) if isinstance(e.value, list) else str(e.value)
+            value, problem = check_value(q, e.fact_value if e.fact_value is not None else e.value)
+            if problem:
+                out.append((f"{old}   (from {source}; does not fit this question: {e.reason or problem})",
+                            None, False))
+                continue
+            shown = format_raw(q, value)
+            was = f"; given as \"{old}\"" if e.fact_value is not None and old != shown else ""
+            out.append((f"{shown}   (from {source}{was})", value, True))
+        return out
+
+    def _conflict_text(self, n: int) -> Text:
+        return styled(("Earlier answers disagree", "bold red"),
+                      (f" — the {n} values given before this question was shared are all kept. Pick the one that "
+                       "is true (↑↓, Enter), or Tab to answer below; the results stay provisional until then.", ""))
+
+    @on(OptionList.OptionSelected, "#conflict-pick")
+    def _conflict_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.pick_conflict(int(event.option.id or 0))
+
+    def pick_conflict(self, index: int) -> None:
+        """Settle the conflict with its ``index``-th old value (recorded once, as the fact's answer)."""
+        choices = self.conflict_choices()
+        if not 0 <= index < len(choices):
+            return
+        _label, value, usable = choices[index]
+        if not usable:
+            self.set_status("This old value does not fit the shared question: pick another or answer below.",
+                            error=True)
+            return
+        problem = self.session.settle_conflict(self.place, value, value is None)
+        if problem:
+            self.set_status("Not saved: " + problem, error=True)
+            return
+        self.post_message(self.Changed(self.place, False))
+        self.post_message(self.Reshow(self.place))
+
+    class Reshow(Message):
+        """The question must be drawn again (a conflict was settled: its picker goes, the editor shows the value)."""
+
+        def __init__(self, place: Place) -> None:
+            super().__init__()
+            self.place = place
 
     def _where_text(self) -> Text:
         spec, q = self.place.spec, self.place.question
@@ -147,7 +247,8 @@ class QuestionView(VerticalScroll):
         if self.session.read_only:
             self.screen.set_focus(self, scroll_visible=False)  # read-only: the question scrolls, nothing edits
             return
-        widget = self.query_one("#editor", Editor).first_focusable()
+        pick = self.query("#conflict-pick")
+        widget = pick.first() if pick else self.query_one("#editor", Editor).first_focusable()
         if widget is not None:
             self.screen.set_focus(widget, scroll_visible=False)  # keep the prompt in view on small terminals
         self.call_after_refresh(self._reveal_focused)
@@ -160,6 +261,11 @@ class QuestionView(VerticalScroll):
         focused = self.screen.focused
         if isinstance(focused, OptionPicker):
             return  # it keeps its highlighted option on screen itself (a long list need not fit)
+        if focused is not None and focused.id == "conflict-pick":
+            head = self.query_one("#conflict-head")
+            if focused.region.bottom > self.region.bottom:  # a short terminal: the conflict from its first line
+                self.scroll_to_widget(head, animate=False, top=True)
+            return
         if focused is not None and focused in self.walk_children() and focused.region.bottom > self.region.bottom:
             self.scroll_to_widget(focused, animate=False, top=False)
 

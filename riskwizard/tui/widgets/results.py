@@ -27,7 +27,9 @@ def bar(value: float, top: float, width: int = 12) -> str:
 
 def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
                  changes: list[Change] | None, dims_max: dict[str, float | None],
-                 contradictions: list[Any] | None = None) -> Text:
+                 contradictions: list[Any] | None = None, progress: list[Any] | None = None) -> Text:
+    """The panel's text. ``progress``: :func:`riskwizard.progress.questions_left` of every questionnaire
+    (the lines ``riskwizard score`` prints)."""
     out = Text()
     if contradictions:
         out.append(f"Contradictions ({len(contradictions)})\n", style="bold red underline")
@@ -95,6 +97,10 @@ def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
         out.append(one_line(q.prompt, 60) + "\n")
     if len(open_q) > 10:
         out.append(f"  …and {len(open_q) - 10} more\n", style="dim")
+    if progress:
+        out.append("\nQuestions left\n", style="bold underline")
+        for p in progress:
+            out.append(p.line + "\n", style="green" if not p.left else "")
     if others:
         out.append("\nOther questionnaires\n", style="bold underline")
         for r in others:
@@ -104,9 +110,21 @@ def results_text(result: QuestionnaireResult, others: list[QuestionnaireResult],
     return out
 
 
-def headline_text(results: list[QuestionnaireResult], read_only: bool = False) -> Text:
-    """One or two lines for the top of the wizard: the overall tier and what to do next."""
+def headline_text(results: list[QuestionnaireResult], read_only: bool = False, stale: list[Any] | None = None,
+                  contradictions: int = 0) -> Text:
+    """One or two lines for the top of the wizard: the overall tier and what to do next (and, first, a
+    staleness warning, see :mod:`riskwizard.staleness`, and how many answers contradict each other: the
+    results panel, ctrl+o, lists them)."""
     out = Text()
+    if stale:
+        out.append(" OUT OF DATE ", style="bold reverse yellow")
+        upgrade = any(s.kind == "version" for s in stale)
+        more = f" (+{len(stale) - 1} more)" if len(stale) > 1 else ""
+        out.append(f" {one_line(stale[0].message, 90)}{more}" + ("; F4 upgrades" if upgrade else "") + "\n",
+                   style="yellow")
+    if contradictions:
+        out.append(f" {contradictions} contradiction{'s' if contradictions != 1 else ''} ", style="bold reverse red")
+        out.append(" (results: ctrl+o)  ", style="dim")
     if read_only:
         out.append(" READ-ONLY ", style="bold reverse")
         out.append(" the folder cannot be written: browse, review, export elsewhere (ctrl+r).  ", style="bold")
