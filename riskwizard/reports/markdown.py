@@ -212,6 +212,16 @@ def render_md(model: dict[str, Any]) -> str:
         for note in ob["notes"]:
             add(f"[{note['number']}] {md(note['text'])}  ")
         add("")
+        for tl in ob["timelines"]:
+            add(f"Application dates of {md(tl['questionnaire'])}, side by side:")
+            add("")
+            heads = [f"{a['title']} ({a['label']})" for a in tl["acts"]]
+            o += _table(["Provision", *map(cell, heads)],
+                        [[cell(row["title"])] + [("–" if d is None else f"**{d['date']}** (applies)" if d["applies"]
+                                                  else d["date"]) for d in row["dates"]] for row in tl["rows"]])
+            if tl["note"]:
+                add(md(tl["note"]))
+                add("")
         add(md(ob["caveat"]))
         add("")
 

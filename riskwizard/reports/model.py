@@ -56,9 +56,8 @@ CURRENCY_NOTES = {
     "changed": "The answers have changed since this decision was recorded, so it may not cover this version.",
     "unrecorded": "The decision does not record which answers it was taken on; check that it covers this version.",
 }
-DATE_CAVEAT = ("Application dates are those of the original text of Regulation (EU) 2024/1689 (Art 113). "
-               "Postponements reported in 2026 (the Digital Omnibus on AI) are not verified here; confirm every date "
-               "in the Official Journal before relying on it.")
+DATE_CAVEAT = ("The dates that apply are those set by acts published in the Official Journal. Confirm every date "
+               "there before relying on it.")
 
 
 def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None = None,
@@ -131,7 +130,8 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
             "contradictions": contradictions(result),
         },
         "findings": findings,
-        "obligations": {"rows": obligations, "notes": notes, "caveat": DATE_CAVEAT if obligations else ""},
+        "obligations": {"rows": obligations, "notes": notes, "timelines": _timelines(specs, obligations),
+                        "caveat": DATE_CAVEAT if obligations else ""},
         "questionnaires": questionnaires,
         "error_costs": error_costs(source, specs, result),
         "broader_impact": None,
@@ -270,6 +270,33 @@ def _count_by_severity(findings: list[dict[str, Any]]) -> dict[str, int]:
     for f in findings:
         counts[f["severity"]] = counts.get(f["severity"], 0) + 1
     return counts
+
+
+def _timelines(specs: list[Spec], obligations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each dated questionnaire's application dates, one column per act (the law as published and each
+    amendment in progress, with its status), for the questionnaires whose obligations the report lists."""
+    from ..timeline import STATUS_WORDS, table
+
+    used = {o["questionnaire"] for o in obligations}
+    out = []
+    for spec in specs:
+        if not spec.model.timeline or spec.model.title not in used:
+            continue
+        acts = [{"id": a.id, "title": a.title, "status": a.status, "status_words": STATUS_WORDS[a.status],
+                 "oj_reference": a.oj_reference,
+                 "label": a.oj_reference if a.status == "published" and a.oj_reference else STATUS_WORDS[a.status]}
+                for a in spec.model.acts]
+        rows = []
+        for entry in table(spec.model):
+            by_act = {d["act"]: d for d in entry["dates"]}
+            rows.append({"title": entry["title"], "applies_from": entry["applies_from"],
+                         "dates": [{"date": by_act[a["id"]]["date"], "applies": by_act[a["id"]]["applies"]}
+                                   if a["id"] in by_act else None for a in acts]})
+        pending = [a for a in acts if a["status"] != "published"]
+        note = ("; ".join(f"{a['title']}: {a['status_words']}" for a in pending)
+                + ". Its dates are shown beside those in force and apply only once it is published.") if pending else ""
+        out.append({"questionnaire": spec.model.title, "acts": acts, "rows": rows, "note": note})
+    return out
 
 
 def _date_notes(obligations: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -145,8 +145,11 @@ class Summary(_M):
     findings_by_severity: dict[Severity, int]
     themes: list[Theme]
     contradictions: list[dict[str, Any]] = Field(
-        description="answers of different questionnaires that contradict each other (consistency rules, issue #12; "
-                    "empty until they land)")
+        description="answers of different questionnaires that contradict each other (the consistency rules of "
+                    "questionnaires/shared/consistency.yaml, and conflicts left unsettled)")
+    staleness: list[str] | None = Field(
+        default=None, description="present only when something is out of date: old legal content, a passed or "
+                                  "overdue review, a newer bundled questionnaire version (riskwizard.staleness)")
     open_questions: list[OpenQuestion]
     open: OpenSummary
     deadlines: Deadlines
@@ -176,9 +179,38 @@ class DateNote(_M):
     text: str
 
 
+class TimelineAct(_M):
+    id: str
+    title: str
+    status: Literal["proposed", "agreed", "adopted", "published"]
+    status_words: str
+    oj_reference: str
+    label: str = Field(description="shown under the act's title: its OJ reference when published, else its status")
+
+
+class TimelineDate(_M):
+    date: str
+    applies: bool = Field(description="true for the date that applies (set by the last published act)")
+
+
+class TimelineRow(_M):
+    title: str
+    applies_from: str | None = Field(description="the date that applies; null when no published act sets one")
+    dates: list[TimelineDate | None] = Field(description="one per act, in the order of `acts` (null: no date)")
+
+
+class Timeline(_M):
+    questionnaire: str
+    acts: list[TimelineAct]
+    rows: list[TimelineRow]
+    note: str = Field(description="which acts are not yet law; empty when every act is published")
+
+
 class Obligations(_M):
     rows: list[ObligationRow]
     notes: list[DateNote]
+    timelines: list[Timeline] = Field(description="application dates side by side: the law as published and "
+                                                  "each amendment, with its status (questionnaire timelines)")
     caveat: str
 
 
@@ -262,6 +294,21 @@ class Source(_M):
     url: str
 
 
+class Measurement(_M):
+    """Totals read from a CodeCarbon emissions.csv (riskwizard.codecarbon.Measurement.to_dict)."""
+
+    path: str = Field(description="the file as the answers name it (relative to the answers file)")
+    source: str = Field(description='"CodeCarbon 3.3.2", with every version the file records')
+    versions: list[str]
+    runs: int
+    first: str = Field(description="date of the first run")
+    last: str = Field(description="date of the last run")
+    period: str
+    location: str
+    hardware: str
+    values: dict[str, float] = Field(description="kwh, co2_kg, intensity, runs, duration_h, measured (1)")
+
+
 class Questionnaire(_M):
     id: str
     version: str
@@ -278,6 +325,8 @@ class Questionnaire(_M):
     open_questions: list[OpenQuestion]
     trace: list[TraceEntry]
     derived: dict[str, float] = Field(description="calculator outputs, e.g. err.fp, co2.kwh")
+    measured: dict[str, Measurement] = Field(
+        description="derived id -> the CodeCarbon measurement that replaced its estimate (empty when estimated)")
     answered: int
     visible: int
     hidden: int

@@ -120,24 +120,53 @@ def test_llm_paper_energy_by_hand() -> None:
     assert "350 GPU-hours" not in text and "in Unknown" not in text and "on Other" not in text
 
 
-def test_medical_imaging_energy_by_hand() -> None:
-    text = _statement("medical-imaging")
-    # 4 x 480 h = 1,920 GPU-hours; x 250 W = 480 kWh; x 1.4 = 672 kWh; x 0.381 = 256 kg
+def _llm_paper_with(tmp_path: Path, facts: dict[str, dict[str, Any]], neurips: dict[str, dict[str, Any]]) -> str:
+    """The llm-paper sample's statement with some shared facts and NeurIPS answers replaced."""
+    import yaml
+
+    from .conftest import SAMPLES
+
+    data = yaml.safe_load((SAMPLES / "llm-paper.yaml").read_text(encoding="utf-8"))
+    data["facts"].update(facts)
+    data["answers"]["neurips-broader-impact"].update(neurips)
+    path = tmp_path / "changed.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    a = open_assessment(path, strict=False)
+    return " ".join(p for s in build_model(a.doc, a.specs)["broader_impact"]["sections"] for p in s["paragraphs"])
+
+
+def test_medical_imaging_compute_by_hand(tmp_path: Path) -> None:
+    # medical-imaging's compute (it has no paper, so no statement of its own) in a statement:
+    # 4 x 480 h = 1,920 GPU-hours; x 250 W = 480 kWh; x PUE 1.4 = 672 kWh; x 0.381 kg/kWh = 256 kg
+    text = _llm_paper_with(tmp_path, {"accelerator": {"value": "v100"}, "accelerator_count": {"value": 4},
+                                      "accelerator_hours": {"value": 480}}, {"pue": {"value": 1.4}})
     assert "Training used 1,920 GPU-hours: 4 NVIDIA V100 accelerators running 480 hours each." in text
+    assert "At 250 W per accelerator" in text and "(PUE) of 1.4" in text
     assert "an estimated 672 kWh" in text and "about 256 kg CO2eq" in text
 
 
-def test_dont_know_compute_is_an_open_point_not_a_figure() -> None:
-    text = _statement("cv-screening")
-    assert "Energy use and emissions are an open point" in text
-    assert "kWh" not in text and "CO2eq of" not in text
+def test_dont_know_compute_is_an_open_point_not_a_figure(tmp_path: Path) -> None:
+    text = _llm_paper_with(tmp_path, {"accelerator_hours": {"unknown": True}}, {})
+    assert "Energy use and emissions are an open point" in text and "don't know" in text
+    assert "kWh" not in text and "CO2eq of" not in text and "GPU-hours:" not in text
 
 
 def test_errors_by_hand() -> None:
-    # cv-screening: 14,000 x 20% = 2,800 suitable; recall 70% -> 840 missed; precision 55% -> 1,604 false positives
-    assert "about 1,604 cases a year would be wrongly flagged and 840 missed" in _statement("cv-screening")
+    from .conftest import SAMPLES
+
+    def rows(name: str) -> dict[str, str]:
+        a = open_assessment(SAMPLES / f"{name}.yaml", strict=False)
+        return {r["key"]: r["shown"] for r in build_model(a.doc, a.specs)["error_costs"]["rows"]}
+
+    # cv-screening: 14,000 x 20% = 2,800 suitable; recall 70% -> 1,960 found, 840 missed;
+    # precision 55% -> 1,960 / 0.55 = 3,563.6 flagged, 1,603.6 of them false positives
+    cv = rows("cv-screening")
+    assert (cv["fn"], cv["fp"], cv["tp"]) == ("840", "1,604", "1,960")
     # medical-imaging: 196,000 negatives x 8% = 15,680; 4,000 positives x 6% = 240
-    assert "about 15,680 cases a year would be wrongly flagged and 240 missed" in _statement("medical-imaging")
+    mi = rows("medical-imaging")
+    assert (mi["fp"], mi["fn"], mi["tn"]) == ("15,680", "240", "180,320")
+    # llm-paper, quoted in the statement: 1,960,000 negatives x 3% = 58,800; 40,000 positives x 15% = 6,000
+    assert "about 58,800 cases a year would be wrongly flagged and 6,000 missed" in _statement("llm-paper")
 
 
 def test_small_emissions_are_printed_in_grams(tmp_path: Path) -> None:

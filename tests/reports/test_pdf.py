@@ -9,7 +9,7 @@ import pytest
 from riskwizard.assessment import open_assessment
 from riskwizard.reports import export_file, render
 
-from .conftest import FIXTURES, answers_files, case_id
+from .conftest import FIXTURES, ROOT, answers_files, case_id
 from .pdfcheck import embedded_problems, reader, text
 
 SECTIONS = ["Contents", "1 Executive summary", "Risk profile", "False positives and false negatives",
@@ -140,7 +140,8 @@ def _structure(data: bytes) -> tuple[list[tuple[str, str]], dict[str, int]]:
     return figures, dict(counts)
 
 
-@pytest.mark.parametrize("answers", SAMPLES[:1] + [FIXTURES / "full.yaml"], ids=["sample", "fixture-full"])
+@pytest.mark.parametrize("answers", [ROOT / "samples" / "cv-screening.yaml", FIXTURES / "full.yaml"],
+                         ids=["cv-screening", "fixture-full"])  # both have charts (risk profiles, error costs)
 def test_pdf_ua_structure_tree_language_and_title(answers: Path, tmp_path: Path) -> None:
     out = tmp_path / "ua.pdf"
     export_file(answers, "pdf", out)
