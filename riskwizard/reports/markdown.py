@@ -179,6 +179,9 @@ def render_md(model: dict[str, Any]) -> str:
                for k in d["key_dates"]])
     if rows:
         o += _table(["Date", "Status", "What applies"], rows)
+        if d["pending"]:
+            add(f"**{md(d['pending'])}**")
+            add("")
         if r["obligations"]["caveat"]:
             add(md(r["obligations"]["caveat"]))
             add("")

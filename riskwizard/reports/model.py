@@ -272,6 +272,14 @@ def _count_by_severity(findings: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
+def _pending_dates(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The dates an act not yet published would set for an obligation, with that act and its status."""
+    from ..timeline import STATUS_WORDS
+
+    return [{"date": d["date"], "act": d["act_title"], "status": STATUS_WORDS[d["status"]]}
+            for d in rows if not d["applies"] and d["status"] != "published"]
+
+
 def _timelines(specs: list[Spec], obligations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each dated questionnaire's application dates, one column per act (the law as published and each
     amendment in progress, with its status), for the questionnaires whose obligations the report lists."""
@@ -346,7 +354,8 @@ def _questionnaire(source: ReportAnswers, spec: Spec, result: AssessmentResult) 
         "flags": list(r.flags),
         "findings": findings,
         "obligations": [{"id": o.id, "title": o.title, "text": o.text, "citation": o.citation,
-                         "applies_from": o.applies_from, "date_source": o.date_source} for o in r.obligations],
+                         "applies_from": o.applies_from, "date_source": o.date_source,
+                         "pending": _pending_dates(o.timeline)} for o in r.obligations],
         "open_questions": [{"id": o.id, "prompt": o.prompt, "section": o.section, "status": o.status}
                            for o in r.open_questions],
         "trace": [{"rule_id": t.rule_id, "description": t.description, "effects": list(t.effects),

@@ -36,6 +36,12 @@ class Because(_M):
     text: str = Field(description="the whole line as printed")
 
 
+class PendingDate(_M):
+    date: str
+    act: str
+    status: str
+
+
 class Obligation(_M):
     id: str
     title: str
@@ -43,6 +49,7 @@ class Obligation(_M):
     citation: str
     applies_from: str | None = Field(description="ISO date the duty applies from, or null")
     date_source: str
+    pending: list[PendingDate] = Field(description="dates that acts not yet published would set instead")
 
 
 class Tier(_M):
@@ -136,6 +143,7 @@ class Deadlines(_M):
     undated: list[str]
     next: NextDate | None
     key_dates: list[KeyDate]
+    pending: str = Field(description="one sentence when an act not yet published would move listed dates, else empty")
 
 
 class Summary(_M):

@@ -110,7 +110,26 @@ def deadlines(obligations: list[dict[str, Any]], today: str, key_dates: list[dic
         "undated": undated,
         "next": {"date": future[0], "label": long_date(future[0])} if future else None,
         "key_dates": later,
+        "pending": _pending_sentence(obligations),
     }
+
+
+def _pending_sentence(obligations: list[dict[str, Any]]) -> str:
+    """"The Digital Omnibus on AI (adopted, ...) would move 4 of these obligations: to 2 December 2027." or ""."""
+    moved: dict[tuple[str, str], dict[str, int]] = {}
+    for o in obligations:
+        for p in o.get("pending", []):
+            per = moved.setdefault((p["act"], p["status"]), {})
+            per[p["date"]] = per.get(p["date"], 0) + 1
+    parts = []
+    for (act, status), dates in moved.items():
+        n = sum(dates.values())
+        to = ", ".join(f"{c} to {long_date(d)}" if len(dates) > 1 else f"to {long_date(d)}"
+                       for d, c in sorted(dates.items()))
+        parts.append(f"The {act} ({status}) would move {n} of these obligation{'s' if n != 1 else ''} {to}; "
+                     "until it is published, the dates above apply (the obligations section shows both timelines "
+                     "side by side).")
+    return " ".join(parts)
 
 
 def open_summary(open_questions: list[dict[str, Any]], questionnaires: list[dict[str, Any]]) -> dict[str, Any]:

@@ -60,3 +60,15 @@ def test_both_timelines_side_by_side_and_one_edit_switches_them(tmp_path: Path) 
     md = render_md(model)
     assert f"| {ANNEX_III} | 2026-08-02 | **2027-12-02** (applies) |" in md
     assert "not yet published" not in md.split("side by side:")[1].split("\n\n")[1]  # both acts are law now
+
+
+def test_the_summary_says_how_many_obligations_an_unpublished_act_would_move() -> None:
+    a = open_assessment(SAMPLES / "cv-screening.yaml", strict=False)
+    model = build_model(a.doc, a.specs)
+    moved = [o for o in model["obligations"]["rows"] if o["pending"]]
+    assert moved and {p["date"] for o in moved for p in o["pending"]} == {"2027-12-02"}
+    sentence = model["summary"]["deadlines"]["pending"]
+    assert sentence.startswith(f"The Digital Omnibus on AI (adopted, not yet published in the Official Journal) "
+                               f"would move {len(moved)} of these obligations to 2 December 2027;")
+    assert f"**{sentence}**" in render_md(model)
+    assert all(not o["pending"] for o in model["obligations"]["rows"] if o["title"] == "AI literacy of staff")
