@@ -118,7 +118,7 @@ def _number_test(op: str, value: Any) -> str:
 
 
 def _question(leaf: Leaf, view: Any, truth: bool) -> Held:
-    from .engine import format_raw
+    from .views import format_raw
 
     spec = view.spec
     if leaf.kind == "fact":  # a shared fact, asked here under a local id or only read

@@ -133,9 +133,9 @@ def test_report_summary_shows_each_frameworks_result(tmp_path: Path, fmt: str) -
     out = tmp_path / f"report.{fmt}"
     export_file(sample, fmt, out)
     text = out.read_text(encoding="utf-8")
-    start = text.index("Executive summary")
-    end = re.search(r"Top findings|<h2>Findings</h2>", text[start:])
-    summary = text[start:start + end.start()]
+    start = re.search(r"What the (decision rests on|committee must decide)", text).start()  # 1.1, after the contents
+    end = re.search(r"Findings by theme", text[start:])
+    summary = text[start:start + end.start()]  # 1.1 and 1.2 Result: the tier and each framework's result
     for qid in ("eu-ai-act", "canada-aia"):
         r = result.result(qid)
         assert r.tier.title in summary, (qid, r.tier.title)

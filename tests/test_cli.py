@@ -187,10 +187,12 @@ def test_decision_records_a_fingerprint_and_reports_say_when_answers_changed(ans
     out = tmp_path / "r.md"
     assert rw("export", str(answered), "-f", "md", "-o", str(out)).returncode == 0
     facts = out.read_text()
-    assert "Approved with conditions (2026-11-20)" in facts and "have changed since" not in facts
+    assert "| Committee decision | Approved with conditions, 2026-11-20." in facts
+    assert "covers these answers" in facts and "have changed since" not in facts
     answered.write_text(answered.read_text().replace("value: 'yes'", "value: 'no'"))
     assert rw("export", str(answered), "-f", "md", "-o", str(out)).returncode == 0
-    assert "The answers have changed since this decision was recorded" in out.read_text()
+    changed = out.read_text()
+    assert "does not cover these answers" in changed and "The answers have changed since the decision" in changed
 
 
 def test_decide_refuses_a_bad_date(answered: Path) -> None:

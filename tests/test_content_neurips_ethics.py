@@ -388,7 +388,8 @@ def test_minimal_risk_existing_data_is_expedited(ethics) -> None:
 
 
 def test_ethics_energy_derived(ethics) -> None:
-    r = evaluate(ethics, {"gpu_type": A("a100_sxm4"), "gpu_hours": A(100), "grid_region": A("world")})
+    r = evaluate(ethics, {"gpu_type": A("a100_sxm4"), "gpu_count": A(1), "gpu_hours": A(100),
+                          "grid_region": A("world")})
     assert r.derived["energy.kwh"] == pytest.approx(40.0)
     assert r.derived["energy.co2_kg"] == pytest.approx(17.28)
     assert "high_energy" not in fired(r)

@@ -43,8 +43,13 @@ def test_tier_because_lists_only_the_alternative_that_fired() -> None:
     r = evaluate(aia, answers)
     assert r.tier is not None and r.tier.id == "limited"
     refs = {h.ref: h.shown for h in r.tier.because}
-    assert refs == {"art50_interacts": "Yes", "art50_obvious": "No"}
-    labels = [h.label for h in r.tier.because]
+    # the Art 50(1) alternative that fired (and the conditions of the rule that make the duty the provider's,
+    # outside Annex I), not the Art 50(2)-(4) alternatives that did not
+    assert refs == {"art50_interacts": "Yes", "art50_obvious": "No", "annex1_product": "not answered",
+                    "role": "Provider: we develop it (or have it developed) and place it on the market or put it "
+                            "into service under our own name or trademark"}
+    assert "art50_generates" not in refs and "art50_deepfake" not in refs
+    labels = [h.label for h in r.tier.because if h.ref.startswith("art50")]
     assert labels[0].startswith("Is the system intended to interact directly with natural persons")
 
 
