@@ -72,6 +72,9 @@ async def test_an_old_file_opens_and_is_saved_in_the_new_layout_with_a_backup(tm
         assert isinstance(screen, WizardScreen)
         await wait_for(pilot, lambda: screen.ready)
         await wait_for(pilot, lambda: path.read_bytes() != old)  # the first save writes the upgrade
+        await wait_for(pilot, lambda: any("v1.bak" in str(n.message) for n in app._notifications))
+        kept = [n for n in app._notifications if "v1.bak" in str(n.message)]
+        assert kept[0].title == "Saved; backup kept"  # the file itself was saved: not "Saved elsewhere"
     assert (tmp_path / "med.yaml.v1.bak").read_bytes() == old
     doc, _ = load_answers(path)
     assert doc.format == "riskwizard-answers/2"

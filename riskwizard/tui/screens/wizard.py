@@ -514,8 +514,10 @@ class WizardScreen(Screen[None]):
             message = exc.message if isinstance(exc, RiskwizardError) else str(exc)
             self.notify(f"Could not save: {message}", severity="error", timeout=15, markup=False)
             return
-        for notice in notices:
-            self.notify(notice, title="Saved elsewhere", severity="warning", timeout=20, markup=False)
+        for notice in notices:  # a conflict copy ("... were saved to X instead") or a kept backup of the old file
+            elsewhere = "instead" in notice
+            self.notify(notice, title="Saved elsewhere" if elsewhere else "Saved; backup kept",
+                        severity="warning" if elsewhere else "information", timeout=20, markup=False)
 
     # ------------------------------------------------------------------ results
 
