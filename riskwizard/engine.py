@@ -363,8 +363,9 @@ def _evidence(spec: Spec, view: AnswerView, cond: Condition) -> list[Evidence]:
             answer = view.answers.get(local if local is not None else FACT_KEY + leaf.ref)
             out.append(Evidence(leaf.ref, "fact", format_value(view.resolved(question), answer)))
         elif leaf.kind == "derived":
-            value = view.derived(leaf.ref)
-            out.append(Evidence(leaf.ref, "derived", "unknown" if value is None else plain(value)))
+            value = view.derived(leaf.ref)  # None: the calculator could not compute it (inputs missing, or not
+            # measured); said as "not computed", never "unknown", which reads like a "don't know" answer
+            out.append(Evidence(leaf.ref, "derived", "not computed" if value is None else plain(value)))
         else:
             out.append(Evidence(leaf.ref, "score", f"{view.score(leaf.ref):g}"))
     return out

@@ -117,3 +117,15 @@ def test_blank_text_is_an_open_question_not_an_answer(mini) -> None:
     filled = evaluate(mini, {**base, "notes": Answer(value="see the DPIA")})
     assert "notes" in {q.id for q in blank.open_questions}
     assert "notes" not in {q.id for q in filled.open_questions}
+
+
+def test_a_derived_value_that_was_not_computed_is_said_so_in_the_trace() -> None:
+    """Evidence for a derived value with no figure reads "not computed", not "unknown" (a "don't know")."""
+    from riskwizard.assessment import open_assessment
+    from riskwizard.loader import samples_dir
+
+    result = open_assessment(samples_dir() / "llm-paper.yaml").evaluate().result("neurips-broader-impact")
+    entry = next(t for t in result.trace if t.rule_id == "emissions_estimated")
+    shown = {e.ref: e.shown for e in entry.evidence}
+    assert shown["co2.measured"] == "not computed"  # estimated, so the measurement output does not exist
+    assert shown["co2.co2_kg"] == "32,772.1"
