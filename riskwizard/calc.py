@@ -239,6 +239,17 @@ def measured_energy(runs: Sequence[tuple[float, float, float]]) -> dict[str, flo
             "duration_h": seconds / 3600, "measured": 1.0}
 
 
+def device_hours(v: dict[str, Any]) -> dict[str, float]:
+    """Total device-hours (GPU-hours): hours per device x the number of devices run in parallel.
+
+    The compute budget that paper checklists ask for (ACL's C1 "total computational budget (e.g.,
+    GPU hours)"), without the energy assumptions (power, PUE, grid) that :func:`energy` needs.
+    """
+    count = float(v["gpu_count"])
+    hours = float(v["hours"])
+    return {"device_hours": count * hours, "gpu_count": count, "hours_per_gpu": hours}
+
+
 # Government of Canada Algorithmic Impact Assessment (AIA) tool v1.0.1: when the mitigation score
 # reaches 80 % of its maximum, the raw impact score is reduced by 15 % and rounded half up (JavaScript
 # Math.round) to give the current score. Source: canada-ca/aia-eia-js, src/store.ts,
@@ -300,6 +311,12 @@ CALCULATORS: dict[str, Calculator] = {
                  "pue_assumed"),
         fn=energy,
         description="Training energy (kWh) and emissions (kg CO2eq).",
+    ),
+    "device_hours": Calculator(
+        inputs={"gpu_count": InputSpec(NUM), "hours": InputSpec(NUM)},
+        outputs=("device_hours", "gpu_count", "hours_per_gpu"),
+        fn=device_hours,
+        description="Total device-hours (GPU-hours): hours per device times the number of devices.",
     ),
     "mitigated_impact": Calculator(
         inputs={

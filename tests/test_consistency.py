@@ -19,7 +19,7 @@ from riskwizard.loader import find_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics", "model-card",
-       "canada-aia"]
+       "canada-aia", "acl-responsible-nlp"]
 SPECS = [find_questionnaire(q) for q in ALL]
 
 ALLOCATES = {"output_kind": ["allocates"]}
@@ -149,6 +149,21 @@ CASES: dict[str, tuple[dict[str, dict[str, Any]], dict[str, Any], tuple[str, str
     "aia_law_enforcement_not_in_domains": ({"eu-ai-act": {"annex3_areas": ["law_enforcement"]},
                                             "canada-aia": {"decision_domains": ["licensing"]}}, {},
                                            ("canada-aia", "decision_domains", ["licensing", "public_safety"])),
+    "acl_no_humans_but_annotators": ({"acl-responsible-nlp": {"acl_d": "no"},
+                                      "research-ethics": {"annotators": "crowdworkers"}}, {},
+                                     ("acl-responsible-nlp", "acl_d", "yes")),
+    "acl_no_humans_but_participants": ({"acl-responsible-nlp": {"acl_d": "no"},
+                                        "research-ethics": {"human_participants": "interaction"}}, {},
+                                       ("research-ethics", "human_participants", "existing_data")),
+    "acl_no_humans_but_neurips_human_subjects": ({"acl-responsible-nlp": {"acl_d": "no"},
+                                                  "neurips-broader-impact": {"cl_human_subjects": "yes"}}, {},
+                                                 ("neurips-broader-impact", "cl_human_subjects", "na")),
+    "acl_humans_but_neurips_none": ({"acl-responsible-nlp": {"acl_d": "yes"},
+                                     "neurips-broader-impact": {"cl_human_subjects": "na"}}, {},
+                                    ("acl-responsible-nlp", "acl_d", "no")),
+    "acl_limitations_vs_neurips": ({"acl-responsible-nlp": {"acl_a1": "yes"},
+                                    "neurips-broader-impact": {"cl_limitations": "no"}}, {},
+                                   ("neurips-broader-impact", "cl_limitations", "yes")),
     "policing_not_annex_iii": ({"harms": {**ALLOCATES, "domains": ["criminal_justice"]},
                                 "eu-ai-act": {"annex3_areas": ["none"]}}, {},
                                ("eu-ai-act", "annex3_areas", ["law_enforcement"])),

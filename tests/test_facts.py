@@ -202,7 +202,7 @@ def test_suggested_questionnaires_follow_the_scope_facts() -> None:
     assert suggested_ids(deployed_hiring) == sorted(["bias-sources", "error-costs", "eu-ai-act", "harms"])
     paper = {"has_paper": "yes", "lifecycle_stage": "development", "operator_role": ["provider"]}
     assert set(suggested_ids(paper)) == {"bias-sources", "error-costs", "eu-ai-act", "harms", "model-card",
-                                         "neurips-broader-impact", "research-ethics"}
+                                         "neurips-broader-impact", "research-ethics", "acl-responsible-nlp"}
     product = {"has_paper": "no", "lifecycle_stage": "development", "operator_role": ["provider"]}
     assert "neurips-broader-impact" not in suggested_ids(product)
     assert {"research-ethics", "model-card"} <= set(suggested_ids(product))

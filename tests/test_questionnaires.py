@@ -12,7 +12,7 @@ from riskwizard.qtest import load_cases, spec_for_case
 from riskwizard.yamlsafe import load_yaml_file
 
 REQUIRED = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics",
-            "model-card", "canada-aia"]
+            "model-card", "canada-aia", "acl-responsible-nlp"]
 RULE_FIXTURES = Path(__file__).resolve().parent.parent / "questionnaires" / "tests"  # the shipped test cases
 BUNDLED = bundled_paths()
 

@@ -65,6 +65,8 @@ FORMAT_TABLE: tuple[Format, ...] = (
     Format("html", ".html", "the same report as a self-contained web page", "builtin:html"),
     Format("md", ".md", "the same report in Markdown", "builtin:markdown"),
     Format("tex", ".tex", "LaTeX broader impact statement and the NeurIPS paper checklist", "latex:render"),
+    Format("acl-checklist", ".acl-checklist.tex", "ACL Rolling Review Responsible NLP Research checklist in LaTeX",
+           "acl_checklist:render"),
     Format("json", ".json", "the report model as JSON", "builtin:json_model"),
     Format("hf-card", ".README.md", "Hugging Face model card (README.md with YAML metadata)", "hf_card:render",
            file_name="README.md", backup=True),

@@ -92,14 +92,14 @@ def render_tex(model: dict[str, Any]) -> str:
 
 def render_tex_with_warnings(model: dict[str, Any]) -> tuple[str, list[str]]:
     macros = "\n".join(m.replace(r"\newcommand", r"\providecommand", 1) for m in STYLE_MACROS)
-    out = [PREAMBLE.replace("{name}", _comment(model["system"]["name"])).replace("{template}", TEMPLATE)
+    out = [PREAMBLE.replace("{name}", tex_comment(model["system"]["name"])).replace("{template}", TEMPLATE)
            .replace("{macros}", macros)]
     for line in model["summary"].get("staleness", []):
-        out.append(f"% riskwizard: out of date: {_comment(line)}\n")
+        out.append(f"% riskwizard: out of date: {tex_comment(line)}\n")
     found = model["summary"]["contradictions"]
     if found:
         out.append(f"% riskwizard: {len(found)} pair(s) of answers contradict each other; settle them before "
-                   "submitting:\n" + "".join(f"% - {_comment(c['message'])}\n" for c in found))
+                   "submitting:\n" + "".join(f"% - {tex_comment(c['message'])}\n" for c in found))
     impact = model.get("broader_impact")
     checklist = model.get("checklist")
     warnings: list[str] = []
@@ -115,7 +115,7 @@ def render_tex_with_warnings(model: dict[str, Any]) -> tuple[str, list[str]]:
         if impact["gaps"]:
             out.append("\n% Not covered by the answers (complete them or say so in the paper):\n")
             for gap in impact["gaps"]:
-                out.append("% " + _comment(gap) + "\n")
+                out.append("% " + tex_comment(gap) + "\n")
     if checklist is not None:
         answers = {c["id"]: c for c in checklist}
         derived = _statement_pointers(model)
@@ -141,12 +141,20 @@ def render_tex_with_warnings(model: dict[str, Any]) -> tuple[str, list[str]]:
             out.append("".join(f"    % {line}\n" for line in _guideline_lines(item.guidelines)))
         out.append("\n\\end{enumerate}\n")
     text = "".join(out)
-    odd = sorted({ch for ch in text if not _TYPESET.match(ch)})
+    odd = unsupported_characters(text)
     if odd:
-        shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in odd[:12]) + (" ..." if len(odd) > 12 else "")
-        warnings.append(f"the LaTeX contains characters that pdflatex cannot typeset without extra packages: {shown}; "
-                        "compile with lualatex or xelatex, or replace them in the answers")
+        warnings.append(odd)
     return text, warnings
+
+
+def unsupported_characters(text: str) -> str:
+    """A warning naming the characters pdflatex cannot typeset without extra packages ("" when none)."""
+    odd = sorted({ch for ch in text if not _TYPESET.match(ch)})
+    if not odd:
+        return ""
+    shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in odd[:12]) + (" ..." if len(odd) > 12 else "")
+    return (f"the LaTeX contains characters that pdflatex cannot typeset without extra packages: {shown}; "
+            "compile with lualatex or xelatex, or replace them in the answers")
 
 
 STATEMENT_HEADING = "Broader impact"
@@ -224,6 +232,6 @@ def _guideline_lines(lines: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _comment(text: str) -> str:
+def tex_comment(text: str) -> str:
     """Text for a LaTeX comment line: one line, no control characters."""
     return " ".join(_CONTROL.sub("", str(text)).split()).translate(_TABLE)

@@ -223,7 +223,8 @@ def _tier(tier: Any, holder: Any, findings: list[dict[str, Any]], default_reason
     if tier is None:
         return None
     provisional = bool(holder is not None and holder.provisional)
-    caveat = (f"Provisional: {holder.unanswered} of {holder.visible} questions are unanswered, so this result "
+    verb = "is" if holder is not None and holder.unanswered == 1 else "are"
+    caveat = (f"Provisional: {holder.unanswered} of {holder.visible} questions {verb} unanswered, so this result "
               "may change when they are answered.") if provisional else ""
     items = because_items(tier.because)
     basis = next((f["citation"] for f in findings if f["rule_id"] == tier.rule_id), "")

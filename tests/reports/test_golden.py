@@ -17,7 +17,7 @@ from riskwizard.reports import export_file
 
 from .conftest import GOLDEN, answers_files, case_id
 
-FORMATS = ["html", "md", "tex", "json"]
+FORMATS = ["html", "md", "tex", "json", "acl-checklist"]
 CASES = [(p, fmt) for p in answers_files() for fmt in FORMATS]
 
 
@@ -55,6 +55,13 @@ def _check_content(answers: Path, fmt: str, text: str) -> None:
         assert [q["id"] for q in data["questionnaires"]] == ids
         assert (data["overall"] or {}).get("title") == (tier.title if tier else None)
         assert len(data["provenance"]["answers_sha256"]) == 64
+        return
+    if fmt == "acl-checklist":
+        if "acl-responsible-nlp" in ids:
+            assert "\\section*{Responsible NLP Research Checklist}" in text
+            assert text.count("\\item[") == 18 and text.count("\nAnswer: ") == 18 + 4
+        else:
+            assert "does not include the acl-responsible-nlp questionnaire" in text
         return
     if fmt == "tex":
         if "neurips-broader-impact" in ids:

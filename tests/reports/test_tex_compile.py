@@ -148,3 +148,32 @@ def test_every_character_declared_typesettable_compiles(tmp_path: Path) -> None:
     model["broader_impact"]["sections"][0]["paragraphs"].append("Tokens: 日本語 🙂")
     _, warnings = render_tex_with_warnings(model)
     assert any("U+65E5" in w and "U+1F642" in w and "lualatex" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("answers", CASES, ids=[case_id(p) for p in CASES])
+def test_acl_checklist_compiles_with_every_item_and_answer(answers: Path, tmp_path: Path) -> None:
+    """The ACL export of every sample compiles; an assessment with the questionnaire prints all 18 items."""
+    from riskwizard.reports.acl_checklist import ACL, ANSWERS, ITEMS, SECTIONS
+    from riskwizard.reports.acl_checklist import answers as acl_answers
+
+    export_file(answers, "acl-checklist", tmp_path / "report.tex")
+    a = open_assessment(answers, strict=False)
+    if ACL not in [s.id for s in a.specs]:  # only comments: nothing to typeset
+        tex = (tmp_path / "report.tex").read_text(encoding="utf-8")
+        assert "does not include the acl-responsible-nlp questionnaire" in tex and "\\section" not in tex
+        return
+    text = " ".join(compile_tex(tmp_path).split())
+    assert "Responsible NLP Research Checklist" in text
+    letters = _letters(text)
+    for item in ITEMS:
+        assert _letters(f"{item.id}. {item.plain_question}") in letters, f"{item.id} not printed in full"
+    from riskwizard.reports import RenderJob
+    from riskwizard.reports.model import build_model
+
+    given = acl_answers(RenderJob(build_model(a.doc, a.specs), a.doc, a.specs))
+    no_gates = {s.letter for s in SECTIONS if s.qid and given[s.qid][0] == "no"}
+    printed = [("na" if i.section in no_gates else given[i.qid][0]) for i in ITEMS]
+    printed += [given[s.qid][0] for s in SECTIONS if s.qid]
+    for value, label in ANSWERS.items():
+        assert text.count(f"Answer: {label}") == printed.count(value), label
+    assert text.count("[TODO]") >= printed.count(None)

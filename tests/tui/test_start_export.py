@@ -78,7 +78,7 @@ async def test_export_from_the_review_screen(answers_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "Scores people" in review_text(app.session).plain
-        await pilot.press("tab", "right", "right", "enter")  # from the list to the formats: PDF, HTML, Markdown
+        await pilot.press("tab", "enter", "down", "down", "enter")  # to the formats drop-down: PDF, HTML, Markdown
         await pilot.pause()
         assert app.screen.query_one("#export-path").value.endswith("assessment.md")
         await pilot.press("ctrl+e")
@@ -92,7 +92,7 @@ async def test_export_from_the_review_screen(answers_path: Path) -> None:
 
 @run_async
 async def test_the_export_formats_are_the_renderer_table(answers_path: Path) -> None:
-    from textual.widgets import RadioSet
+    from textual.widgets import Select
 
     from riskwizard.reports import FORMAT_TABLE
 
@@ -102,15 +102,17 @@ async def test_the_export_formats_are_the_renderer_table(answers_path: Path) -> 
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        radios = list(app.screen.query_one("#export-format", RadioSet).query("RadioButton"))
-        assert [r.name for r in radios] == [f.name for f in FORMAT_TABLE]
-        assert "hf-card" in [r.name for r in radios]
-        await pilot.press("tab", *["right"] * [f.name for f in FORMAT_TABLE].index("hf-card"), "enter")
+        select = app.screen.query_one("#export-format", Select)
+        offered = [value for _label, value in select._options]
+        assert offered == [f.name for f in FORMAT_TABLE]
+        assert "hf-card" in offered and "acl-checklist" in offered
+        # tab to the drop-down, open it, go down to hf-card (the overlay opens on the current format)
+        await pilot.press("tab", "enter", *["down"] * [f.name for f in FORMAT_TABLE].index("hf-card"), "enter")
         await pilot.pause()
         assert app.screen.query_one("#export-path").value.endswith("assessment.README.md")
         status = str(app.screen.query_one("#export-status").render())
         assert "Hugging Face model card" in status
-        await pilot.press("left", "enter")  # back one format: the path follows again
+        await pilot.press("enter", "up", "enter")  # back one format: the path follows again
         await pilot.pause()
         before = FORMAT_TABLE[[f.name for f in FORMAT_TABLE].index("hf-card") - 1]
         assert app.screen.query_one("#export-path").value.endswith("assessment" + before.extension)

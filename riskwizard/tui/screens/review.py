@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, RadioSet, Static
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -22,7 +22,6 @@ from ...errors import RiskwizardError, display_path
 from ...reports import FORMAT_TABLE, Format
 from ...safefile import folder_writable
 from ..session import Session
-from ..widgets.choices import Radio
 
 # Every format of the renderer table, in its order (a new row there appears here with nothing else to do).
 FORMATS: tuple[Format, ...] = FORMAT_TABLE
@@ -96,6 +95,7 @@ class ReviewScreen(Screen[None]):
         self.search_dirs = search_dirs or []
         self.at = at  # the question to highlight first (the one the wizard shows, or came from)
         self.exporting = False
+        self._shown_format = FORMATS[0].name  # Select posts Changed for its initial value too: not a change
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -105,9 +105,9 @@ class ReviewScreen(Screen[None]):
         with Vertical(id="export-bar"):
             with Horizontal(id="export-row"):
                 yield Label("Format:", classes="export-label")
-                with RadioSet(id="export-format"):
-                    for i, fmt in enumerate(FORMATS):
-                        yield Radio(fmt.name, value=i == 0, name=fmt.name)
+                # a drop-down, not a row of radio buttons: seven formats do not fit in one row at 80 columns
+                yield Select([(f"{fmt.name}  ({fmt.extension})", fmt.name) for fmt in FORMATS], value=FORMATS[0].name,
+                             allow_blank=False, compact=True, id="export-format")
             with Horizontal(id="export-row2"):
                 yield Label("Save as:", classes="export-label")
                 yield Input(self._default_out(FORMATS[0]), id="export-path", select_on_focus=False)
@@ -154,12 +154,15 @@ class ReviewScreen(Screen[None]):
         return name
 
     def fmt(self) -> str:
-        pressed = self.query_one("#export-format", RadioSet).pressed_button
-        return pressed.name if pressed is not None and pressed.name else "pdf"
+        value = self.query_one("#export-format", Select).value
+        return value if isinstance(value, str) and value in _BY_NAME else FORMATS[0].name
 
-    @on(RadioSet.Changed, "#export-format")
-    def _format(self, event: RadioSet.Changed) -> None:
+    @on(Select.Changed, "#export-format")
+    def _format(self, event: Select.Changed) -> None:
         event.stop()
+        if self.fmt() == self._shown_format:
+            return
+        self._shown_format = self.fmt()
         path_input = self.query_one("#export-path", Input)
         current = Path(path_input.value)
         fmt = _BY_NAME[self.fmt()]
