@@ -14,7 +14,8 @@ from .errors import RiskwizardError
 from .loader import Spec, bundled_paths, load_questionnaire
 
 # The facts that decide which questionnaires apply, in the order a start screen asks them.
-SCOPE_FACTS = ("has_paper", "lifecycle_stage", "operator_role", "canada_federal")
+SCOPE_FACTS = ("has_paper", "paper_venue", "lifecycle_stage", "operator_role", "canada_federal")
+VENUES = ("neurips", "acl", "other")  # the options of the shared fact paper_venue
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,20 @@ def suggest_questionnaires(facts: dict[str, Any], specs: list[Spec] | None = Non
         applies = cond.evaluate(lookup)
         because = spec.model.applies_because
         needed = sorted(cond.fact_refs())
-        reason = because if applies else (
-            "not suggested: " + (because[:1].lower() + because[1:] if because else "its condition does not hold")
-            + f" (decided by: {', '.join(needed)})")
+        # the reason is written for the case the questionnaire applies to: quoted, not asserted, when it does not
+        reason = because if applies else _not_suggested(needed, lookup, because)
         out.append(Suggestion(spec, applies, reason))
     return out
+
+
+def _not_suggested(needed: list[str], lookup: _FactsOnly, because: str) -> str:
+    given = [f for f in needed if lookup.fact_status(f)[0] != MISSING]
+    missing = [f for f in needed if f not in given]
+    text = "not suggested: " + (f"the answers to {', '.join(given)} do not meet its condition" if given
+                                else "its condition is not met")
+    if missing:
+        text += f" ({', '.join(missing)} not answered)"
+    return text + "." + (f" It is meant for this case: {because}" if because else "")
 
 
 def suggested_ids(facts: dict[str, Any], specs: list[Spec] | None = None) -> list[str]:
@@ -88,9 +98,15 @@ def suggested_ids(facts: dict[str, Any], specs: list[Spec] | None = None) -> lis
 
 
 def facts_from_options(paper: bool | None, stage: str | None, roles: tuple[str, ...] | list[str],
-                       canada_federal: bool | None = None) -> dict[str, Any]:
-    """Scope facts from command-line options (None / empty: not given)."""
+                       canada_federal: bool | None = None,
+                       venues: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
+    """Scope facts from command-line options (None / empty: not given). Naming a venue implies a paper."""
     facts: dict[str, Any] = {}
+    if venues and paper is False:
+        raise RiskwizardError("a paper venue was given together with 'no paper'; give one or the other")
+    if venues:
+        paper = True
+        facts["paper_venue"] = list(dict.fromkeys(venues))
     if paper is not None:
         facts["has_paper"] = "yes" if paper else "no"
     if canada_federal is not None:
@@ -105,5 +121,5 @@ def facts_from_options(paper: bool | None, stage: str | None, roles: tuple[str, 
 def ordered(ids: list[str]) -> list[str]:
     """Questionnaire ids in the bundled order (EU AI Act first), others after."""
     order = ["eu-ai-act", "canada-aia", "harms", "bias-sources", "error-costs", "neurips-broader-impact",
-             "research-ethics", "model-card"]
+             "acl-responsible-nlp", "research-ethics", "model-card"]
     return sorted(ids, key=lambda q: (order.index(q) if q in order else len(order), q))

@@ -492,7 +492,7 @@ def list_cmd(ctx: click.Context) -> None:
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-q", "--questionnaire", "questionnaires", multiple=True,
               help="Questionnaire id or path (repeat for several). Without it, the questionnaires that apply "
-                   "to the facts given (--paper, --stage, --role) are used.")
+                   "to the facts given (--paper, --venue, --stage, --role) are used.")
 @click.option("--name", default="", help="Name of the system being assessed.")
 @click.option("--assessor", default="", help="Who answers.")
 @click.option("--stage", type=click.Choice(["design", "development", "deployment"]), default=None)
@@ -502,9 +502,13 @@ def list_cmd(ctx: click.Context) -> None:
 @click.option("--canada-federal/--not-canada-federal", "canada_federal", default=None,
               help="Whether a federal institution of the Government of Canada uses it for administrative decisions "
                    "(then the Canada AIA applies).")
+@click.option("--venue", "venues", multiple=True, type=click.Choice(["neurips", "acl", "other"]),
+              help="Where the paper goes (repeat for several; implies --paper): neurips suggests the NeurIPS "
+                   "checklist, acl the ACL Rolling Review one, other the NeurIPS one as the general checklist.")
 @click.pass_context
 def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name: str, assessor: str,
-        stage: str | None, paper: bool | None, roles: tuple[str, ...], canada_federal: bool | None) -> None:
+        stage: str | None, paper: bool | None, roles: tuple[str, ...], canada_federal: bool | None,
+        venues: tuple[str, ...]) -> None:
     """Start a new answers file (then open it with `riskwizard ANSWERS`)."""
     from .answers import AnswerStore, new_doc
     from .applicability import facts_from_options, ordered, suggest_questionnaires
@@ -517,7 +521,10 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
         raise click.UsageError(f"{answers} exists already; open it with `riskwizard {answers}`")
     for option, value in (("--name", name), ("--assessor", assessor)):
         _check_length(option, value, MAX_NAME)
-    facts = facts_from_options(paper, stage, roles, canada_federal)
+    if venues and paper is False:
+        raise click.UsageError("--venue names where the paper goes, and --no-paper says there is none; "
+                               "give one or the other")
+    facts = facts_from_options(paper, stage, roles, canada_federal, venues)
     if not questionnaires:
         suggestions = suggest_questionnaires(facts)
         for s in suggestions:

@@ -9,6 +9,7 @@ questions of a result. Pure domain code: the CLI prints it and the wizard can sh
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -63,18 +64,42 @@ def questions_left(doc: Any, specs: list[Any]) -> list[FrameworkProgress]:
 
 
 def may_apply(doc: Any, spec: Any) -> bool:
-    """False only when the questionnaire's ``applies_when`` is decided by answered facts and does not hold
-    (a hiring tool that says there is no paper gets no NeurIPS line); undecided counts as may apply."""
+    """False only when the questionnaire's ``applies_when`` cannot hold whatever the open scope facts are
+    answered (a hiring tool that says there is no paper gets no NeurIPS line, whatever its venue would be);
+    a condition that some answer to an open fact would satisfy counts as may apply."""
     from .applicability import suggest_questionnaires
 
     cond = spec.applies_when
     if cond is None:
         return True
-    (suggestion,) = suggest_questionnaires(doc.facts, [spec])
-    if suggestion.applies:
-        return True
     facts = doc.facts
-    return any(fid not in facts or not (facts[fid].is_answered or facts[fid].unknown) for fid in cond.fact_refs())
+    open_ids = sorted(fid for fid in cond.fact_refs()
+                      if fid not in facts or not (facts[fid].is_answered or facts[fid].unknown))
+    choices = [_possible_answers(spec, fid) for fid in open_ids]
+    if any(c is None for c in choices):
+        return True  # a number or a text: every value cannot be tried, so it stays undecided
+    for combination in itertools.product(*[c for c in choices if c is not None]):
+        trial = {**facts, **dict(zip(open_ids, combination, strict=True))}
+        if suggest_questionnaires(trial, [spec])[0].applies:
+            return True
+    return False
+
+
+def _possible_answers(spec: Any, fact_id: str) -> list[Any] | None:
+    """Every answer a choice fact can take (unanswered included), or None for a fact that is not a choice."""
+    fact = spec.fact_defs.get(fact_id)
+    question = fact.question if fact is not None else None
+    if question is None:
+        return None
+    if question.type == "yesno":
+        return [None, "yes", "no"]
+    values = [o.value for o in getattr(question, "options", ())]
+    if question.type == "single":
+        return [None, *values]
+    if question.type == "multi" and len(values) <= 8:
+        subsets = itertools.chain.from_iterable(itertools.combinations(values, n) for n in range(1, len(values) + 1))
+        return [None, *(list(s) for s in subsets)]
+    return None
 
 
 def progress_report(doc: Any, specs: list[Any], others: list[Any]) -> tuple[list[FrameworkProgress],

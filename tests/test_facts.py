@@ -202,12 +202,46 @@ def test_suggested_questionnaires_follow_the_scope_facts() -> None:
     assert suggested_ids(deployed_hiring) == sorted(["bias-sources", "error-costs", "eu-ai-act", "harms"])
     paper = {"has_paper": "yes", "lifecycle_stage": "development", "operator_role": ["provider"]}
     assert set(suggested_ids(paper)) == {"bias-sources", "error-costs", "eu-ai-act", "harms", "model-card",
-                                         "neurips-broader-impact", "research-ethics", "acl-responsible-nlp"}
+                                         "neurips-broader-impact", "research-ethics"}  # venue open: NeurIPS
     product = {"has_paper": "no", "lifecycle_stage": "development", "operator_role": ["provider"]}
     assert "neurips-broader-impact" not in suggested_ids(product)
     assert {"research-ethics", "model-card"} <= set(suggested_ids(product))
     reasons = {s.id: s.reason for s in suggest_questionnaires(deployed_hiring)}
     assert "has_paper" in reasons["neurips-broader-impact"]
+    assert reasons["neurips-broader-impact"].startswith("not suggested: the answers to has_paper do not meet")
+    assert "(paper_venue not answered)" in reasons["neurips-broader-impact"]
+    assert reasons["canada-aia"].startswith("not suggested: its condition is not met (canada_federal not answered)")
+
+
+@pytest.mark.parametrize(("venues", "checklists"), [
+    ([], {"neurips-broader-impact"}),  # not named yet: the general checklist, as before venues were asked
+    (["neurips"], {"neurips-broader-impact"}),
+    (["acl"], {"acl-responsible-nlp"}),  # an ACL author is not asked the 70 NeurIPS questions
+    (["other"], {"neurips-broader-impact"}),  # no checklist of that venue is bundled
+    (["neurips", "acl"], {"neurips-broader-impact", "acl-responsible-nlp"}),
+    (["acl", "other"], {"neurips-broader-impact", "acl-responsible-nlp"}),
+])
+def test_the_paper_venue_decides_which_checklists_are_suggested(venues: list[str], checklists: set[str]) -> None:
+    facts = {"has_paper": "yes", "lifecycle_stage": "development", "operator_role": ["provider"]}
+    if venues:
+        facts["paper_venue"] = venues
+    venue_checklists = {"neurips-broader-impact", "acl-responsible-nlp"}
+    assert set(suggested_ids(facts)) & venue_checklists == checklists
+    assert "research-ethics" in suggested_ids(facts)
+    # no paper: no venue checklist, whatever venue was left behind in the file
+    assert not set(suggested_ids({**facts, "has_paper": "no"})) & venue_checklists
+
+
+def test_the_venue_options_are_the_ones_the_cli_and_start_screen_offer() -> None:
+    from riskwizard.applicability import VENUES
+    from riskwizard.cli import new
+    from riskwizard.loader import load_catalogue
+    from riskwizard.tui.screens.start import VENUE_LABELS
+
+    options = [o.value for o in load_catalogue().question("paper_venue").options]
+    assert list(VENUES) == options == list(VENUE_LABELS)
+    (venue_option,) = [p for p in new.params if p.name == "venues"]
+    assert list(venue_option.type.choices) == options
 
 
 @pytest.mark.parametrize("sample", ["cv-screening", "face-recognition-station", "llm-paper", "medical-imaging"])

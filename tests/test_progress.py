@@ -68,7 +68,8 @@ def test_other_frameworks_ruled_out_by_their_scope_facts_are_not_listed() -> Non
     assert [p.questionnaire_id for p in done] == [s.id for s in a.specs]
     listed = {p.questionnaire_id for p in others}
     assert "canada-aia" in listed  # undecided: canada_federal is not answered
-    assert "neurips-broader-impact" not in listed  # no paper
+    assert "neurips-broader-impact" not in listed  # no paper (whatever venue, still open, it would name)
+    assert "acl-responsible-nlp" not in listed
     a.doc.facts["canada_federal"] = Answer(value="no")
     assert "canada-aia" not in {p.questionnaire_id for p in progress_report(a.doc, a.specs, bundled_specs())[1]}
 
@@ -111,3 +112,42 @@ def test_new_suggests_the_aia_only_for_a_federal_use(tmp_path: Path) -> None:
     (p,) = [x for x in questions_left(open_assessment(federal).doc, open_assessment(federal).specs)
             if x.questionnaire_id == "canada-aia"]
     assert p.shared_answered == 2  # canada_federal and lifecycle_stage (project_phase)
+
+
+def test_new_takes_the_venue_and_suggests_only_its_checklist(tmp_path: Path) -> None:
+    acl = tmp_path / "acl.yaml"
+    out = _rw("new", str(acl), "--stage", "development", "--role", "provider", "--venue", "acl")
+    assert out.returncode == 0, out.stderr
+    a = open_assessment(acl)
+    ids = [s.id for s in a.specs]
+    assert "acl-responsible-nlp" in ids and "neurips-broader-impact" not in ids
+    assert a.doc.facts["has_paper"].value == "yes"  # a venue means a paper
+    assert a.doc.facts["paper_venue"].value == ["acl"]
+    assert "  - neurips-broader-impact" in out.stdout and "paper_venue" in out.stdout
+    # the NeurIPS checklist stays listed as a framework that does not apply: its venue was not named
+    _done, others = progress_report(a.doc, a.specs, bundled_specs())
+    assert "neurips-broader-impact" not in {p.questionnaire_id for p in others}
+    both = tmp_path / "both.yaml"
+    out = _rw("new", str(both), "--stage", "development", "--role", "provider", "--venue", "neurips",
+              "--venue", "acl")
+    assert out.returncode == 0, out.stderr
+    assert {"acl-responsible-nlp", "neurips-broader-impact"} <= {s.id for s in open_assessment(both).specs}
+
+
+def test_new_refuses_a_venue_without_a_paper(tmp_path: Path) -> None:
+    target = tmp_path / "x.yaml"
+    out = _rw("new", str(target), "--no-paper", "--venue", "acl")
+    assert out.returncode == 2
+    assert "--venue" in out.stderr and "--no-paper" in out.stderr and "Traceback" not in out.stderr
+    assert not target.exists()
+
+
+def test_a_paper_whose_venue_is_open_may_still_need_the_acl_checklist() -> None:
+    a = open_assessment(samples_dir() / "llm-paper.yaml")
+    acl = next(s for s in bundled_specs() if s.id == "acl-responsible-nlp")
+    neurips = [s for s in a.specs if s.id == "neurips-broader-impact"]
+    del a.doc.facts["paper_venue"]
+    _done, others = progress_report(a.doc, neurips, [acl])
+    assert [p.questionnaire_id for p in others] == ["acl-responsible-nlp"]  # undecided: the venue is open
+    a.doc.facts["paper_venue"] = Answer(value=["neurips"])
+    assert progress_report(a.doc, neurips, [acl])[1] == []  # decided: not an *ACL paper

@@ -10,8 +10,8 @@ from riskwizard.assessment import open_assessment
 from riskwizard.consistency import compile_rules
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-ALL = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "research-ethics", "model-card",
-       "acl-responsible-nlp"]
+ALL = ["eu-ai-act", "harms", "bias-sources", "error-costs", "neurips-broader-impact", "acl-responsible-nlp",
+       "research-ethics", "model-card"]
 SYSTEM = ALL[:4]
 SCOPE = {  # only the questionnaires that apply: a deployed hiring system gets no NeurIPS checklist, a paper does
     # two frameworks on one answer set: a Canadian federal use whose decisions also reach people in the EU

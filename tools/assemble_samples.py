@@ -30,7 +30,7 @@ from riskwizard.loader import find_questionnaire  # noqa: E402
 from riskwizard.yamlsafe import load_yaml_file  # noqa: E402
 
 ORDER = ["eu-ai-act", "canada-aia", "harms", "bias-sources", "error-costs", "neurips-broader-impact",
-         "research-ethics", "model-card", "acl-responsible-nlp"]
+         "acl-responsible-nlp", "research-ethics", "model-card"]  # as applicability.ordered() orders them
 
 META = {
     "benefit-triage-canada": dict(

@@ -31,7 +31,7 @@ async def test_scope_facts_pre_tick_the_questionnaires_that_apply_and_are_stored
         assert _ticked(app) == always and "neurips-broader-impact" not in always
         await pilot.press("right", "right", "enter")  # stage: deployment
         await pilot.press("tab", "right", "enter")  # paper: no
-        await pilot.press("tab", "tab", "space")  # role: deployer (a deployed hiring tool, no paper)
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "space")  # past the 3 venues; role: deployer
         await pilot.pause()
         facts = {"lifecycle_stage": "deployment", "has_paper": "no", "operator_role": ["deployer"]}
         assert _ticked(app) == set(suggested_ids(facts))
@@ -78,8 +78,39 @@ async def test_at_80x24_every_control_of_the_new_form_is_on_screen() -> None:
         await pilot.pause()
         screen = app.screen
         form = screen.query_one("#new-form")
-        for selector in ("#new-stage", "#new-paper", "#new-roles", "#new-questionnaires", "#new-reason",
-                         "#new-file", "#new-name", "#new-assessor", "#new-create"):
+        for selector in ("#new-stage", "#new-paper", "#new-paper-row Check", "#new-roles", "#new-questionnaires",
+                         "#new-reason", "#new-file", "#new-name", "#new-assessor", "#new-create"):
             region = screen.query_one(selector).region
             assert region.height >= 1 and region.bottom <= form.region.bottom, (selector, region, form.region)
         assert form.max_scroll_y == 0
+
+
+@run_async
+async def test_ticking_a_venue_means_a_paper_and_suggests_that_venues_checklist(tmp_path: Path) -> None:
+    from riskwizard.tui.widgets.toggles import Check
+
+    app = RiskwizardApp(None, [])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        venues = {str(c.name): c for c in app.screen.query("#new-paper-row Check") if isinstance(c, Check)}
+        assert set(venues) == {"neurips", "acl", "other"}
+        await pilot.press("tab", "tab", "tab", "space")  # from the stage past the paper and NeurIPS: *ACL
+        await pilot.pause()
+        assert venues["acl"].value
+        assert app.screen._pressed("#new-paper") == "yes"  # a venue answers "paper? yes"
+        assert "acl-responsible-nlp" in _ticked(app) and "neurips-broader-impact" not in _ticked(app)
+        app.screen.query_one("#new-paper").query("RadioButton").last().value = True  # no paper after all
+        await pilot.pause()
+        assert not any(c.value for c in venues.values())
+        assert "acl-responsible-nlp" not in _ticked(app)
+        venues["neurips"].value = True
+        venues["acl"].value = True
+        await pilot.pause()
+        assert {"acl-responsible-nlp", "neurips-broader-impact"} <= _ticked(app)
+        app.screen.query_one("#new-file").value = str(tmp_path / "paper")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen))
+        await pilot.press("ctrl+q")
+    doc, _ = load_answers(tmp_path / "paper.yaml")
+    assert doc.facts["has_paper"].value == "yes"
+    assert doc.facts["paper_venue"].value == ["neurips", "acl"]

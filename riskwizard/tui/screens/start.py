@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from ...answers import STAGES, AnswerStore, new_doc
-from ...applicability import Suggestion, facts_from_options, suggest_questionnaires
+from ...applicability import VENUES, Suggestion, facts_from_options, ordered, suggest_questionnaires
 from ...errors import RiskwizardError
 from ...loader import Spec, bundled_dir, find_questionnaire, load_questionnaire, samples_dir
 from ..recent import load_recent
@@ -39,6 +39,7 @@ from ..widgets.toggles import Check
 
 ROLES = (("provider", "provider"), ("deployer", "deployer"), ("importer_distributor", "importer/distributor"))
 PAPER = (("yes", "yes"), ("no", "no"))
+VENUE_LABELS = {"neurips": "NeurIPS", "acl": "*ACL (ARR)", "other": "other"}
 
 
 def available_specs(search_dirs: list[Path]) -> list[Spec]:
@@ -55,7 +56,8 @@ def available_specs(search_dirs: list[Path]) -> list[Spec]:
                 continue
             seen.add(spec.id)
             out.append(spec)
-    return out
+    position = {qid: i for i, qid in enumerate(ordered([sp.id for sp in out]))}
+    return sorted(out, key=lambda sp: position[sp.id])  # EU AI Act first, as `new` orders them
 
 
 class StartScreen(Screen[None]):
@@ -87,12 +89,14 @@ class StartScreen(Screen[None]):
                     with RadioSet(id="new-stage", compact=True):
                         for stage in STAGES:
                             yield Radio(stage, name=stage)
-                with Horizontal(classes="form-row"):
+                with Horizontal(classes="form-row", id="new-paper-row"):
                     yield Label("Paper?", classes="form-label")
                     with RadioSet(id="new-paper", compact=True):
                         for value, label in PAPER:
                             yield Radio(label, name=value)
-                    yield Label("is the work described in a research paper?", classes="form-hint")
+                    yield Label("venue:", classes="form-hint")
+                    for value in VENUES:  # ticking a venue answers "yes"; "no" unticks them
+                        yield Check(VENUE_LABELS[value], False, name=value, compact=True, classes="venue")
                 with Horizontal(classes="form-row", id="new-roles"):
                     yield Label("Your role", classes="form-label")
                     for value, label in ROLES:
@@ -133,7 +137,11 @@ class StartScreen(Screen[None]):
         """The facts given above the list (stage, paper, role), as `riskwizard new` takes them."""
         paper = self._pressed("#new-paper")
         roles = [str(c.name) for c in self.query("#new-roles Check") if isinstance(c, Check) and c.value]
-        return facts_from_options(None if not paper else paper == "yes", self._pressed("#new-stage") or None, roles)
+        venues = [str(c.name) for c in self.query("#new-paper-row Check") if isinstance(c, Check) and c.value]
+        if paper == "no":
+            venues = []  # the venue boxes are being unticked (see _paper_changed)
+        return facts_from_options(None if not paper else paper == "yes", self._pressed("#new-stage") or None, roles,
+                                  venues=venues)
 
     def _pressed(self, selector: str) -> str:
         found = self.query(selector)
@@ -177,10 +185,24 @@ class StartScreen(Screen[None]):
         self.query_one("#new-reason", Static).update(text)
 
     @on(RadioSet.Changed, "#new-stage, #new-paper")
-    @on(Checkbox.Changed, "#new-roles Check")
+    @on(Checkbox.Changed, "#new-roles Check, #new-paper-row Check")
     def _scope_changed(self, event: RadioSet.Changed | Checkbox.Changed) -> None:
         event.stop()
+        self._keep_paper_and_venues_consistent(event)
         self.update_suggestions()
+
+    def _keep_paper_and_venues_consistent(self, event: RadioSet.Changed | Checkbox.Changed) -> None:
+        """A ticked venue means there is a paper; "no paper" means no venue."""
+        if isinstance(event, Checkbox.Changed) and event.checkbox.has_class("venue") and event.value:
+            if self._pressed("#new-paper") != "yes":
+                for radio in self.query("#new-paper RadioButton"):
+                    if isinstance(radio, Radio) and radio.name == "yes":
+                        radio.value = True  # the radio set unpresses "no" and reports the change
+        elif isinstance(event, RadioSet.Changed) and event.radio_set.id == "new-paper" \
+                and self._pressed("#new-paper") == "no":
+            for box in self.query("#new-paper-row Check"):
+                if isinstance(box, Check) and box.value:
+                    box.value = False
 
     @on(SelectionList.SelectionToggled, "#new-questionnaires")
     def _ticked(self, event: SelectionList.SelectionToggled) -> None:
