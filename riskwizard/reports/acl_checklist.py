@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..numbers import plain as number
-from .latex import justification_tex, tex_comment, tex_escape, unsupported_characters
+from .latex import joined_with_character_check, justification_tex, tex_comment, tex_escape
 from .source import ReportAnswers
 
 if TYPE_CHECKING:
@@ -217,11 +217,7 @@ def render_tex(job: RenderJob) -> tuple[str, list[str]]:
                 warnings.append(f"ACL checklist {item.id} is answered Yes, but its justification names no section; "
                                 "give the section number (\"Section 4\") or its LaTeX label (sec:experiments)")
         out.append("\\end{description}\n")
-    text = "".join(out)
-    odd = unsupported_characters(text)
-    if odd:
-        warnings.append(odd)
-    return text, warnings
+    return joined_with_character_check(out, warnings)
 
 
 # A justification that starts with a section number ("4.2", "§3") points to the paper, as the form asks.

@@ -140,11 +140,14 @@ def render_tex_with_warnings(model: dict[str, Any]) -> tuple[str, list[str]]:
                                 "label (sec:experiments)")
             out.append("".join(f"    % {line}\n" for line in _guideline_lines(item.guidelines)))
         out.append("\n\\end{enumerate}\n")
-    text = "".join(out)
+    return joined_with_character_check(out, warnings)
+
+
+def joined_with_character_check(parts: list[str], warnings: list[str]) -> tuple[str, list[str]]:
+    """The LaTeX text of ``parts``, and ``warnings`` plus one for characters pdflatex cannot print."""
+    text = "".join(parts)
     odd = unsupported_characters(text)
-    if odd:
-        warnings.append(odd)
-    return text, warnings
+    return text, [*warnings, odd] if odd else warnings
 
 
 def unsupported_characters(text: str) -> str:
