@@ -92,16 +92,20 @@ def _fewer_collections() -> Iterator[None]:
     imports left behind, for little garbage: about a tenth of the export's time. The objects alive
     before the render are frozen (never scanned meanwhile) and the young generation is collected
     every 50,000 allocations instead of 700; on exit the thresholds and the frozen objects are
-    restored, so a long-lived process (the wizard, a batch worker) collects as before.
+    restored (a caller's own frozen objects stay frozen), so a long-lived process (the wizard, a
+    batch worker) collects as before.
     """
     saved = gc.get_threshold()
-    gc.freeze()
+    ours = gc.get_freeze_count() == 0  # a caller's own frozen objects are left frozen
+    if ours:
+        gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
     try:
         yield
     finally:
         gc.set_threshold(*saved)
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
 
 
 @contextlib.contextmanager
