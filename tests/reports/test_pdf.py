@@ -161,3 +161,18 @@ def test_pdf_ua_structure_tree_language_and_title(answers: Path, tmp_path: Path)
     assert all(alt.strip() for _, alt in figures), figures  # any figure has a text alternative
     assert counts.get("/Caption", 0) >= 3  # charts are data tables with captions (read as data, not as images)
     assert counts.get("/TFoot", 0) >= 3  # ... whose axis is the table foot
+
+
+def test_garbage_collector_settings_restored_after_a_pdf() -> None:
+    """The render runs the collector less often (frozen objects, a larger young generation), then restores it."""
+    import gc
+
+    from riskwizard.reports.pdf import GC_THRESHOLD, html_to_pdf
+
+    before = gc.get_threshold()
+    assert before != GC_THRESHOLD
+    frozen = gc.get_freeze_count()
+    data, _ = html_to_pdf("<!DOCTYPE html><html lang=en><head><title>t</title></head><body><p>x</p></body></html>")
+    assert data.startswith(b"%PDF")
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen
