@@ -98,7 +98,8 @@ class BareApp(App[None]):
         # column and its text, the key bar.
         options = texts.get("options") or [f"Option {i}" for i in range(4)]
         whys = [texts["why"]] if texts.get("why") is not None else []
-        used = 23 + len(whys)
+        unknowns = [texts.get("unknown", "Don't know")] if texts.get("unknown", "") is not None else []
+        used = 22 + len(whys) + len(unknowns)
         yield Header()
         yield Static(texts.get("headline", "headline"), markup=False, id="headline")
         with Horizontal(id="main"):
@@ -115,7 +116,8 @@ class BareApp(App[None]):
                 yield Static(texts.get("head", "prompt"), markup=False)
                 with Vertical(classes="editor"):
                     yield OptionList(*options)
-                yield Checkbox(texts.get("unknown", "Don't know"), compact=True)
+                for unknown in unknowns:  # "don't know", when the question offers it
+                    yield Checkbox(unknown, compact=True)
                 for why in whys:  # "why it matters" and the source, after the answer
                     yield Static(why, markup=False, id="why")
                 yield Static(texts.get("note_label", "Note"), markup=False)
@@ -154,7 +156,8 @@ def screen_texts(screen: Any) -> dict[str, Any]:
         "where": static("#where"),
         "head": static("#prompt"),
         "options": options or ["Yes", "No"],
-        "unknown": screen.query_one("#unknown", Checkbox).label,
+        # None when the first question has no "don't know" box (e.g. a required form field)
+        "unknown": screen.query_one("#unknown", Checkbox).label if screen.query("#unknown") else None,
         "why": static("#why") if screen.query("#why") else None,
         "note_label": static(".note-label"),
         "note_placeholder": screen.query_one("#note", Input).placeholder,

@@ -69,18 +69,38 @@ def rules_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load_rules(path: str, mtime_ns: int, size: int) -> tuple[ConsistencyRules, Any]:
+def _load_rules(path: str, mtime_ns: int, size: int, parse: bool = False) -> tuple[ConsistencyRules, Any]:
+    """The rules file, validated. Its data comes from the parsed-data cache (``yamlcache``) when the file
+    loaded before, without source positions; ``parse`` (or any problem with the cached data) reads the
+    file itself, so that errors name their lines."""
+    import hashlib
+
+    from . import yamlcache
+    from .errors import display_path
     from .loader import validated
-    from .yamlsafe import load_yaml_file
+    from .yamlsafe import SourcedYaml, decode_utf8, load_yaml_text, read_bytes
 
-    src = load_yaml_file(Path(path))
-    return validated(ConsistencyRules, src.data, src, "consistency rules"), src
+    raw = read_bytes(Path(path))
+    digest = hashlib.sha256(raw).hexdigest()
+    shown = display_path(Path(path))
+    cached = None if parse else yamlcache.get(digest)
+    if cached is not None:
+        try:
+            plain = SourcedYaml(data=cached, path=shown)
+            return validated(ConsistencyRules, cached, plain, "consistency rules"), plain
+        except RiskwizardError:
+            pass
+    src = load_yaml_text(decode_utf8(raw, shown), shown)
+    rules = validated(ConsistencyRules, src.data, src, "consistency rules")
+    yamlcache.put(digest, src.data)
+    return rules, src
 
 
-def load_rules(path: str | Path | None = None) -> tuple[ConsistencyRules, Any]:
+def load_rules(path: str | Path | None = None, parse: bool = False) -> tuple[ConsistencyRules, Any]:
+    """The rules and their source (without positions when read from the parsed-data cache, unless ``parse``)."""
     p = Path(path) if path is not None else rules_path()
     st = p.stat()
-    return _load_rules(str(p), st.st_mtime_ns, st.st_size)
+    return _load_rules(str(p), st.st_mtime_ns, st.st_size, parse)
 
 
 def _named_questionnaires(raw: Any, out: set[str]) -> set[str]:
@@ -111,6 +131,18 @@ def compile_rules(specs: list[Any], path: str | Path | None = None) -> tuple[lis
     if cached is not None:
         return cached
     model, src = load_rules(path)
+    compiled, problems = _compile_rules(model, src, specs)
+    if problems and not src.info:  # read from the cache: compile again from the file, for line numbers
+        model, src = load_rules(path, parse=True)
+        compiled, problems = _compile_rules(model, src, specs)
+    if len(_COMPILED) > 32:
+        _COMPILED.clear()
+    _COMPILED[key] = (compiled, problems)
+    return compiled, problems
+
+
+def _compile_rules(model: ConsistencyRules, src: Any, specs: list[Any]) -> tuple[list[CompiledRule],
+                                                                                list[RiskwizardError]]:
     by_id = {s.id: s for s in specs}
     questions = {f"{s.id}/{q.id}": s.model.question(q.id) for s in specs for q in s.questions()}
     facts = {fid: d.question for s in specs for fid, d in s.fact_defs.items()}
@@ -131,9 +163,6 @@ def compile_rules(specs: list[Any], path: str | Path | None = None) -> tuple[lis
             problems.append(exc)
             continue
         compiled.append(CompiledRule(rule, condition, named))
-    if len(_COMPILED) > 32:
-        _COMPILED.clear()
-    _COMPILED[key] = (compiled, problems)
     return compiled, problems
 
 

@@ -89,6 +89,8 @@ class SourcedYaml:
         pydantic error locations contain extra parts (the discriminator of a union, for
         example); skipping what does not match keeps the position useful.
         """
+        if not self.info:
+            return None  # data without positions (read from the parsed-data cache): nothing to follow
         best = self.info.get(())
         node = self.data
         current: Path_ = ()

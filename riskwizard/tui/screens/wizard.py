@@ -146,6 +146,11 @@ class WizardScreen(Screen[None]):
         self.flush_pending(navigating=True)
         previous = self.place
         area = self.query_one("#question-area")
+        focused = self.focused
+        if focused is not None and area in focused.ancestors:
+            # Let go of the old answer's focus first: otherwise Textual hands it to the side panel while the
+            # old question is removed (restyling and redrawing the panel) and the new answer takes it back.
+            self.set_focus(None, scroll_visible=False)
         await area.remove_children()
         view = self._question_view(place)
         await area.mount(view)

@@ -160,15 +160,19 @@ class SidePanel(Tree[Any]):
                 prev_section = prev_spec.section_of.get(previous[1])
                 if (previous[0], prev_section) != (spec.id, section_id):
                     node = self._section_nodes.get((previous[0], prev_section or ""))
-                    if node is not None:
+                    if node is not None and node.is_expanded:
                         node.collapse()
-                if previous[0] != spec.id:
+                if previous[0] != spec.id and self._spec_nodes[previous[0]].is_expanded:
                     self._spec_nodes[previous[0]].collapse()
-        self._spec_nodes[spec.id].expand()
+        # Textual's expand() and collapse() lay the whole tree out again even when nothing changes: moving
+        # within a section (most next/previous moves) only relabels two lines.
+        if not self._spec_nodes[spec.id].is_expanded:
+            self._spec_nodes[spec.id].expand()
         section_node = self._section_nodes[(spec.id, section_id)]
         if (spec.id, section_id) not in self._section_members:
             self._fill(spec, next(s for s in spec.model.sections if s.id == section_id), section_node)
-        section_node.expand()
+        if not section_node.is_expanded:
+            section_node.expand()
         node = self._question_nodes.get(place.key)
         if node is None:
             return
