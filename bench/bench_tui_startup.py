@@ -43,7 +43,16 @@ def child(kind: str, answers: str, shape: str) -> None:
         app.exit()  # type: ignore[attr-defined]
 
     if kind == "rw":
-        import riskwizard.cli  # noqa: F401  (what the ``riskwizard`` command imports first)
+        import gc
+
+        # what the ``riskwizard`` command does before the wizard runs: ``riskwizard.launch`` sets the
+        # collector for a command and imports the CLI; ``cli._run_tui`` sets Python's thresholds
+        # back and turns the collector off while the TUI is imported (the app turns it on again)
+        from riskwizard import collector
+        collector.for_a_command()
+        import riskwizard.cli  # noqa: F401
+        collector.for_a_long_run()
+        gc.disable()
         from riskwizard.tui.app import RiskwizardApp
         from riskwizard.tui.screens.wizard import WizardScreen
 

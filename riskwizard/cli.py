@@ -173,8 +173,12 @@ def _run_tui(path: Path | None, ctx: click.Context) -> None:
         say(f"{path.name} is a bundled sample; opening a copy at {path} so the sample stays unchanged.")
     import gc
 
+    from .collector import for_a_long_run
+
     # Importing Textual and loading the questionnaires make many long-lived objects and no garbage
-    # worth collecting; the app turns the collector back on once the session is loaded.
+    # worth collecting; the app turns the collector back on once the session is loaded, with
+    # Python's own thresholds (the wizard is not a short command: see ``collector``).
+    for_a_long_run()
     gc.disable()
     try:
         from .tui.app import run  # imported late: the CLI's other commands never load Textual

@@ -74,7 +74,9 @@ def serve(ctx: click.Context, answers: Path | None, port: int, host: str, allow_
     Opens ANSWERS like `riskwizard ANSWERS`, or the start screen without it. Each browser tab runs
     its own wizard; the answers file's lock keeps two of them from editing it at once.
     """
+    from .collector import for_a_long_run
     from .serve import serve_wizard
 
+    for_a_long_run()  # a server runs for hours: Python's own collector settings
     serve_wizard(answers, host=host, port=port, allow_remote=allow_remote, search=_search_dirs(ctx),
                  echo=_echo)

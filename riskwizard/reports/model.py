@@ -160,14 +160,19 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
         if deployed:
             model["checklist_note"] = ("The NeurIPS paper checklist is left out: this assesses a system in or near "
                                        "deployment, not a paper. Its answers are listed in Appendix A.")
+        if model["checklist_shown"]:  # section 7 prints each answer with its justification
+            _mark_quoted(questionnaires, NEURIPS, [c["id"] for c in model["checklist"] if c["answer"] is not None],
+                         "checklist")
     if model["model_card"] is not None:
         _mark_quoted(questionnaires, MODEL_CARD, [c["id"] for c in model["model_card"] if c["status"] == "answered"],
                      "model-card")
     mark_cited(model["references"], [f["citation"] for f in findings] + [o["citation"] for o in obligations])
     model["sections"] = _sections(model)
     model["numbers"] = {sec["id"]: sec["number"] for sec in model["sections"]}
+    shared = _shared_facts(questionnaires, specs)
     for q in questionnaires:
-        q["compact"] = _compact(q["sections"], {k: model["numbers"].get(v, "") for k, v in q["quoted"].items()})
+        q["compact"] = _compact(q["sections"], {k: model["numbers"].get(v, "") for k, v in q["quoted"].items()},
+                                shared[q["id"]])
     model["summary"]["decide"] = what_to_decide(model)
     return model
 
@@ -409,35 +414,69 @@ def _item_title(prompt: str) -> str:
     return head if head != prompt and len(head) <= 60 else prompt
 
 
-def _compact(sections: list[dict[str, Any]], quoted: dict[str, str]) -> list[dict[str, Any]]:
+def _shared_facts(questionnaires: list[dict[str, Any]], specs: list[Spec]) -> dict[str, dict[str, str]]:
+    """For each questionnaire: its visible shared-fact questions that an earlier questionnaire of the
+    report already shows, mapped to that questionnaire's title (a fact has one answer in the file, so
+    the compact Appendix A gives it once)."""
+    first: dict[str, str] = {}  # fact id -> title of the first questionnaire that shows it
+    out: dict[str, dict[str, str]] = {}
+    for q, spec in zip(questionnaires, specs, strict=True):
+        mine: dict[str, str] = {}
+        for section in q["sections"]:
+            for it in section["items"]:
+                fact = spec.fact_of.get(it["id"])
+                if fact is None or not it["visible"]:
+                    continue
+                if fact in first:
+                    mine[it["id"]] = first[fact]
+                else:
+                    first[fact] = q["title"]
+        out[q["id"]] = mine
+    return out
+
+
+def _compact(sections: list[dict[str, Any]], quoted: dict[str, str],
+             shared: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The visible answers, section by section, shortened.
 
     A justification joins the answer it justifies; an answer the body quotes whole points to its
-    section; three or more questions of a section with the same answer are listed once.
+    section; a shared fact that an earlier questionnaire shows (``shared``: question id -> its
+    title) points there; three or more questions of a section with the same answer are listed once.
     """
+    shared = shared or {}
     out = []
     for section in sections:
         rows: list[dict[str, Any]] = []
         quoted_here: dict[str, list[str]] = {}
+        shared_here: dict[str, int] = {}
+        skipped: set[str] = set()  # shown elsewhere: their justifications go with them
         for it in section["items"]:
             if not it["visible"]:
+                continue
+            if it["id"].endswith("_just") and it["id"][:-5] in skipped:
+                continue
+            if it["status"] == "answered" and quoted.get(it["id"]):
+                quoted_here.setdefault(quoted[it["id"]], []).append(short_prompt(it["prompt"]))
+                skipped.add(it["id"])
+                continue
+            if it["id"] in shared:
+                shared_here[shared[it["id"]]] = shared_here.get(shared[it["id"]], 0) + 1
+                skipped.add(it["id"])
                 continue
             answer = it["short"] if it["status"] == "answered" else (
                 "don't know" if it["status"] == "unknown" else "unanswered")
             if it["rows"]:
                 answer = _shorten("; ".join(" · ".join(row) for row in it["rows"]), 2 * COMPACT_TEXT)
-            if it["status"] == "answered" and quoted.get(it["id"]):
-                quoted_here.setdefault(quoted[it["id"]], []).append(short_prompt(it["prompt"]))
-                continue
             if rows and it["id"] == f"{rows[-1]['id']}_just":
                 if it["status"] == "answered":
                     rows[-1]["answer"] = _shorten(f"{rows[-1]['answer']}: {it['text']}", COMPACT_TEXT)
                 continue
             rows.append({"id": it["id"], "prompt": _shorten(short_prompt(it["prompt"]), COMPACT_PROMPT),
                          "answer": answer, "status": it["status"], "ids": [it["id"]]})
-        if rows or quoted_here:
+        if rows or quoted_here or shared_here:
             out.append({"title": section["title"], "rows": _same_answers_once(rows),
-                        "quoted": [{"section": k, "count": len(v)} for k, v in quoted_here.items()]})
+                        "quoted": [{"section": k, "count": len(v)} for k, v in quoted_here.items()],
+                        "shared": [{"questionnaire": k, "count": n} for k, n in shared_here.items()]})
     return out
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..collector import COMMAND_THRESHOLD
 from .fetcher import ASSETS, RestrictedFetcher
 
 _LOG_LOCK = threading.Lock()
@@ -23,7 +24,7 @@ _LOG_LOCK = threading.Lock()
 FIXED_EPOCH = "946684800"  # 2000-01-01T00:00:00Z
 _FONTTOOLS_NOTE = "Using fontTools instead of HarfBuzz-Subset"
 ZLIB_LEVEL = 6
-GC_THRESHOLD = (50_000, 50, 100)  # while a PDF is laid out: see _fewer_collections
+GC_THRESHOLD = COMMAND_THRESHOLD  # while a PDF is laid out: see _fewer_collections
 
 
 class _Collect(logging.Handler):

@@ -283,10 +283,17 @@ class QuotedCount(_M):
     count: int
 
 
+class SharedCount(_M):
+    questionnaire: str = Field(description="title of the earlier questionnaire whose Appendix A entry gives "
+                                           "these shared answers (a shared fact has one answer)")
+    count: int
+
+
 class CompactSection(_M):
     title: str
     rows: list[CompactRow]
     quoted: list[QuotedCount]
+    shared: list[SharedCount]
 
 
 class Orphan(_M):
