@@ -169,7 +169,7 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
     mark_cited(model["references"], [f["citation"] for f in findings] + [o["citation"] for o in obligations])
     model["sections"] = _sections(model)
     model["numbers"] = {sec["id"]: sec["number"] for sec in model["sections"]}
-    shared = _shared_facts(questionnaires, specs)
+    shared = _shared_facts(questionnaires, specs)  # after every _mark_quoted: a quoted first copy is followed
     for q in questionnaires:
         q["compact"] = _compact(q["sections"], {k: model["numbers"].get(v, "") for k, v in q["quoted"].items()},
                                 shared[q["id"]])
@@ -417,8 +417,13 @@ def _item_title(prompt: str) -> str:
 def _shared_facts(questionnaires: list[dict[str, Any]], specs: list[Spec]) -> dict[str, dict[str, str]]:
     """For each questionnaire: its visible shared-fact questions that an earlier questionnaire of the
     report already shows, mapped to that questionnaire's title (a fact has one answer in the file, so
-    the compact Appendix A gives it once)."""
-    first: dict[str, str] = {}  # fact id -> title of the first questionnaire that shows it
+    the compact Appendix A gives it once).
+
+    Where the first copy is not listed but quoted whole by a body section, the later copies are marked
+    quoted by that same section (``q["quoted"]``) instead, so that every note points to where the
+    answer really is.
+    """
+    first: dict[str, tuple[str, str]] = {}  # fact id -> ("title", questionnaire) or ("section", section id)
     out: dict[str, dict[str, str]] = {}
     for q, spec in zip(questionnaires, specs, strict=True):
         mine: dict[str, str] = {}
@@ -427,10 +432,13 @@ def _shared_facts(questionnaires: list[dict[str, Any]], specs: list[Spec]) -> di
                 fact = spec.fact_of.get(it["id"])
                 if fact is None or not it["visible"]:
                     continue
-                if fact in first:
-                    mine[it["id"]] = first[fact]
+                if fact not in first:
+                    quoted_by = q["quoted"].get(it["id"]) if it["status"] == "answered" else None
+                    first[fact] = ("section", quoted_by) if quoted_by else ("title", q["title"])
+                elif first[fact][0] == "section":
+                    q["quoted"][it["id"]] = first[fact][1]
                 else:
-                    first[fact] = q["title"]
+                    mine[it["id"]] = first[fact][1]
         out[q["id"]] = mine
     return out
 

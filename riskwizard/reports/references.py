@@ -79,6 +79,19 @@ def references(questionnaires: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 _INSTRUMENT = re.compile(r"\b\d{4}/\d{2,4}(?:/E[CU])?\b|\b\d+ (?:CFR|U\.S\.C\.) \d+")
 _ACRONYM = re.compile(r"\(([A-Z]{2,}[A-Za-z]*(?: [A-Z][a-z]{1,4})?)[,)]")
+# "(EU)", "(EC)" … say whose law it is, not which work: "Regulation (EU) 2017/745" is not cited by a
+# finding that names the "EU Charter".
+_PLACE_MARKERS = frozenset({"EU", "EC", "EEC", "EEA", "UK", "US", "USA", "UN"})
+# Laws that findings cite by their usual short name; a name counts only for the work the reference is
+# (its citation starts with the instrument), not for another work that mentions it (an amending act).
+_SHORT_NAMES = (
+    (re.compile(r"^Regulation \(EU\) 2024/1689\b"), ("AI Act",)),
+    (re.compile(r"^Regulation \(EU\) 2016/679\b"), ("GDPR",)),
+    (re.compile(r"^Regulation \(EU\) 2017/745\b"), ("MDR",)),
+    (re.compile(r"^Charter of Fundamental Rights of the European Union\b"), ("Charter",)),
+    (re.compile(r"^European Convention on Human Rights\b"), ("ECHR",)),
+    (re.compile(r"^Digital Omnibus on AI\b"), ("Digital Omnibus",)),
+)
 _CITED_AUTHOR = re.compile(r"^([A-Z][^\s,(]+(?:[- ][A-Z][^\s,(]+)?),")
 
 
@@ -92,8 +105,12 @@ def mark_cited(refs: list[dict[str, Any]], citations: list[str]) -> None:
         cited = False
         if year and author:
             cited = bool(re.search(rf"\b{re.escape(author.group(1))}\b[^;]*?\b{year.group(1)}\b", text))
+        elif author:  # a work without a year (a lecture, a web page) is cited by its author's name
+            cited = bool(re.search(rf"\b{re.escape(author.group(1))}\b", text))
         if not cited:
             cited = any(code in text for code in _INSTRUMENT.findall(citation))
         if not cited:
-            cited = any(re.search(rf"\b{re.escape(a)}\b", text) for a in _ACRONYM.findall(citation))
+            names = [n for pattern, short in _SHORT_NAMES if pattern.match(citation) for n in short]
+            names += [a for a in _ACRONYM.findall(citation) if a not in _PLACE_MARKERS]
+            cited = any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
         ref["cited"] = cited

@@ -45,25 +45,40 @@ def test_every_visible_answer_is_accounted_for_once(answers: Path) -> None:
 
 
 @pytest.mark.parametrize("answers", FILES, ids=[case_id(p) for p in FILES])
-def test_shared_answers_point_to_an_earlier_questionnaire_that_shows_the_fact(answers: Path) -> None:
+def test_shared_answers_point_to_where_the_answer_really_is(answers: Path) -> None:
+    """A shared fact is listed once; every later copy points to the questionnaire that lists it, or,
+    when its first copy is quoted whole by a body section, to that section."""
     model, a = _model(answers)
     specs = {s.id: s for s in a.specs}
-    shown: dict[str, str] = {}  # fact -> first questionnaire title showing it
+    listed_in: dict[str, str] = {}  # fact -> title of the questionnaire whose Appendix A lists it
+    quoted_in: dict[str, str] = {}  # fact -> section quoting its first copy
     for q in model["questionnaires"]:
         spec = specs[q["id"]]
         listed = {i for s in q["compact"] for r in s["rows"] for i in r["ids"]}
+        shared_here: dict[str, int] = {}
         for s in q["compact"]:
             for c in s["shared"]:
-                assert c["questionnaire"] in shown.values() and c["questionnaire"] != q["title"]
+                shared_here[c["questionnaire"]] = shared_here.get(c["questionnaire"], 0) + c["count"]
+        pointing: dict[str, int] = {}
         for section in q["sections"]:
             for it in section["items"]:
                 fact = spec.fact_of.get(it["id"])
                 if fact is None or not it["visible"]:
                     continue
-                if fact in shown:
+                here = q["quoted"].get(it["id"]) if it["status"] == "answered" else None
+                if here and fact not in quoted_in:  # quoted whole right here: the note names the section
+                    assert it["id"] not in listed
+                    if fact not in listed_in:
+                        quoted_in[fact] = here
+                    continue
+                if fact in listed_in:
                     assert it["id"] not in listed, f"{q['id']}.{it['id']}: shared fact listed again"
-                else:
-                    shown[fact] = q["title"]
+                    pointing[listed_in[fact]] = pointing.get(listed_in[fact], 0) + 1
+                elif fact in quoted_in:
+                    assert q["quoted"].get(it["id"]) == quoted_in[fact], f"{q['id']}.{it['id']}"
+                elif it["id"] in listed:
+                    listed_in[fact] = q["title"]
+        assert shared_here == pointing, q["id"]
 
 
 def test_llm_paper_checklist_and_shared_facts_are_not_repeated() -> None:

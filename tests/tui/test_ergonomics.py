@@ -69,6 +69,36 @@ async def test_number_keys_type_ahead_and_enter(tmp_path: Path) -> None:
 
 
 @run_async
+async def test_enter_on_an_answered_question_keeps_the_answer(tmp_path: Path) -> None:
+    """Coming back to a single choice, the highlight is on the answer: Enter keeps it and moves on
+    (it used to sit on option 1, so Enter replaced the answer with the first option)."""
+    path = make_answers(tmp_path)
+    app = RiskwizardApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "o", "enter")  # "Something else", not the first option
+        await pilot.pause()
+        assert saved(path)["mini"]["kind"].value == "other" and current(app) == "domains"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        picker = app.screen.query_one("#editor OptionPicker")
+        assert current(app) == "kind" and picker.choices[picker.highlighted][0] == "other"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert saved(path)["mini"]["kind"].value == "other" and current(app) == "domains"
+        await pilot.press("ctrl+q")
+    app = RiskwizardApp(path)  # and when the file is opened again
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if current(app) != "kind":
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+        picker = app.screen.query_one("#editor OptionPicker")
+        assert current(app) == "kind" and picker.choices[picker.highlighted][0] == "other"
+        await pilot.press("ctrl+q")
+
+
+@run_async
 async def test_auto_advance_moves_on_after_a_single_choice_and_is_remembered(tmp_path: Path) -> None:
     path = make_answers(tmp_path)
     app = RiskwizardApp(path)

@@ -86,7 +86,9 @@ class OptionPicker(OptionList):
         first = next((i for i, (v, _l, _h) in enumerate(options) if v in self.chosen), 0)
         self._pointer: int | None = first if options else None
         super().__init__(*(Option(self._prompt(i)) for i in range(len(options))), **kwargs)
-        self.highlighted = self._pointer
+        # OptionList highlights its first option while it is built: start on the answer instead, so that
+        # Enter on an answered question keeps the answer rather than picking option 1
+        self.highlighted = first if options else None
 
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
