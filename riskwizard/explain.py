@@ -31,6 +31,16 @@ DERIVED_WORDS = {
     "kwh": "estimated energy (kWh)",
     "co2_kg": "estimated emissions (kg CO2eq)",
     "device_hours": "accelerator-hours in total",
+    "current": "impact score after mitigation",
+    "percent": "impact score as a share of the maximum (%)",
+    "raw_percent": "raw impact score as a share of the maximum (%)",
+    "mitigation_percent": "mitigation score as a share of its maximum (%)",
+    "reduced": "raw score reduced for mitigation (1 yes, 0 no)",
+    "reduction": "points taken off for mitigation",
+    "measured": "energy and emissions measured by CodeCarbon (1 yes, 0 no)",
+    "runs": "measured CodeCarbon runs",
+    "duration_h": "measured running time (hours)",
+    "intensity": "grid carbon intensity (g CO2eq per kWh)",
 }
 _NUMBER_WORDS = {"ge": "at or above", "gt": "above", "le": "at or below", "lt": "below", "eq": "equal to",
                  "ne": "not equal to"}

@@ -67,3 +67,21 @@ def test_band_because_is_a_score_against_its_threshold() -> None:
     because = held(bias, view, bias.rule_when["band_severe"])
     assert [(h.label, h.shown, h.test) for h in because][0] == ("Data bias score", "24", "at or above 22")
     assert all(isinstance(leaf, Leaf) for leaf in bias.rule_when["band_severe"].leaves())
+
+
+def test_every_calculator_output_a_bundled_rule_compares_has_words() -> None:
+    """A tier reason reads "impact score as a share of the maximum (%) 31.1377, above 25", never the
+    bare name "aia.percent"."""
+    from riskwizard.explain import DERIVED_WORDS
+    from riskwizard.loader import bundled_paths, load_questionnaire
+
+    missing = set()
+    for path in bundled_paths().values():
+        spec = load_questionnaire(path)
+        conditions = [*spec.rule_when.values(), *(c for c in spec.question_when.values() if c is not None),
+                      *(c for c in spec.section_when.values() if c is not None)]
+        for cond in conditions:
+            for leaf in cond.leaves():
+                if leaf.kind == "derived" and leaf.ref.rsplit(".", 1)[-1] not in DERIVED_WORDS:
+                    missing.add(f"{spec.id}: {leaf.ref}")
+    assert not missing, sorted(missing)

@@ -473,8 +473,8 @@ def _compact(sections: list[dict[str, Any]], quoted: dict[str, str],
                 continue
             answer = it["short"] if it["status"] == "answered" else (
                 "don't know" if it["status"] == "unknown" else "unanswered")
-            if it["rows"]:
-                answer = _shorten("; ".join(" · ".join(row) for row in it["rows"]), 2 * COMPACT_TEXT)
+            if it["rows"]:  # every row and cell (a finding may rest on the last one), long cells shortened
+                answer = "; ".join(" · ".join(_shorten(cell, COMPACT_TEXT // 2) for cell in row) for row in it["rows"])
             if rows and it["id"] == f"{rows[-1]['id']}_just":
                 if it["status"] == "answered":
                     rows[-1]["answer"] = _shorten(f"{rows[-1]['answer']}: {it['text']}", COMPACT_TEXT)

@@ -116,3 +116,17 @@ def test_deployment_lists_the_checklist_answers_it_leaves_out_of_the_body(tmp_pa
 def _doc_specs(path: Path) -> tuple[Any, Any]:
     a = open_assessment(path, strict=False)
     return a.doc, a.specs
+
+
+@pytest.mark.parametrize("answers", FILES, ids=[case_id(p) for p in FILES])
+def test_every_row_of_a_table_answer_is_in_the_compact_appendix(answers: Path) -> None:
+    model, _ = _model(answers)
+    for q in model["questionnaires"]:
+        tables = {it["id"]: it for s in q["sections"] for it in s["items"] if it["visible"] and it["rows"]}
+        for s in q["compact"]:
+            for row in s["rows"]:
+                if row["ids"][0] in tables:
+                    assert row["answer"].count("; ") >= len(tables[row["ids"][0]]["rows"]) - 1, row["id"]
+                    for cells in tables[row["ids"][0]]["rows"]:
+                        for cell in cells:  # each cell there, shortened at most to its first words
+                            assert " ".join(cell.split())[:20].rsplit(" ", 1)[0] in row["answer"], cell

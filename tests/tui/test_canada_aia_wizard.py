@@ -38,7 +38,9 @@ async def test_level_and_scores_update_after_an_answer(tmp_path: Path) -> None:
         target = next(p for p in screen.order if p.question.id == "automation_level")
         await screen.go(target)
         await pilot.pause()
-        await pilot.press("down", "down", "down", "enter")  # the fourth option, automated
+        picker = screen.query_one("#editor OptionPicker")
+        assert picker.choices[picker.highlighted][0] == "advisory"  # the highlight starts on the answer
+        await pilot.press("4")  # the fourth option, automated
         await wait_for(pilot, lambda: load_answers(path)[0].facts["decision_automation"].value == "automated")
         assert "automation_level" not in saved(path)["canada-aia"].local
         await wait_for(pilot, lambda: score("Raw impact score") == 63)

@@ -116,3 +116,18 @@ async def test_the_export_formats_are_the_renderer_table(answers_path: Path) -> 
         await pilot.pause()
         before = FORMAT_TABLE[[f.name for f in FORMAT_TABLE].index("hf-card") - 1]
         assert app.screen.query_one("#export-path").value.endswith("assessment" + before.extension)
+
+
+@run_async
+async def test_typing_a_name_into_save_as_replaces_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = RiskwizardApp(None, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#new-file")
+        assert field.value == "assessment.yaml"
+        field.focus()
+        await pilot.pause()
+        await pilot.press(*"dropout")
+        assert field.value == "dropout"  # not "assessment.yamldropout"
+        await pilot.press("ctrl+q")

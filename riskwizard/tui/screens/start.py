@@ -107,7 +107,8 @@ class StartScreen(Screen[None]):
                 yield Static("", markup=False, id="new-reason", classes="dim-text")
                 with Horizontal(classes="form-row"):
                     yield Label("Save as", classes="form-label")
-                    yield Input("assessment.yaml", id="new-file", select_on_focus=False, compact=True)
+                    # focusing selects the default name, so typing a name replaces it
+                    yield Input("assessment.yaml", id="new-file", compact=True)
                     yield Label(" System", classes="form-label-short")
                     yield Input(placeholder="e.g. CV screening model v2", id="new-name", compact=True)
                 with Horizontal(classes="form-row"):
