@@ -123,3 +123,34 @@ def ordered(ids: list[str]) -> list[str]:
     order = ["eu-ai-act", "canada-aia", "harms", "bias-sources", "error-costs", "neurips-broader-impact",
              "acl-responsible-nlp", "research-ethics", "model-card"]
     return sorted(ids, key=lambda q: (order.index(q) if q in order else len(order), q))
+
+
+def scope_snapshot(facts: dict[str, Any]) -> dict[str, Any]:
+    """The scope facts as they are now (copies: answers are edited in place), for :func:`applicability_changes`."""
+    return {fid: (a.model_copy(deep=True) if hasattr(a, "model_copy") else a)
+            for fid, a in facts.items() if fid in SCOPE_FACTS}
+
+
+def applicability_changes(before: dict[str, Any], after: dict[str, Any], in_file: list[Spec],
+                          bundled: list[Spec]) -> list[str]:
+    """What a change of the scope facts turned, in sentences: a questionnaire of the assessment that no
+    longer applies (or applies again), and a bundled one outside it that now applies (a paper venue
+    answered as an *ACL venue: the ACL checklist)."""
+    own = {s.id for s in in_file}
+    out = []
+    for spec in [*in_file, *(s for s in bundled if s.id not in own)]:
+        if spec.applies_when is None:
+            continue
+        was = suggest_questionnaires(before, [spec])[0].applies
+        now = suggest_questionnaires(after, [spec])[0].applies
+        if was == now:
+            continue
+        title = spec.model.title
+        if spec.id in own:
+            out.append(f"{title} applies again with this answer." if now else
+                       f"{title} no longer applies with this answer; its answers stay in the file.")
+        elif now:
+            out.append(f"With this answer, {title} applies too. It is not part of this assessment: "
+                       f"`riskwizard new FILE -q {spec.id}` starts an assessment with it, and "
+                       "`riskwizard score` lists every questionnaire that may apply.")
+    return out

@@ -303,3 +303,25 @@ def test_old_file_opens_and_keeps_one_backup_through_saves(tmp_path: Path) -> No
     assert not (tmp_path / "cv.yaml.v1-3.bak").exists()  # one backup, not one per save
     assert "conflicts:" in path.read_text(encoding="utf-8")
 
+
+
+def test_applicability_changes_name_what_a_scope_answer_turned() -> None:
+    from riskwizard.applicability import applicability_changes, bundled_specs
+
+    bundled = bundled_specs()
+    by_id = {s.id: s for s in bundled}
+    neurips_only = [by_id["eu-ai-act"], by_id["neurips-broader-impact"]]
+    before = {"has_paper": "yes", "paper_venue": ["neurips"]}
+    after = {"has_paper": "yes", "paper_venue": ["neurips", "acl"]}
+    lines = applicability_changes(before, after, neurips_only, bundled)
+    assert len(lines) == 1 and lines[0].startswith(
+        "With this answer, ACL Rolling Review Responsible NLP Research checklist applies too.")
+    assert "riskwizard new FILE -q acl-responsible-nlp" in lines[0]
+    # venue only ACL: the NeurIPS statement of this file no longer applies; the ACL one now does
+    lines = applicability_changes(before, {"has_paper": "yes", "paper_venue": ["acl"]}, neurips_only, bundled)
+    assert any(line.startswith("NeurIPS broader impact statement and paper checklist no longer applies")
+               for line in lines) and len(lines) == 2
+    assert applicability_changes(before, dict(before), neurips_only, bundled) == []
+    # no paper: nothing outside the file starts to apply, the file's NeurIPS part stops
+    lines = applicability_changes(before, {"has_paper": "no"}, neurips_only, bundled)
+    assert [line.split(" no longer")[0] for line in lines] == ["NeurIPS broader impact statement and paper checklist"]

@@ -80,3 +80,34 @@ async def test_an_old_file_opens_and_is_saved_in_the_new_layout_with_a_backup(tm
     assert doc.format == "riskwizard-answers/2"
     assert doc.facts["lifecycle_stage"].value == "development"
     assert doc.conflicts  # the old duplicates that disagreed are kept, every value
+
+
+@run_async
+async def test_naming_or_dropping_a_paper_venue_says_which_checklist_applies(tmp_path: Path) -> None:
+    """The venue is a scope fact: unticking *ACL says the ACL checklist of this assessment no longer
+    applies; ticking it again says it applies again. In a file without it, naming *ACL says it applies."""
+    import shutil
+
+    from riskwizard.loader import samples_dir
+
+    path = tmp_path / "paper.yaml"
+    shutil.copyfile(samples_dir() / "llm-paper.yaml", path)
+    app = RiskwizardApp(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        target = next(p for p in screen.order if p.spec.id == "neurips-broader-impact"
+                      and p.question.id == "paper_venue")
+        await screen.go(target)
+        await pilot.pause()
+        picker = screen.query_one("#editor OptionPicker")
+        acl = 1 + [v for v, _l, _h in picker.choices].index("acl")
+        await pilot.press(str(acl))  # untick *ACL
+        await wait_for(pilot, lambda: any("no longer applies" in str(n.message) for n in app._notifications))
+        gone = [str(n.message) for n in app._notifications if "no longer applies" in str(n.message)]
+        assert gone == ["ACL Rolling Review Responsible NLP Research checklist no longer applies with this "
+                        "answer; its answers stay in the file."]
+        assert load_answers(path)[0].facts["paper_venue"].value == ["neurips"]
+        await pilot.press(str(acl))  # and back
+        await wait_for(pilot, lambda: any("applies again" in str(n.message) for n in app._notifications))
+        await pilot.press("ctrl+q")

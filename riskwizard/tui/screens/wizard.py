@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static, Tree
 
+from ...applicability import applicability_changes, bundled_specs, scope_snapshot
 from ...consistency import find_contradictions
 from ...errors import RiskwizardError
 from ...progress import questions_left
@@ -73,6 +74,7 @@ class WizardScreen(Screen[None]):
         self.results_shown: bool | None = None  # None: automatic by width
         self.back_to: Place | str | None = None  # where ctrl+b returns after a jump (a place or "review")
         self.last_review: tuple[str, str] | None = None  # the question a jump from the review left from
+        self._scope = scope_snapshot(session.doc.facts)  # paper, venue, stage, role, Canada: see _scope_notices
         self._results_cache: dict[str, Any] = {}
         self._contradictions: list[Any] = []  # answers that disagree across questionnaires, after each change
         self._progress: list[Any] = []  # questions left per questionnaire (riskwizard.progress), as `score` prints
@@ -456,6 +458,8 @@ class WizardScreen(Screen[None]):
             self._results_cache.clear()  # a shared fact: every questionnaire that asks or reads it may change
         self.query_one(SidePanel).refresh_all(None if fact else changed)  # a fact counts in each that asks it
         self.refresh_results()
+        if fact:
+            self._scope_notices()
         view = self.question_view
         if view is not None and (appeared or gone):
             view.set_position(self._position(view.place))
@@ -469,6 +473,16 @@ class WizardScreen(Screen[None]):
                 parts.append(f"{len(gone)} question{'s' if len(gone) > 1 else ''} no longer appl"
                              f"{'y' if len(gone) > 1 else 'ies'}.")
             view.set_status(" ".join(parts))
+
+    def _scope_notices(self) -> None:
+        """A scope fact changed (paper, venue, stage, role, Canada): say which questionnaires that turned,
+        in the assessment (no longer applies) and outside it (the ACL checklist once an *ACL venue is named)."""
+        now = scope_snapshot(self.session.doc.facts)
+        if now == self._scope:
+            return
+        before, self._scope = self._scope, now
+        for line in applicability_changes(before, now, self.session.specs, bundled_specs()):
+            self.notify(line, title="Questionnaires", timeout=15, markup=False)
 
     def request_save(self, now: bool) -> None:
         if self._save_timer is not None:
