@@ -308,3 +308,13 @@ def test_every_report_shows_the_contradictions_first(tmp_path: Path) -> None:
     export_file(path, "pdf", tmp_path / "r.pdf")
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages[:4])
     assert "Contradictions between answers" in text and "cannot both be true" in text
+
+
+def test_a_use_restricted_licence_is_not_free_and_open_source() -> None:
+    """Recital 102: users must be able to freely use, modify and redistribute; a responsible-AI licence
+    that forbids some uses does not allow that, so "free and open-source" contradicts it."""
+    doc = _doc({"eu-ai-act": {"open_source": "foss"}, "model-card": {"mc_licence": "open_restricted"}}, {})
+    rule = "foss_but_card_licence_closed"
+    assert len([c for c in evaluate_assessment(doc, SPECS).contradictions if c.rule_id == rule]) == 1
+    doc = _doc({"eu-ai-act": {"open_source": "restricted_open"}, "model-card": {"mc_licence": "open_restricted"}}, {})
+    assert not [c for c in evaluate_assessment(doc, SPECS).contradictions if c.rule_id == rule]

@@ -786,5 +786,8 @@ def test_sample_details(spec) -> None:
     assert med.tier.rule_id == "high_annex_i"
     assert {o.applies_from for o in med.obligations if o.id.startswith("provider_")} == {"2027-08-02"}
     llm = evaluate(spec, load_part("llm-paper", spec))
-    assert "gpai_open_source_reduction" in fired(llm)
-    assert "gpai_documentation" not in obligation_ids(llm)
+    # open weights under a licence that forbids some uses: not free and open-source (Recital 102), so no
+    # Art 53(2) reduction and the Annex XI/XII documentation duty applies
+    assert load_part("llm-paper", spec)["open_source"].value == "restricted_open"
+    assert "gpai_open_source_reduction" not in fired(llm)
+    assert "gpai_documentation" in obligation_ids(llm)
