@@ -173,8 +173,8 @@ def render_md(model: dict[str, Any]) -> str:
     add(f"### {numbers['summary']}.{n + 1} Deadlines")
     add("")
     d = s["deadlines"]
-    rows = ([[x["label"], "coming", cell("; ".join(x["items"]))] for x in d["coming"]]
-            + [[x["label"], "in force", cell("; ".join(x["items"]))] for x in d["in_force"]]
+    rows = ([[x["label"], "in force", cell("; ".join(x["items"]))] for x in d["in_force"]]  # by date
+            + [[x["label"], "coming", cell("; ".join(x["items"]))] for x in d["coming"]]
             + [[k["label"], "reported, unverified" if "not verified" in k["citation"] else "key date", cell(k["event"])]
                for k in d["key_dates"]])
     if rows:
