@@ -284,6 +284,9 @@ def render_md(model: dict[str, Any]) -> str:
     if cl and r["checklist_shown"]:
         add(_h(r, "checklist"))
         add("")
+        add("The official questions, with the answers and justifications given. Section, table and appendix numbers "
+            "in the justifications are the paper's, not this report's.")
+        add("")
         o += _table(["#", "Item", "Answer", "Justification"],
                     [[str(c["number"]), f"**{cell(c['title'])}**: {cell(c['question'])}", c["answer_label"],
                       cell(c["justification"] or "no justification given")] for c in cl])
