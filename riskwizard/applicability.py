@@ -127,8 +127,7 @@ def ordered(ids: list[str]) -> list[str]:
 
 def scope_snapshot(facts: dict[str, Any]) -> dict[str, Any]:
     """The scope facts as they are now (copies: answers are edited in place), for :func:`applicability_changes`."""
-    return {fid: (a.model_copy(deep=True) if hasattr(a, "model_copy") else a)
-            for fid, a in facts.items() if fid in SCOPE_FACTS}
+    return {fid: a.model_copy(deep=True) for fid, a in facts.items() if fid in SCOPE_FACTS}
 
 
 def applicability_changes(before: dict[str, Any], after: dict[str, Any], in_file: list[Spec],
@@ -137,14 +136,13 @@ def applicability_changes(before: dict[str, Any], after: dict[str, Any], in_file
     longer applies (or applies again), and a bundled one outside it that now applies (a paper venue
     answered as an *ACL venue: the ACL checklist)."""
     own = {s.id for s in in_file}
+    specs = [*in_file, *(s for s in bundled if s.id not in own)]
+    was = {s.id: s.applies for s in suggest_questionnaires(before, specs)}
     out = []
-    for spec in [*in_file, *(s for s in bundled if s.id not in own)]:
-        if spec.applies_when is None:
-            continue
-        was = suggest_questionnaires(before, [spec])[0].applies
-        now = suggest_questionnaires(after, [spec])[0].applies
-        if was == now:
-            continue
+    for suggestion in suggest_questionnaires(after, specs):
+        spec, now = suggestion.spec, suggestion.applies
+        if now == was[spec.id]:
+            continue  # unchanged, or no condition at all (applies to every assessment)
         title = spec.model.title
         if spec.id in own:
             out.append(f"{title} applies again with this answer." if now else

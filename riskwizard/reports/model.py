@@ -444,14 +444,13 @@ def _shared_facts(questionnaires: list[dict[str, Any]], specs: list[Spec]) -> di
 
 
 def _compact(sections: list[dict[str, Any]], quoted: dict[str, str],
-             shared: dict[str, str] | None = None) -> list[dict[str, Any]]:
+             shared: dict[str, str]) -> list[dict[str, Any]]:
     """The visible answers, section by section, shortened.
 
     A justification joins the answer it justifies; an answer the body quotes whole points to its
     section; a shared fact that an earlier questionnaire shows (``shared``: question id -> its
     title) points there; three or more questions of a section with the same answer are listed once.
     """
-    shared = shared or {}
     out = []
     for section in sections:
         rows: list[dict[str, Any]] = []
