@@ -253,7 +253,23 @@ def _validate_one(ctx: click.Context, path: Path) -> None:
         raise YamlError(f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} for a questionnaire", Location(shown),
                         "split the file or remove generated content")
     spec = build_spec(src, hashlib.sha256(raw).hexdigest())
+    _check_cover_references(spec, shown)
     say(f"{path}: ok ({spec.id} {spec.version}: {len(spec.questions())} questions, {len(spec.model.rules)} rules)")
+
+
+def _check_cover_references(spec: Any, shown: str) -> None:
+    """A `covered_by` entry naming another questionnaire's rule is checked against the bundled questionnaires."""
+    if not any("/" in ref for r in spec.model.rules for ref in r.covered_by):
+        return
+    from .applicability import bundled_specs
+    from .coverage import check_across
+    from .errors import ErrorGroup, Location, SchemaError
+
+    others = [s.model for s in bundled_specs() if s.id != spec.id]
+    problems = [p for p in check_across([spec.model, *others]) if p.startswith(f"{spec.id}:")]
+    if problems:
+        raise ErrorGroup([SchemaError(p, Location(shown), "name a rule with a finding, at least as serious, of a "
+                                      "bundled questionnaire (`riskwizard list`)") for p in problems])
 
 
 def _open(ctx: click.Context, path: Path) -> Any:

@@ -6,13 +6,14 @@ same :class:`AssessmentResult`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .answermap import FACT_KEY, QuestionnaireAnswers
 from .answers import Answer, AnswersDoc
 from .conditions import ANSWERED, UNKNOWN, Condition, Leaf
 from .consistency import Contradiction, ContradictionSide, find_contradictions
+from .coverage import SEPARATOR, Covered, listed
 from .explain import Held, held
 from .loader import Spec
 from .models import SEVERITY_ORDER, Severity
@@ -104,6 +105,8 @@ class QuestionnaireResult:
     pending_obligations: list[ObligationResult] = field(default_factory=list)
     # derived id -> the CodeCarbon measurement whose totals replaced the estimate (codecarbon.Measurement.to_dict)
     measured: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # fired findings not listed because a listed finding covers them (see riskwizard.coverage)
+    covered: list[Covered] = field(default_factory=list)
 
     @property
     def unanswered(self) -> int:
@@ -261,14 +264,16 @@ def _evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = 
                 if flag not in flags:
                     flags.append(flag)
             if rule.finding:
-                f = rule.finding
-                findings.append(FindingResult(rule.id, f.severity.value, f.title, f.explanation,
-                                              f.recommendation, f.citation, spec.id))
+                findings.append(_finding(spec.id, rule))
         elif rule.finding or rule.flags:
             effects.append(f"finding and flags not shown at tier {tier.id if tier else '(none)'}")
         trace.append(TraceEntry(rule.id, rule.description, effects,
                                 _evidence(spec, view, spec.rule_when[rule.id])))
+    rules = {r.id: r for r in fired}
+    keep, covered = listed([(spec.id, rules[f.rule_id], f) for f in findings])
+    findings = [f for f in findings if (spec.id, f.rule_id) in keep]
     findings.sort(key=lambda f: -Severity(f.severity).rank)
+    trace = _noted(trace, covered)
     obligations, pending = _obligations(spec, view, tier, flags)
     visible = view.visible_questions()
     open_q: list[OpenQuestion] = []
@@ -285,7 +290,58 @@ def _evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = 
         scores=scores, dimension_titles={d.id: d.title for d in model.dimensions}, flags=flags,
         findings=findings, obligations=obligations, trace=trace, open_questions=open_q,
         derived=dict(view.derived_values()), answered=answered, visible=len(visible), as_of=model.as_of,
-        pending_obligations=pending, measured=view.measurements())
+        pending_obligations=pending, measured=view.measurements(), covered=covered)
+
+
+COVERED_NOTE = "finding not listed: covered by "
+
+
+def _finding(questionnaire_id: str, rule: Any) -> FindingResult:
+    f = rule.finding
+    return FindingResult(rule.id, f.severity.value, f.title, f.explanation, f.recommendation, f.citation,
+                         questionnaire_id)
+
+
+def _noted(trace: list[TraceEntry], covered: list[Covered]) -> list[TraceEntry]:
+    """The trace with each covered rule saying which finding covers its own (notes of earlier passes replaced)."""
+    by = {c.rule_id: c for c in covered}
+    out = []
+    for entry in trace:
+        effects = [e for e in entry.effects if not e.startswith(COVERED_NOTE)]
+        c = by.get(entry.rule_id)
+        if c is not None:
+            effects.append(f"{COVERED_NOTE}{c.by_questionnaire}{SEPARATOR}{c.by_rule} ({c.by_title})")
+        out.append(entry if effects == entry.effects else replace(entry, effects=effects))
+    return out
+
+
+def _cover_across(results: list[QuestionnaireResult], specs: list[Spec]) -> list[QuestionnaireResult]:
+    """The results with the findings that another questionnaire's listed finding covers left out.
+
+    One pass over every fired finding of the assessment (see :func:`riskwizard.coverage.listed`), so a
+    finding hidden in its own questionnaire is listed again when what covered it is itself covered.
+    The results of :func:`evaluate` are shared, so changed ones are copies.
+    """
+    models = {s.id: s.model for s in specs}
+    if not any(SEPARATOR in ref for m in models.values() for r in m.rules for ref in r.covered_by):
+        return results
+    fired: list[tuple[str, Any, FindingResult]] = []
+    for r in results:
+        rules = {rule.id: rule for rule in models[r.questionnaire_id].rules}
+        found = {f.rule_id: f for f in r.findings}
+        found |= {c.rule_id: _finding(r.questionnaire_id, rules[c.rule_id]) for c in r.covered}
+        fired += [(r.questionnaire_id, rules[t.rule_id], found[t.rule_id]) for t in r.trace if t.rule_id in found]
+    keep, covered = listed(fired)
+    out = []
+    for r in results:
+        mine = [c for c in covered if c.questionnaire == r.questionnaire_id]
+        if mine == r.covered:
+            out.append(r)
+            continue
+        findings = [f for qid, _, f in fired if qid == r.questionnaire_id and (qid, f.rule_id) in keep]
+        findings.sort(key=lambda f: -Severity(f.severity).rank)
+        out.append(replace(r, findings=findings, covered=mine, trace=_noted(r.trace, mine)))
+    return out
 
 
 def _tier(spec: Spec, tier_rules: list[Any]) -> TierResult | None:
@@ -384,7 +440,7 @@ def evaluate_assessment(doc: AnswersDoc, specs: list[Spec]) -> AssessmentResult:
     """Every questionnaire, then the consistency rules across them and the conflicts left to settle."""
     doc.bind(specs)
     views = {s.id: AnswerView(s, doc.answers_for(s.id), doc.measured) for s in specs}
-    result = AssessmentResult([evaluate(s, views[s.id].answers, views[s.id]) for s in specs])
+    result = AssessmentResult(_cover_across([evaluate(s, views[s.id].answers, views[s.id]) for s in specs], specs))
     result.contradictions = find_contradictions(doc, specs, views)
     return result
 

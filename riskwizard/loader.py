@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from . import yamlcache
 from .calc import CALCULATORS, MEASURED_OUTPUTS
 from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
+from .coverage import check_covered_by
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .facts import CATALOGUE_FILE, Catalogue, FactDef, fact_registry, resolve_entry
 from .models import FactCatalogue, FactInput, FactRef, Questionnaire, Replacement, ScoreInput
@@ -353,6 +354,7 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
             f"`{clash[0]}` is both a question of this questionnaire and a shared fact it reads with {{fact: ...}}",
             src.where(()), "ask the fact with `- fact: ...` instead of the question, or rename the question"))
     errors.extend(check_references(model, src))
+    errors.extend(check_covered_by(model, src.where))
     if not errors:
         _check_cycles(spec, src, errors)
     if not errors:

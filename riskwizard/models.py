@@ -45,6 +45,9 @@ MAX_TEXT = 20_000  # prose: descriptions, prompts, help, notes, comments, condit
 MAX_STAMP = 64  # dates, time stamps, sha256 digests
 MAX_PATH = 4_096
 Slug = Annotated[PlainText, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
+# a rule of this questionnaire (`rule_id`) or of another one (`questionnaire-id/rule_id`)
+RuleRef = Annotated[PlainText, StringConstraints(
+    pattern=r"^([a-z][a-z0-9_]*(-[a-z0-9_]+)*/)?[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=129)]
 Text = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_TEXT)]
 OptionalText = Annotated[PlainText, StringConstraints(max_length=MAX_TEXT)]
 Title = Annotated[PlainText, StringConstraints(min_length=1, max_length=MAX_NAME)]
@@ -365,6 +368,12 @@ class Rule(Strict):
         description="Show the rule's finding and set its flags only when the final tier is one of these "
                     "(the rule still appears in the trace). Empty: at any tier.")
     law_gate: LawGate | None = Field(None, description="Evaluate the rule only in this state of the law.")
+    covered_by: list[RuleRef] = Field(
+        default_factory=list,
+        description="Rules whose finding says what this rule's finding says, and more: when one of them fires "
+                    "and its finding is listed, this finding is not listed again (the rule still fires, scores "
+                    "and appears in the trace). `rule_id` of this questionnaire, or `questionnaire-id/rule_id`. "
+                    "A finding is never hidden behind a less serious one.")
 
     @model_validator(mode="after")
     def _has_effect(self) -> Rule:

@@ -20,6 +20,7 @@ from .. import __version__
 from .markdown import block as _md_block
 from .markdown import cell, md
 from .measured import duration, provenance, significant
+from .model import SEVERITY_ORDER
 
 if TYPE_CHECKING:
     from . import Rendered, RenderJob
@@ -198,11 +199,20 @@ def _metadata(licence: tuple[str | None, str], energy: dict[str, Any] | None, wa
     return meta
 
 
+def _bias_findings(bias: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The bias-sources findings, with those the report leaves out because another questionnaire's finding
+    covers them: the card shows no other questionnaire's findings, so here they are listed."""
+    if bias is None:
+        return []
+    others = [c for c in bias["covered"] if c["by_questionnaire"] != bias["title"]]
+    return sorted([*bias["findings"], *others], key=lambda f: SEVERITY_ORDER.index(f["severity"]))
+
+
 def _bias_section(model: dict[str, Any], card: _Card) -> list[str]:
     o = ["## Bias, Risks, and Limitations", ""]
     ethical = card.text("mc_ethical")
     bias = next((q for q in model["questionnaires"] if q["id"] == BIAS), None)
-    findings = bias["findings"] if bias else []
+    findings = _bias_findings(bias)
     if ethical:
         o += [block(ethical), ""]
     if findings:

@@ -135,7 +135,10 @@ def render_md(model: dict[str, Any]) -> str:
     add("")
     if s["findings_total"]:
         counts = ", ".join(f"{n} {sev}" for sev, n in s["findings_by_severity"].items() if n)
-        add(f"The rules raised {s['findings_total']} findings: {counts}.")
+        repeats = len(s["covered"])
+        more = (f"; section {numbers['findings']} names one more that repeats a listed one" if repeats == 1 else
+                f"; section {numbers['findings']} names the {repeats} more that repeat a listed one" if repeats else "")
+        add(f"The rules raised {s['findings_total']} findings: {counts}{more}.")
         add("")
         o += _table(["Theme", "Critical", "High", "Medium", "Low", "Info", "Most serious finding"],
                     [[cell(t["title"])] + [str(t["counts"][sev] or "–") for sev in
@@ -192,6 +195,9 @@ def render_md(model: dict[str, Any]) -> str:
     if r["findings"]:
         add(_h(r, "findings"))
         add("")
+        if s["covered_text"]:
+            add(md(s["covered_text"]))
+            add("")
         for i, t in enumerate(s["themes"], 1):
             q = next(q for q in r["questionnaires"] if q["id"] == t["id"])
             add(f"### {numbers['findings']}.{i} {md(t['title'])}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..answers import AnswersDoc, answers_fingerprint
-from ..engine import AnswerView, AssessmentResult, evaluate_assessment, format_raw, format_value
+from ..engine import AnswerView, AssessmentResult, FindingResult, evaluate_assessment, format_raw, format_value
 from ..loader import Spec
 from .errors import error_costs
 from .impact import broader_impact, checklist
@@ -85,6 +85,7 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
     open_questions = [dict(o, questionnaire=q["title"]) for q in questionnaires for o in q["open_questions"]]
     findings = [f for q in questionnaires for f in q["findings"]]
     findings.sort(key=lambda f: SEVERITY_ORDER.index(f["severity"]))
+    covered = [c for q in questionnaires for c in q["covered"]]
     date = (doc.updated or doc.created)[:10]
     currency = _decision_currency(doc)
     review = {
@@ -119,6 +120,8 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
             "decide": [],
             "results": [_result_row(q, overall) for q in questionnaires if q["tier"]],
             "findings_total": len(findings),
+            "covered": covered,
+            "covered_text": covered_text(covered),
             "findings_by_severity": _count_by_severity(findings),
             "themes": themes(findings, questionnaires),
             "open_questions": open_questions,
@@ -328,6 +331,37 @@ def _date_notes(obligations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return notes
 
 
+def covered_text(covered: list[dict[str, Any]]) -> str:
+    """One sentence naming the findings left out because a listed finding covers them (empty if none)."""
+    if not covered:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for c in covered:
+        groups.setdefault(c["by_title"], []).append(f"\u201c{c['title']}\u201d")
+    parts = [f"{_joined(titles)}, by \u201c{by}\u201d" for by, titles in groups.items()]
+    n = len(covered)
+    many = n != 1
+    return (f"{n} more finding{'s' if many else ''} {'were' if many else 'was'} raised but {'are' if many else 'is'} "
+            f"not listed, because a listed finding says what {'they say' if many else 'it says'} and more: "
+            f"{'; '.join(parts)}. Appendix B shows the rule{'s' if many else ''}.")
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _covered_finding(spec: Spec, rule_id: str) -> FindingResult:
+    rule = next(r for r in spec.model.rules if r.id == rule_id)
+    f = rule.finding
+    assert f is not None  # only a rule with a finding can be covered
+    return FindingResult(rule.id, f.severity.value, f.title, f.explanation, f.recommendation, f.citation, spec.id)
+
+
+def _title_of(result: AssessmentResult, questionnaire_id: str) -> str:
+    r = result.result(questionnaire_id)
+    return r.title if r is not None else questionnaire_id
+
+
 def _questionnaire(source: ReportAnswers, spec: Spec, result: AssessmentResult) -> dict[str, Any]:
     r = result.result(spec.id)
     assert r is not None
@@ -359,6 +393,10 @@ def _questionnaire(source: ReportAnswers, spec: Spec, result: AssessmentResult) 
         "scores": scores,
         "flags": list(r.flags),
         "findings": findings,
+        # fired findings not listed again because a listed finding says what they say (riskwizard.coverage)
+        "covered": [{**_finding(_covered_finding(spec, c.rule_id), spec.model.title),
+                     "by_questionnaire": _title_of(result, c.by_questionnaire), "by_rule": c.by_rule,
+                     "by_title": c.by_title} for c in r.covered],
         "obligations": [{"id": o.id, "title": o.title, "text": o.text, "citation": o.citation,
                          "applies_from": o.applies_from, "date_source": o.date_source,
                          "pending": _pending_dates(o.timeline)} for o in r.obligations],

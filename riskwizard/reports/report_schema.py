@@ -146,10 +146,29 @@ class Deadlines(_M):
     pending: str = Field(description="one sentence when an act not yet published would move listed dates, else empty")
 
 
+class CoveredFinding(_M):
+    rule_id: str
+    severity: Severity
+    severity_label: str
+    title: str
+    explanation: str
+    recommendation: str
+    citation: str
+    questionnaire: str
+    questionnaire_title: str
+    by_questionnaire: str = Field(description="title of the questionnaire whose listed finding covers this one")
+    by_rule: str
+    by_title: str = Field(description="title of the listed finding that covers this one")
+
+
 class Summary(_M):
     decide: list[str] = Field(description="what the committee must decide, one sentence each")
     results: list[ResultRow]
     findings_total: int
+    covered: list[CoveredFinding] = Field(
+        description="findings that fired but are not listed, because a listed finding says what they say and more "
+                    "(a rule's `covered_by`); their rules are in the trace")
+    covered_text: str = Field(description="one sentence naming the covered findings and what covers them, or empty")
     findings_by_severity: dict[Severity, int]
     themes: list[Theme]
     contradictions: list[dict[str, Any]] = Field(
@@ -336,6 +355,7 @@ class Questionnaire(_M):
     scores: list[Score]
     flags: list[str]
     findings: list[Finding]
+    covered: list[CoveredFinding]
     obligations: list[Obligation]
     open_questions: list[OpenQuestion]
     trace: list[TraceEntry]
