@@ -184,7 +184,14 @@ def _files_below(folder: Path, limit: int = 2000) -> list[Path]:
     return found
 
 
-from .batch import BatchItem, batch_export  # noqa: E402  (uses export_file)
+def __getattr__(name: str) -> Any:
+    """``BatchItem`` and ``batch_export`` load the batch exporter (multiprocessing) only when asked for:
+    exporting one file never needs it."""
+    if name in ("BatchItem", "batch_export"):
+        from . import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["EXTENSIONS", "FORMATS", "FORMAT_TABLE", "STDOUT", "TEXT_FORMATS", "BatchItem", "ExportError",
            "ExportReport", "Format", "RenderJob", "Rendered", "batch_export", "export_file", "get_format", "render",
