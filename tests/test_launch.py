@@ -1,4 +1,5 @@
-"""The command's quick exit (riskwizard/launch.py): same exit codes and output, exit functions run, threads waited for."""
+"""The command's quick exit (riskwizard/launch.py): same exit codes and output, exit functions run, threads
+waited for."""
 
 from __future__ import annotations
 

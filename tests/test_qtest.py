@@ -13,7 +13,7 @@ import pytest
 
 from riskwizard.cli import main
 from riskwizard.errors import ErrorGroup
-from riskwizard.loader import bundled_paths, load_questionnaire
+from riskwizard.loader import bundled_paths, find_questionnaire, load_questionnaire
 from riskwizard.qtest import cases_path, format_suite, load_cases, run_suite
 from riskwizard.yamlsafe import load_yaml_file
 
@@ -210,7 +210,9 @@ def test_the_command_runs_a_bundled_questionnaire_in_a_fresh_process(tmp_path: P
     done = subprocess.run([sys.executable, "-m", "riskwizard", "test", "bias-sources", "--all-rules"],
                           capture_output=True, text=True, cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "bias-sources 2.1.0:" in done.stdout and "cases passed" in done.stdout and "denials checked" in done.stdout
+    version = find_questionnaire("bias-sources").version
+    assert f"bias-sources {version}:" in done.stdout
+    assert "cases passed" in done.stdout and "denials checked" in done.stdout
 
 
 def test_a_copied_questionnaire_finds_its_cases_beside_it(tmp_path: Path) -> None:
