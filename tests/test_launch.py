@@ -1,0 +1,77 @@
+"""``riskwizard FILE`` opens the wizard without importing the CLI (start-up, #14 item 7), with the same
+steps and the same error handling; everything else goes to the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from riskwizard import cli, launch, wizard_start
+from riskwizard.loader import samples_dir
+
+
+def test_the_launcher_knows_every_command() -> None:
+    assert set(cli.cli.commands) | set(cli.LAZY_COMMANDS) == wizard_start.COMMANDS
+
+
+def test_only_an_existing_answers_file_alone_skips_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("x: 1\n", encoding="utf-8")
+    assert wizard_start.wizard_file([str(answers)]) == answers
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "list").write_text("x: 1\n", encoding="utf-8")
+    sample = next(samples_dir().glob("*.yaml"))
+    for args in ([], ["list"], ["-Q", str(tmp_path), str(answers)], [str(answers), "extra"], ["--help"],
+                 [str(tmp_path / "missing.yaml")], [str(tmp_path)], [str(sample)]):
+        assert wizard_start.wizard_file(args) is None, args
+
+
+RUN = """
+import sys
+from pathlib import Path
+from riskwizard import launch
+def fake(path, dirs):
+    print("wizard", Path(path).name, dirs)
+    if path.name.startswith("bad"):
+        from riskwizard.errors import AnswersError
+        raise AnswersError("cannot open it", None, "fix it")
+launch.run_wizard = fake  # as launch.main calls it
+sys.argv = ["riskwizard", sys.argv[1]]
+try:
+    launch.main()
+finally:
+    print("click imported:", "click" in sys.modules, "cli imported:", "riskwizard.cli" in sys.modules)
+"""
+
+
+def run(arg: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", RUN, arg], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(launch.__file__).parents[1])})
+
+
+def test_riskwizard_file_does_not_import_the_cli(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("x: 1\n", encoding="utf-8")
+    done = run(str(answers))
+    assert done.returncode == 0, done.stderr
+    assert "wizard a.yaml []" in done.stdout
+    assert "click imported: False cli imported: False" in done.stdout
+
+
+def test_a_problem_is_reported_by_the_clis_handler(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("x: 1\n", encoding="utf-8")
+    done = run(str(bad))
+    assert done.returncode == 2
+    assert "cannot open it" in done.stderr and "fix it" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_other_command_lines_go_to_the_cli(tmp_path: Path) -> None:
+    done = run(str(tmp_path / "missing.yaml"))
+    assert done.returncode == 2 and "no such file" in done.stderr
+    assert "cli imported: True" in done.stdout
