@@ -83,7 +83,7 @@ def _load_rules(path: str, mtime_ns: int, size: int, parse: bool = False) -> tup
     raw = read_bytes(Path(path))
     digest = hashlib.sha256(raw).hexdigest()
     shown = display_path(Path(path))
-    cached, checked = (None, None) if parse else yamlcache.get_checked(digest)
+    cached, checked, _ = (None, None, None) if parse else yamlcache.get_checked(digest)
     if cached is not None:
         try:  # rebuilt without validating when this code checked the entry (see loader.check_key)
             plain = SourcedYaml(data=cached, path=shown)

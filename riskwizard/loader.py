@@ -93,7 +93,7 @@ def load_questionnaire(path: str | Path) -> Spec:
     raw = read_bytes(p)  # read once: the digest is of exactly what is parsed
     digest = hashlib.sha256(raw).hexdigest()
     shown = display_path(p)
-    cached, checked = yamlcache.get_checked(digest)
+    cached, checked, _ = yamlcache.get_checked(digest)
     if cached is not None:
         key = check_key(load_catalogue().sha256)
         with contextlib.suppress(RiskwizardError):
@@ -797,18 +797,36 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 
 @lru_cache(maxsize=8)
 def _load_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
-    """The catalogue, parsed (its facts keep their lines for messages) and validated; a content this code
-    checked before (a mark in the parsed-data cache, see ``yamlcache.get_checked``) is rebuilt instead."""
+    """The catalogue, validated. A content this code checked before (a mark in the parsed-data cache, see
+    ``yamlcache.get_checked``) is rebuilt from the cache with the stored lines of its facts (for messages
+    that name them); otherwise the file is parsed and validated, and the cache marked."""
     p = Path(path)
     raw = read_bytes(p)
     digest = hashlib.sha256(raw).hexdigest()
-    src = load_yaml_text(decode_utf8(raw, display_path(p)), display_path(p))
+    shown = display_path(p)
+    key = check_key()
+    cached, checked, lines = yamlcache.get_checked(digest)
+    if checked == key and isinstance(cached, dict) and isinstance(lines, list):
+        with contextlib.suppress(NotTrusted, RiskwizardError):
+            model = construct(FactCatalogue, cached)
+            if len(lines) == len(model.facts) and all(
+                    isinstance(x, list) and len(x) == 2 and all(type(n) is int for n in x) for x in lines):
+                return _catalogue(model, SourcedYaml(data=cached, path=shown), digest,
+                                  [Location(shown, line, column) for line, column in lines])
+    src = load_yaml_text(decode_utf8(raw, shown), shown)
     if not isinstance(src.data, dict):
         raise SchemaError("the facts catalogue must be a mapping with version, title, sources, facts",
                           src.where(()), "start the file with `version: \"1.0.0\"`")
-    key = check_key()
-    model, trusted = model_of(FactCatalogue, src, "facts catalogue", yamlcache.get_checked(digest)[1] == key)
-    facts = {q.id: FactDef(q, src.path, src.where(("facts", i, "id"))) for i, q in enumerate(model.facts)}
+    model = validated(FactCatalogue, src.data, src, "facts catalogue")
+    where = [src.where(("facts", i, "id")) for i in range(len(model.facts))]
+    catalogue = _catalogue(model, src, digest, where)
+    yamlcache.put(digest, src.data, key, [[w.line, w.column] for w in where]
+                  if all(w.line is not None and w.column is not None for w in where) else None)
+    return catalogue
+
+
+def _catalogue(model: FactCatalogue, src: SourcedYaml, digest: str, where: list[Location]) -> Catalogue:
+    facts = {q.id: FactDef(q, src.path, at) for q, at in zip(model.facts, where, strict=True)}
     errors = []
     for i, q in enumerate(model.facts):
         unit_by = getattr(q, "unit_by", None)
@@ -821,8 +839,6 @@ def _load_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
                                       src.where(("facts", i, "unit_by")), "use `unit_by: {fact: ID, units: {...}}`"))
     if errors:
         raise ErrorGroup(errors)
-    if not trusted:
-        yamlcache.put(digest, src.data, key)
     return Catalogue(model.version, model.title, src.path, facts, digest)
 
 

@@ -57,22 +57,25 @@ def get(file_sha256: str) -> Any | None:
     return get_checked(file_sha256)[0]
 
 
-def get_checked(file_sha256: str) -> tuple[Any | None, str | None]:
-    """The data stored for a file with this sha256 (or None), and the checked mark of the entry: None
-    when it has none, or when the entry or its folder could have been written by another user."""
+def get_checked(file_sha256: str) -> tuple[Any | None, str | None, Any]:
+    """The data stored for a file with this sha256 (or None); the checked mark of the entry (None when
+    it has none, or when the entry or its folder could have been written by another user); and what
+    was stored with the mark (``put``'s ``extra``; None without a believed mark)."""
     if not enabled():
-        return None, None
+        return None, None, None
     entry = _entry(file_sha256)
     try:
         with open(entry, "rb") as handle:
             private = _private(os.fstat(handle.fileno())) and _private(os.stat(entry.parent))
             stored = json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
-        return None, None
+        return None, None, None
     if not isinstance(stored, dict) or stored.get("format") != FORMAT or "data" not in stored:
-        return None, None
+        return None, None, None
     checked = stored.get("checked")
-    return stored["data"], checked if private and isinstance(checked, str) else None
+    if not private or not isinstance(checked, str):
+        return stored["data"], None, None
+    return stored["data"], checked, stored.get("extra")
 
 
 def _private(st: os.stat_result) -> bool:
@@ -80,17 +83,19 @@ def _private(st: os.stat_result) -> bool:
     return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def put(file_sha256: str, data: Any, checked: str | None = None) -> None:
-    """Store ``data`` (only if JSON gives it back unchanged), with the ``checked`` mark if given;
-    failures are ignored."""
+def put(file_sha256: str, data: Any, checked: str | None = None, extra: Any = None) -> None:
+    """Store ``data`` (only if JSON gives it back unchanged), with the ``checked`` mark and what
+    belongs to it (``extra``: plain data, e.g. source positions) if given; failures are ignored."""
     if not enabled():
         return
     try:
         entry: dict[str, Any] = {"format": FORMAT, "data": data}
         if checked is not None:
             entry["checked"] = checked
+        if extra is not None:
+            entry["extra"] = extra
         text = json.dumps(entry, ensure_ascii=False)
-        if json.loads(text)["data"] != data:
+        if json.loads(text)["data"] != data or json.loads(text).get("extra") != extra:
             return  # e.g. a non-text key would come back as text
     except (TypeError, ValueError):
         return

@@ -165,7 +165,7 @@ def test_an_entry_others_could_write_is_validated(cache: Path, tmp_path: Path, c
     (entry,) = cache.glob("*.json")
     assert entry.stat().st_mode & 0o777 == 0o600 and cache.stat().st_mode & 0o777 == 0o700
     (entry if loosen == "file" else cache).chmod(0o666 if loosen == "file" else 0o777)
-    assert yamlcache.get_checked(entry.name.split("-")[0])[1] is None
+    assert yamlcache.get_checked(entry.name.split("-")[0])[1:] == (None, None)
     load_questionnaire(path)
     assert counted == {"lint": 2, "validate": 2}
 
@@ -187,3 +187,26 @@ def test_start_up_builds_no_questionnaire_validator(cache: Path, tmp_path: Path)
     assert first.stdout.strip() != "[]"  # the first load validates (and builds)
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert second.stdout.strip() == "[]"
+
+
+def test_the_catalogue_from_a_checked_entry_keeps_the_lines_of_its_facts(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = copy_of(bundled_dir() / "shared" / "facts.yaml", tmp_path)
+    st = path.stat()
+    load = loader._load_catalogue.__wrapped__  # type: ignore[attr-defined]  # past the in-process cache
+    parsed = load(str(path), st.st_mtime_ns, st.st_size)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed although checked")
+
+    monkeypatch.setattr(loader, "load_yaml_text", no_parsing)
+    again = load(str(path), st.st_mtime_ns, st.st_size)
+    assert again.sha256 == parsed.sha256 and list(again.facts) == list(parsed.facts)
+    for fid, fdef in parsed.facts.items():
+        same(again.facts[fid].question, fdef.question)
+        assert again.facts[fid].where == fdef.where and fdef.where is not None and fdef.where.line
+    monkeypatch.undo()
+    (entry,) = cache.glob("*.json")
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps({**stored, "extra": [[1, 1]]}), encoding="utf-8")  # lines of another file
+    assert load(str(path), st.st_mtime_ns, st.st_size).facts.keys() == parsed.facts.keys()  # parsed again
