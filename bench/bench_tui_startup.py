@@ -14,8 +14,8 @@ Python is run as a user would run it: with bytecode caches (``PYTHONDONTWRITEBYT
 the children's environment, and one warm-up run of each that writes them).
 
 Target: riskwizard at most 1.3x the bare app (the median of the per-round ratios). The same rounds
-also print the import cost alone (``import riskwizard.cli`` and ``riskwizard.tui.app`` vs
-``import textual.app``).
+also print the import cost alone (``import riskwizard.launch`` and ``riskwizard.tui.app`` vs
+``import textual.app``; ``riskwizard FILE`` opens the wizard without importing the CLI).
 
     python bench/bench_tui_startup.py [--rounds 9]
 """
@@ -45,12 +45,16 @@ def child(kind: str, answers: str, shape: str) -> None:
     if kind == "rw":
         import gc
 
-        # what the ``riskwizard`` command does before the wizard runs: ``riskwizard.launch`` sets the
-        # collector for a command and imports the CLI; ``cli._run_tui`` sets Python's thresholds
-        # back and turns the collector off while the TUI is imported (the app turns it on again)
-        from riskwizard import collector
+        # what the ``riskwizard FILE`` command does before the wizard runs (``riskwizard.launch.main``):
+        # it sets the collector for a command and checks that FILE is an answers file to open without
+        # the CLI; then ``wizard_start.run_wizard`` checks the file, sets Python's thresholds back and turns the
+        # collector off while the TUI is imported (the app turns it on again)
+        from riskwizard import collector, wizard_start
         collector.for_a_command()
-        import riskwizard.cli  # noqa: F401
+        path = wizard_start.wizard_file([answers])
+        assert path is not None, "riskwizard FILE would go through the CLI"
+        from riskwizard.safefile import check_input
+        check_input(path)
         collector.for_a_long_run()
         gc.disable()
         from riskwizard.tui.app import RiskwizardApp
@@ -63,7 +67,7 @@ def child(kind: str, answers: str, shape: str) -> None:
             screen.app.call_after_refresh(drawn, screen.app)
 
         WizardScreen.on_mount = on_mount  # type: ignore[method-assign]
-        app = RiskwizardApp(Path(answers), [])
+        app = RiskwizardApp(path, [])
         try:
             app.run(headless=True, size=SIZE)
         finally:
@@ -82,7 +86,7 @@ def child(kind: str, answers: str, shape: str) -> None:
         Bare(widgets, lines, texts).run(headless=True, size=SIZE)
         return
     if kind == "import-rw":
-        import riskwizard.cli  # noqa: F401
+        import riskwizard.launch  # noqa: F401
         import riskwizard.tui.app  # noqa: F401
     elif kind == "import-textual":
         import textual.app  # noqa: F401
@@ -147,7 +151,8 @@ def main() -> None:
           f"{statistics.median(times['rw']) * 1000:.0f} ms, bare Textual app showing the same screen "
           f"{statistics.median(times['bare']) * 1000:.0f} ms: ratio {ratio:.2f}x (median of {len(ratios)} rounds, "
           f"range {spread(ratios)}; target <= 1.3x: {'met' if ratio <= 1.3 else 'NOT met'})")
-    print(f"  imports alone: riskwizard.cli + riskwizard.tui.app {statistics.median(times['import-rw']) * 1000:.0f} ms,"
+    print(f"  imports alone: riskwizard.launch + riskwizard.tui.app "
+          f"{statistics.median(times['import-rw']) * 1000:.0f} ms,"
           f" textual.app {statistics.median(times['import-textual']) * 1000:.0f} ms: ratio "
           f"{statistics.median(import_ratios):.2f}x (range {spread(import_ratios)})")
 

@@ -171,30 +171,15 @@ def _run_tui(path: Path | None, ctx: click.Context) -> None:
     if path is not None and _is_bundled_sample(path):
         path = _copy_sample(path, path.stem)
         say(f"{path.name} is a bundled sample; opening a copy at {path} so the sample stays unchanged.")
-    import gc
+    from .wizard_start import run_wizard
 
-    from .collector import for_a_long_run
-
-    # Importing Textual and loading the questionnaires make many long-lived objects and no garbage
-    # worth collecting; the app turns the collector back on once the session is loaded, with
-    # Python's own thresholds (the wizard is not a short command: see ``collector``).
-    for_a_long_run()
-    gc.disable()
-    try:
-        from .tui.app import run  # imported late: the CLI's other commands never load Textual
-
-        run(path, _search_dirs(ctx))
-    finally:
-        gc.enable()
+    run_wizard(path, _search_dirs(ctx))
 
 
 def _is_bundled_sample(path: Path) -> bool:
-    from .loader import samples_dir
+    from .wizard_start import is_bundled_sample
 
-    try:
-        return path.resolve().parent == samples_dir().resolve()
-    except OSError:
-        return False
+    return is_bundled_sample(path)
 
 
 @cli.command()
@@ -789,13 +774,22 @@ def main(argv: list[str] | None = None) -> None:
     failed; 2 bad input, bad usage or a file that cannot be read or written; 130 interrupted;
     1 also (quietly) when standard output is closed by its reader; 70 an internal error (a bug).
     """
-    from .safefile import DiskError, StdoutClosed, os_error, silence_stdout
-
     try:
         try:
             cli.main(args=argv, prog_name="riskwizard", standalone_mode=False)
         finally:
             sys.stdout.flush()  # a full disk or closed pipe behind stdout is reported here, not at exit
+    except BaseException as exc:
+        exit_for(exc)
+
+
+def exit_for(error: BaseException) -> None:
+    """Report an exception that ended a command (see :func:`main` for the exit codes) and exit; also
+    used by ``riskwizard.launch`` when it opened the wizard without the CLI."""
+    from .safefile import DiskError, StdoutClosed, os_error, silence_stdout
+
+    try:
+        raise error
     except BrokenPipeError:
         silence_stdout()
         sys.exit(1)  # quietly, as click does for a closed pipe

@@ -77,22 +77,25 @@ def _load_rules(path: str, mtime_ns: int, size: int, parse: bool = False) -> tup
 
     from . import yamlcache
     from .errors import display_path
-    from .loader import validated
+    from .loader import check_key, model_of, validated
     from .yamlsafe import SourcedYaml, decode_utf8, load_yaml_text, read_bytes
 
     raw = read_bytes(Path(path))
     digest = hashlib.sha256(raw).hexdigest()
     shown = display_path(Path(path))
-    cached = None if parse else yamlcache.get(digest)
+    cached, checked, _ = (None, None, None) if parse else yamlcache.get_checked(digest)
     if cached is not None:
-        try:
+        try:  # rebuilt without validating when this code checked the entry (see loader.check_key)
             plain = SourcedYaml(data=cached, path=shown)
-            return validated(ConsistencyRules, cached, plain, "consistency rules"), plain
+            rules = model_of(ConsistencyRules, plain, "consistency rules", checked == check_key())[0]
+            if checked != check_key():
+                yamlcache.put(digest, cached, check_key())
+            return rules, plain
         except RiskwizardError:
             pass
     src = load_yaml_text(decode_utf8(raw, shown), shown)
     rules = validated(ConsistencyRules, src.data, src, "consistency rules")
-    yamlcache.put(digest, src.data)
+    yamlcache.put(digest, src.data, check_key())
     return rules, src
 
 

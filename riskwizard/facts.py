@@ -36,6 +36,7 @@ class Catalogue:
     title: str
     path: str
     facts: dict[str, FactDef]
+    sha256: str = ""  # of the file it was read from
 
     def question(self, fact_id: str) -> Any:
         return self.facts[fact_id].question

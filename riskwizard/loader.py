@@ -28,7 +28,8 @@ from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_
 from .facts import CATALOGUE_FILE, Catalogue, FactDef, fact_registry, resolve_entry
 from .models import FactCatalogue, FactInput, FactRef, Questionnaire, Replacement, ScoreInput
 from .timeline import check_references
-from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_file, load_yaml_text, read_bytes
+from .trusted import NotTrusted, construct
+from .yamlsafe import SourcedYaml, decode_utf8, is_yaml_date, load_yaml_text, read_bytes
 
 
 @dataclass
@@ -85,23 +86,50 @@ def load_questionnaire(path: str | Path) -> Spec:
     """Load and check one questionnaire file.
 
     A file that loaded before is read from the parsed-data cache (see ``yamlcache``) and validated
-    again; if that fails for any reason, the file itself is parsed, so errors name their lines.
+    again; if that fails for any reason, the file itself is parsed, so errors name their lines. An
+    entry this very code checked before (its mark equals :func:`check_key`) is rebuilt without
+    validating and without the pure checks (circular and never-true conditions) again.
     """
     p = Path(path)
     raw = read_bytes(p)  # read once: the digest is of exactly what is parsed
     digest = hashlib.sha256(raw).hexdigest()
     shown = display_path(p)
-    cached = yamlcache.get(digest)
+    cached, checked, _ = yamlcache.get_checked(digest)
     if cached is not None:
+        key = check_key(load_catalogue().sha256)
         with contextlib.suppress(RiskwizardError):
-            spec = build_spec(SourcedYaml(data=cached, path=shown), digest)
+            spec = build_spec(SourcedYaml(data=cached, path=shown), digest, trusted=checked == key)
             spec.file = str(p.resolve())
+            if checked != key:
+                yamlcache.put(digest, cached, key)  # checked now, by this code
             return spec
     src = load_yaml_text(decode_utf8(raw, shown), shown)
     spec = build_spec(src, digest)
     spec.file = str(p.resolve())
-    yamlcache.put(digest, src.data)
+    yamlcache.put(digest, src.data, check_key(load_catalogue().sha256))
     return spec
+
+
+# the modules whose code decides whether a questionnaire (or the catalogue, or the consistency rules)
+# is valid: a change to any of them makes every checked mark of the cache stale
+_CHECKING_MODULES = ("calc", "conditions", "consistency", "errors", "facts", "loader", "models", "timeline",
+                     "trusted", "yamlsafe")
+
+
+@lru_cache(maxsize=8)
+def check_key(*inputs: str) -> str:
+    """The mark of data checked by this code (and pydantic) together with ``inputs`` (the digest of
+    the catalogue a questionnaire's facts come from)."""
+    import pydantic
+
+    from . import __version__
+
+    h = hashlib.sha256(f"{__version__}\0{pydantic.VERSION}\0{yamlcache.FORMAT}".encode())
+    for name in _CHECKING_MODULES:
+        h.update((_PACKAGE_DIR / f"{name}.py").read_bytes())
+    for item in inputs:
+        h.update(b"\0" + item.encode())
+    return h.hexdigest()[:32]
 
 
 def load_questionnaire_text(text: str, name: str = "<text>") -> Spec:
@@ -109,17 +137,28 @@ def load_questionnaire_text(text: str, name: str = "<text>") -> Spec:
     return build_spec(src, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def build_spec(src: SourcedYaml, digest: str) -> Spec:
+def build_spec(src: SourcedYaml, digest: str, trusted: bool = False) -> Spec:
+    """The questionnaire of ``src``, validated and checked; ``trusted`` data (checked by this code before,
+    see ``load_questionnaire``) is rebuilt instead of validated and skips the pure checks."""
     if not isinstance(src.data, dict):
         raise SchemaError("a questionnaire must be a mapping with id, version, title, sections",
                           src.where(()), "start the file with `id: my-questionnaire`")
-    model = validated(Questionnaire, src.data, src, "questionnaire")
+    model, trusted = model_of(Questionnaire, src, "questionnaire", trusted)
     registry = fact_registry(model.facts, src, load_catalogue())
     model, fact_of = _resolve_facts(model, registry, src)
     spec = Spec(model=model, path=src.path, sha256=digest, fact_of=fact_of,
                 local_of={fid: local for local, fid in fact_of.items()}, fact_defs=registry)
-    _compile(spec, src)
+    _compile(spec, src, lint=not trusted)
     return spec
+
+
+def model_of(model_cls: type[_M], src: SourcedYaml, what: str, trusted: bool) -> tuple[_M, bool]:
+    """The model of ``src.data``: rebuilt if ``trusted`` and of the model's shape, else validated; and
+    whether it was rebuilt."""
+    if trusted:
+        with contextlib.suppress(NotTrusted):
+            return construct(model_cls, src.data), True
+    return validated(model_cls, src.data, src, what), False
 
 
 def _resolve_facts(model: Questionnaire, registry: dict[str, FactDef],
@@ -270,7 +309,10 @@ def _id_places(src: SourcedYaml, what: str, value: str) -> list[Location]:
 _UNION_TAGS = {"single", "multi", "yesno", "text", "number", "percent", "group"}
 
 
-def _compile(spec: Spec, src: SourcedYaml) -> None:
+def _compile(spec: Spec, src: SourcedYaml, lint: bool = True) -> None:
+    """Compile the conditions and check the questionnaire as a whole. ``lint`` False skips the checks
+    that only find errors and build nothing (circular and never-true conditions): for data that passed
+    them with this code before."""
     model = spec.model
     errors: list[RiskwizardError] = []
     questions = {q.id: q for q in model.questions()}
@@ -355,9 +397,9 @@ def _compile(spec: Spec, src: SourcedYaml) -> None:
             src.where(()), "ask the fact with `- fact: ...` instead of the question, or rename the question"))
     errors.extend(check_references(model, src))
     errors.extend(check_covered_by(model, src.where))
-    if not errors:
+    if lint and not errors:
         _check_cycles(spec, src, errors)
-    if not errors:
+    if lint and not errors:
         _check_satisfiable(spec, src, errors)
     if errors:
         raise ErrorGroup(errors)
@@ -757,12 +799,36 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 
 @lru_cache(maxsize=8)
 def _load_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
-    src = load_yaml_file(Path(path))
+    """The catalogue, validated. A content this code checked before (a mark in the parsed-data cache, see
+    ``yamlcache.get_checked``) is rebuilt from the cache with the stored lines of its facts (for messages
+    that name them); otherwise the file is parsed and validated, and the cache marked."""
+    p = Path(path)
+    raw = read_bytes(p)
+    digest = hashlib.sha256(raw).hexdigest()
+    shown = display_path(p)
+    key = check_key()
+    cached, checked, lines = yamlcache.get_checked(digest)
+    if checked == key and isinstance(cached, dict) and isinstance(lines, list):
+        with contextlib.suppress(NotTrusted, RiskwizardError):
+            model = construct(FactCatalogue, cached)
+            if len(lines) == len(model.facts) and all(
+                    isinstance(x, list) and len(x) == 2 and all(type(n) is int for n in x) for x in lines):
+                return _catalogue(model, SourcedYaml(data=cached, path=shown), digest,
+                                  [Location(shown, line, column) for line, column in lines])
+    src = load_yaml_text(decode_utf8(raw, shown), shown)
     if not isinstance(src.data, dict):
         raise SchemaError("the facts catalogue must be a mapping with version, title, sources, facts",
                           src.where(()), "start the file with `version: \"1.0.0\"`")
     model = validated(FactCatalogue, src.data, src, "facts catalogue")
-    facts = {q.id: FactDef(q, src.path, src.where(("facts", i, "id"))) for i, q in enumerate(model.facts)}
+    where = [src.where(("facts", i, "id")) for i in range(len(model.facts))]
+    catalogue = _catalogue(model, src, digest, where)
+    yamlcache.put(digest, src.data, key, [[w.line, w.column] for w in where]
+                  if all(w.line is not None and w.column is not None for w in where) else None)
+    return catalogue
+
+
+def _catalogue(model: FactCatalogue, src: SourcedYaml, digest: str, where: list[Location]) -> Catalogue:
+    facts = {q.id: FactDef(q, src.path, at) for q, at in zip(model.facts, where, strict=True)}
     errors = []
     for i, q in enumerate(model.facts):
         unit_by = getattr(q, "unit_by", None)
@@ -775,7 +841,7 @@ def _load_catalogue(path: str, mtime_ns: int, size: int) -> Catalogue:
                                       src.where(("facts", i, "unit_by")), "use `unit_by: {fact: ID, units: {...}}`"))
     if errors:
         raise ErrorGroup(errors)
-    return Catalogue(model.version, model.title, src.path, facts)
+    return Catalogue(model.version, model.title, src.path, facts, digest)
 
 
 # --------------------------------------------------------------------------- finding files

@@ -73,7 +73,11 @@ RawCondition = dict[str, Any]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    """Every questionnaire model. Their validators are built on first use (``defer_build``): a start of
+    the wizard rebuilds the questionnaires it checked before without validating them (see ``trusted``),
+    and then never needs them."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Severity(StrEnum):

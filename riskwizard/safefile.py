@@ -391,11 +391,16 @@ def _read_regular_nofollow(path: Path) -> bytes:
         return handle.read()
 
 
-def make_folder(path: str | Path) -> Path:
-    """Create a folder (and its parents) if missing; an existing non-folder is refused."""
+def make_folder(path: str | Path, mode: int | None = None) -> Path:
+    """Create a folder (and its parents) if missing; an existing non-folder is refused. ``mode`` sets
+    the permission bits of the folder itself if it is created (its parents get the usual ones)."""
     p = Path(path)
     try:
-        p.mkdir(parents=True, exist_ok=True)
+        if mode is not None and not p.is_dir():
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.mkdir(mode=mode, exist_ok=True)
+        else:
+            p.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
         what = f"a symbolic link to {_link_text(p)}" if p.is_symlink() else "something that is not a folder"
         raise DiskError(f"cannot create the folder: {what} has that name",

@@ -1,68 +1,78 @@
-"""The command's quick exit (riskwizard/launch.py): same exit codes and output, exit functions run, threads
-waited for."""
+"""``riskwizard FILE`` opens the wizard without importing the CLI (start-up, #14 item 7), with the same
+steps and the same error handling; everything else goes to the CLI."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "samples" / "cv-screening.yaml"
+import pytest
+
+from riskwizard import cli, launch, wizard_start
+from riskwizard.loader import samples_dir
 
 
-def run(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "riskwizard", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
+def test_the_launcher_knows_every_command() -> None:
+    assert set(cli.cli.commands) | set(cli.LAZY_COMMANDS) == wizard_start.COMMANDS
 
 
-def test_exit_functions_run_and_output_is_flushed() -> None:
-    done = run(code="import atexit, sys\n"
-                    "atexit.register(lambda: print('exit function ran', flush=True))\n"
-                    "sys.argv = ['riskwizard', 'list']\n"
-                    "from riskwizard.launch import main\n"
-                    "main()\n")
+def test_only_an_existing_answers_file_alone_skips_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("x: 1\n", encoding="utf-8")
+    assert wizard_start.wizard_file([str(answers)]) == answers
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "list").write_text("x: 1\n", encoding="utf-8")
+    sample = next(samples_dir().glob("*.yaml"))
+    for args in ([], ["list"], ["-Q", str(tmp_path), str(answers)], [str(answers), "extra"], ["--help"],
+                 [str(tmp_path / "missing.yaml")], [str(tmp_path)], [str(sample)]):
+        assert wizard_start.wizard_file(args) is None, args
+
+
+RUN = """
+import sys
+from pathlib import Path
+from riskwizard import launch
+def fake(path, dirs):
+    print("wizard", Path(path).name, dirs)
+    if path.name.startswith("bad"):
+        from riskwizard.errors import AnswersError
+        raise AnswersError("cannot open it", None, "fix it")
+launch.run_wizard = fake  # as launch.main calls it
+sys.argv = ["riskwizard", sys.argv[1]]
+def modules():  # an exit function: the command ends the process itself once they have run (launch.leave)
+    print("click imported:", "click" in sys.modules, "cli imported:", "riskwizard.cli" in sys.modules, flush=True)
+import atexit
+atexit.register(modules)
+launch.main()
+"""
+
+
+def run(arg: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", RUN, arg], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(launch.__file__).parents[1])})
+
+
+def test_riskwizard_file_does_not_import_the_cli(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("x: 1\n", encoding="utf-8")
+    done = run(str(answers))
     assert done.returncode == 0, done.stderr
-    assert "eu-ai-act" in done.stdout
-    assert done.stdout.rstrip().endswith("exit function ran")
+    assert "wizard a.yaml []" in done.stdout
+    assert "click imported: False cli imported: False" in done.stdout
 
 
-def test_a_running_thread_is_waited_for() -> None:
-    done = run(code="import sys, threading, time\n"
-                    "def late():\n"
-                    "    time.sleep(0.5)\n"
-                    "    print('thread finished', flush=True)\n"
-                    "threading.Thread(target=late).start()\n"
-                    "sys.argv = ['riskwizard', 'list']\n"
-                    "from riskwizard.launch import main\n"
-                    "main()\n")
-    assert done.returncode == 0, done.stderr
-    assert "thread finished" in done.stdout
-
-
-def test_exit_codes_are_kept(tmp_path: Path) -> None:
-    assert run("list").returncode == 0
-    assert run("validate", str(tmp_path / "missing.yaml")).returncode == 2
-    assert run("no-such-command").returncode == 2
+def test_a_problem_is_reported_by_the_clis_handler(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("id: bad\nversion: '1'\n", encoding="utf-8")
-    done = run("validate", str(bad))
-    assert done.returncode == 1 and "bad.yaml" in done.stderr
+    bad.write_text("x: 1\n", encoding="utf-8")
+    done = run(str(bad))
+    assert done.returncode == 2
+    assert "cannot open it" in done.stderr and "fix it" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
-def test_a_report_on_standard_output_is_complete(tmp_path: Path) -> None:
-    out = tmp_path / "report.md"
-    assert run("export", str(SAMPLE), "-f", "md", "-o", str(out)).returncode == 0
-    piped = subprocess.run([sys.executable, "-m", "riskwizard", "export", str(SAMPLE), "-f", "md", "-o", "-"],
-                           capture_output=True, cwd=ROOT, timeout=120)
-    assert piped.returncode == 0
-    assert piped.stdout == out.read_bytes() and len(piped.stdout) > 10_000
-
-
-def test_a_written_pdf_is_whole(tmp_path: Path) -> None:
-    out = tmp_path / "report.pdf"
-    done = run("export", str(SAMPLE), "-o", str(out))
-    assert done.returncode == 0, done.stderr
-    data = out.read_bytes()
-    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]  # no temporary file left beside it
+def test_other_command_lines_go_to_the_cli(tmp_path: Path) -> None:
+    done = run(str(tmp_path / "missing.yaml"))
+    assert done.returncode == 2 and "no such file" in done.stderr
+    assert "cli imported: True" in done.stdout

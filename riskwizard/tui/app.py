@@ -192,7 +192,9 @@ class RiskwizardApp(App[None]):
         # it out of the collector's generations keeps full collections from walking it again and
         # again while Textual builds the screen (first frame about 15% faster in a fresh process).
         gc.freeze()
-        add_recent(session.path, session.title, now_iso())
+        # The list of recent files is written once the wizard is drawn, not before: writing it (and syncing
+        # it to disk) is no part of what the first screen needs (start-up, #14 item 7).
+        self.call_after_refresh(add_recent, session.path, session.title, now_iso())
 
     def open_path(self, path: Path) -> None:
         """Open (lock, load) an answers file and show it; on failure explain and stay."""
