@@ -791,3 +791,18 @@ def test_sample_details(spec) -> None:
     assert load_part("llm-paper", spec)["open_source"].value == "restricted_open"
     assert "gpai_open_source_reduction" not in fired(llm)
     assert "gpai_documentation" in obligation_ids(llm)
+
+
+def test_art5_questions_put_no_last_like_their_yes_no_neighbours(spec) -> None:
+    """The wizard numbers options from 1: a yes/no question is 1 Yes, 2 No, so a single choice among them
+    lists its "yes" answers first and "No" last (pressing 2 on every Art 5 question never bans a system)."""
+    section = next(s for s in spec.model.sections if s.id == "prohibited")
+    kinds = set()
+    for entry in section.questions:
+        q = spec.question(entry.id)
+        kinds.add(q.type)
+        if q.type in ("single", "multi"):
+            values = [o.value for o in q.options]
+            assert values[-1] in ("no", "none"), (q.id, values)
+            assert not any(v in ("no", "none") for v in values[:-1]), (q.id, values)
+    assert {"yesno", "single"} <= kinds
