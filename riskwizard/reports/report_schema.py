@@ -146,7 +146,7 @@ class Deadlines(_M):
     pending: str = Field(description="one sentence when an act not yet published would move listed dates, else empty")
 
 
-class CoveredFinding(_M):
+class Finding(_M):
     rule_id: str
     severity: Severity
     severity_label: str
@@ -156,6 +156,9 @@ class CoveredFinding(_M):
     citation: str
     questionnaire: str
     questionnaire_title: str
+
+
+class CoveredFinding(Finding):
     by_questionnaire: str = Field(description="title of the questionnaire whose listed finding covers this one")
     by_rule: str
     by_title: str = Field(description="title of the listed finding that covers this one")
@@ -182,18 +185,6 @@ class Summary(_M):
     deadlines: Deadlines
     answered: int
     visible: int
-
-
-class Finding(_M):
-    rule_id: str
-    severity: Severity
-    severity_label: str
-    title: str
-    explanation: str
-    recommendation: str
-    citation: str
-    questionnaire: str
-    questionnaire_title: str
 
 
 class ObligationRow(Obligation):
