@@ -48,6 +48,16 @@ def qualified(questionnaire_id: str, ref: str) -> tuple[str, str]:
     return questionnaire_id, ref
 
 
+def crosses(models: Iterable[Questionnaire]) -> bool:
+    """Whether any rule of these questionnaires names another questionnaire's rule in ``covered_by``."""
+    return any(SEPARATOR in ref for m in models for r in m.rules for ref in r.covered_by)
+
+
+def _less_serious(cover: Any, rule: Any) -> bool:
+    """Whether the finding of ``cover`` is less serious than that of ``rule`` (both have one)."""
+    return Severity(cover.finding.severity).rank < Severity(rule.finding.severity).rank
+
+
 def check_covered_by(model: Questionnaire, where: Any) -> list[SchemaError]:
     """Errors in the ``covered_by`` lists of one questionnaire's rules.
 
@@ -81,7 +91,7 @@ def check_covered_by(model: Questionnaire, where: Any) -> list[SchemaError]:
             elif other.finding is None:
                 errors.append(SchemaError(f"rule `{rule.id}`: `covered_by` names rule `{rid}`, which has no finding",
                                           loc, "name a rule whose finding covers this one"))
-            elif Severity(other.finding.severity).rank < Severity(rule.finding.severity).rank:
+            elif _less_serious(other, rule):
                 errors.append(SchemaError(
                     f"rule `{rule.id}` ({rule.finding.severity}) would be covered by `{rid}`, which is less serious "
                     f"({other.finding.severity})", loc,
@@ -140,7 +150,7 @@ def check_across(models: Iterable[Questionnaire]) -> list[str]:
                 if other is None or other.finding is None:
                     problems.append(f"{model.id}: rule `{rule.id}` is covered by `{ref}`, which is not a rule with "
                                     f"a finding of {qid} {by_id[qid].version}")
-                elif Severity(other.finding.severity).rank < Severity(rule.finding.severity).rank:
+                elif _less_serious(other, rule):
                     problems.append(f"{model.id}: rule `{rule.id}` ({rule.finding.severity}) is covered by `{ref}`, "
                                     f"which is less serious ({other.finding.severity}); it is listed anyway")
     return problems

@@ -13,7 +13,7 @@ from .answermap import FACT_KEY, QuestionnaireAnswers
 from .answers import Answer, AnswersDoc
 from .conditions import ANSWERED, UNKNOWN, Condition, Leaf
 from .consistency import Contradiction, ContradictionSide, find_contradictions
-from .coverage import SEPARATOR, Covered, listed
+from .coverage import SEPARATOR, Covered, crosses, listed
 from .explain import Held, held
 from .loader import Spec
 from .models import SEVERITY_ORDER, Severity
@@ -264,7 +264,7 @@ def _evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = 
                 if flag not in flags:
                     flags.append(flag)
             if rule.finding:
-                findings.append(_finding(spec.id, rule))
+                findings.append(finding_of(spec.id, rule))
         elif rule.finding or rule.flags:
             effects.append(f"finding and flags not shown at tier {tier.id if tier else '(none)'}")
         trace.append(TraceEntry(rule.id, rule.description, effects,
@@ -296,7 +296,8 @@ def _evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = 
 COVERED_NOTE = "finding not listed: covered by "
 
 
-def _finding(questionnaire_id: str, rule: Any) -> FindingResult:
+def finding_of(questionnaire_id: str, rule: Any) -> FindingResult:
+    """The finding of a rule (that has one), as a result of ``questionnaire_id``."""
     f = rule.finding
     return FindingResult(rule.id, f.severity.value, f.title, f.explanation, f.recommendation, f.citation,
                          questionnaire_id)
@@ -323,13 +324,13 @@ def _cover_across(results: list[QuestionnaireResult], specs: list[Spec]) -> list
     The results of :func:`evaluate` are shared, so changed ones are copies.
     """
     models = {s.id: s.model for s in specs}
-    if not any(SEPARATOR in ref for m in models.values() for r in m.rules for ref in r.covered_by):
+    if not crosses(models.values()):
         return results
     fired: list[tuple[str, Any, FindingResult]] = []
     for r in results:
         rules = {rule.id: rule for rule in models[r.questionnaire_id].rules}
         found = {f.rule_id: f for f in r.findings}
-        found |= {c.rule_id: _finding(r.questionnaire_id, rules[c.rule_id]) for c in r.covered}
+        found |= {c.rule_id: finding_of(r.questionnaire_id, rules[c.rule_id]) for c in r.covered}
         fired += [(r.questionnaire_id, rules[t.rule_id], found[t.rule_id]) for t in r.trace if t.rule_id in found]
     keep, covered = listed(fired)
     out = []

@@ -139,10 +139,15 @@ class _Reader:
 
 
 def join_words(words: list[str]) -> str:
-    words = words[:1] + [lower_first(w) for w in words[1:]]
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    """Words joined as a list in a sentence, all but the first starting in lower case."""
+    return and_list(words[:1] + [lower_first(w) for w in words[1:]])
+
+
+def and_list(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def sentence(text: str) -> str:

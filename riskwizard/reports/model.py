@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..answers import AnswersDoc, answers_fingerprint
-from ..engine import AnswerView, AssessmentResult, FindingResult, evaluate_assessment, format_raw, format_value
+from ..engine import AnswerView, AssessmentResult, evaluate_assessment, finding_of, format_raw, format_value
 from ..loader import Spec
 from .errors import error_costs
-from .impact import broader_impact, checklist
+from .impact import and_list, broader_impact, checklist
 from .references import mark_cited, references
 from .source import ReportAnswers
 from .summary import (
@@ -338,23 +338,12 @@ def covered_text(covered: list[dict[str, Any]]) -> str:
     groups: dict[str, list[str]] = {}
     for c in covered:
         groups.setdefault(c["by_title"], []).append(f"\u201c{c['title']}\u201d")
-    parts = [f"{_joined(titles)}, by \u201c{by}\u201d" for by, titles in groups.items()]
+    parts = [f"{and_list(titles)}, by \u201c{by}\u201d" for by, titles in groups.items()]
     n = len(covered)
     many = n != 1
     return (f"{n} more finding{'s' if many else ''} {'were' if many else 'was'} raised but {'are' if many else 'is'} "
             f"not listed, because a listed finding says what {'they say' if many else 'it says'} and more: "
             f"{'; '.join(parts)}. Appendix B shows the rule{'s' if many else ''}.")
-
-
-def _joined(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _covered_finding(spec: Spec, rule_id: str) -> FindingResult:
-    rule = next(r for r in spec.model.rules if r.id == rule_id)
-    f = rule.finding
-    assert f is not None  # only a rule with a finding can be covered
-    return FindingResult(rule.id, f.severity.value, f.title, f.explanation, f.recommendation, f.citation, spec.id)
 
 
 def _title_of(result: AssessmentResult, questionnaire_id: str) -> str:
@@ -394,7 +383,8 @@ def _questionnaire(source: ReportAnswers, spec: Spec, result: AssessmentResult) 
         "flags": list(r.flags),
         "findings": findings,
         # fired findings not listed again because a listed finding says what they say (riskwizard.coverage)
-        "covered": [{**_finding(_covered_finding(spec, c.rule_id), spec.model.title),
+        "covered": [{**_finding(finding_of(spec.id, next(x for x in spec.model.rules if x.id == c.rule_id)),
+                                  spec.model.title),
                      "by_questionnaire": _title_of(result, c.by_questionnaire), "by_rule": c.by_rule,
                      "by_title": c.by_title} for c in r.covered],
         "obligations": [{"id": o.id, "title": o.title, "text": o.text, "citation": o.citation,
