@@ -107,6 +107,8 @@ class QuestionnaireResult:
     measured: dict[str, dict[str, Any]] = field(default_factory=dict)
     # fired findings not listed because a listed finding covers them (see riskwizard.coverage)
     covered: list[Covered] = field(default_factory=list)
+    # the key dates of the law that concern the system (date, event, citation), oldest first
+    key_dates: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def unanswered(self) -> int:
@@ -290,7 +292,8 @@ def _evaluate(spec: Spec, answers: dict[str, Answer], view: AnswerView | None = 
         scores=scores, dimension_titles={d.id: d.title for d in model.dimensions}, flags=flags,
         findings=findings, obligations=obligations, trace=trace, open_questions=open_q,
         derived=dict(view.derived_values()), answered=answered, visible=len(visible), as_of=model.as_of,
-        pending_obligations=pending, measured=view.measurements(), covered=covered)
+        pending_obligations=pending, measured=view.measurements(), covered=covered,
+        key_dates=_key_dates(spec, view, tier, flags))
 
 
 COVERED_NOTE = "finding not listed: covered by "
@@ -365,14 +368,7 @@ def _obligations(spec: Spec, view: AnswerView, tier: TierResult | None,
     """The obligations that apply, and those that would apply once a pending act is law."""
     out, pending = [], []
     for ob in spec.model.obligations:
-        if ob.tiers and (tier is None or tier.id not in ob.tiers):
-            continue
-        if ob.flags and not any(f in flags for f in ob.flags):
-            continue
-        if any(f in flags for f in ob.unless_flags):
-            continue
-        cond = spec.obligation_when.get(ob.id)
-        if cond is not None and not cond.evaluate(view):
+        if not _concerns(ob, spec.obligation_when.get(ob.id), view, tier, flags):
             continue
         if ob.timeline is None:
             out.append(ObligationResult(ob.id, ob.title, ob.text, ob.citation, ob.applies_from, ob.date_source))
@@ -382,6 +378,26 @@ def _obligations(spec: Spec, view: AnswerView, tier: TierResult | None,
                                   [row.to_dict() for row in dates.rows])
         (out if dates.in_law else pending).append(result)
     return out, pending
+
+
+def _concerns(item: Any, cond: Condition | None, view: AnswerView, tier: TierResult | None,
+              flags: list[str]) -> bool:
+    """Whether an obligation or a key date concerns the system: at one of its ``tiers``, with one of its
+    ``flags``, none of its ``unless_flags``, and its ``when`` true (each only when given)."""
+    if item.tiers and (tier is None or tier.id not in item.tiers):
+        return False
+    if item.flags and not any(f in flags for f in item.flags):
+        return False
+    if any(f in flags for f in item.unless_flags):
+        return False
+    return cond is None or cond.evaluate(view)
+
+
+def _key_dates(spec: Spec, view: AnswerView, tier: TierResult | None, flags: list[str]) -> list[dict[str, str]]:
+    """The questionnaire's key dates of the law that concern the system."""
+    return [{"date": k.date, "event": k.event, "citation": k.citation}
+            for k, cond in zip(spec.model.key_dates, spec.key_date_when, strict=True)
+            if _concerns(k, cond, view, tier, flags)]
 
 
 def _effects(rule: Any) -> list[str]:

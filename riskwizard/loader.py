@@ -43,6 +43,7 @@ class Spec:
     section_when: dict[str, Condition | None] = field(default_factory=dict)
     rule_when: dict[str, Condition] = field(default_factory=dict)
     obligation_when: dict[str, Condition | None] = field(default_factory=dict)
+    key_date_when: list[Condition | None] = field(default_factory=list)  # by position in `key_dates`
     section_of: dict[str, str] = field(default_factory=dict)
     # rules whose condition reads a score: evaluated after the rules that add to the scores
     late_rules: frozenset[str] = frozenset()
@@ -380,13 +381,35 @@ def _compile(spec: Spec, src: SourcedYaml, lint: bool = True) -> None:
                                                           scope(f"obligation `{o.id}` when", True), src))
             if ob.when is not None else None
         )
+    set_flags = {f for rule in model.rules for f in rule.flags}
+    for where, items in (("obligations", model.obligations), ("key_dates", model.key_dates)):
+        for i, item in enumerate(items):
+            for key in ("flags", "unless_flags"):
+                for flag in getattr(item, key):
+                    if flag not in set_flags:
+                        what = f"obligation `{item.id}`" if where == "obligations" else f"key date {item.date}"
+                        errors.append(SchemaError(
+                            f"{what} names flag `{flag}` in `{key}`, which no rule sets",
+                            src.where((where, i, key)),
+                            f"use a flag a rule sets: {', '.join(sorted(set_flags)) or '(no rule sets flags)'}"))
+    for ki, kd in enumerate(model.key_dates):
+        for t in kd.tiers:
+            if t not in levels:
+                errors.append(SchemaError(f"key date {kd.date} names unknown tier `{t}`",
+                                          src.where(("key_dates", ki, "tiers")),
+                                          f"use one of: {', '.join(sorted(levels)) or '(add outcome.levels)'}"))
+        spec.key_date_when.append(
+            attempt(lambda k=kd, ki=ki: compile_condition(k.when, ("key_dates", ki, "when"),
+                                                          scope(f"key date {k.date} when", True), src))
+            if kd.when is not None else None
+        )
     if model.applies_when is not None:
         spec.applies_when = attempt(lambda: compile_condition(
             model.applies_when, ("applies_when",), Scope({}, set(), set(), False, "applies_when", facts=facts), src))
     _check_lift(spec, src, errors)
     _check_units(spec, src, errors, facts)
     conditions = [*spec.question_when.values(), *spec.section_when.values(), *spec.rule_when.values(),
-                  *spec.obligation_when.values()]
+                  *spec.obligation_when.values(), *spec.key_date_when]
     read = {fid for cond in conditions if cond is not None for fid in cond.fact_refs()}
     read |= {v.fact for d in model.derived for v in d.inputs.values() if isinstance(v, FactInput)}
     spec.reads = frozenset(read - set(spec.local_of))

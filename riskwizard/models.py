@@ -465,9 +465,17 @@ class TimelineEntry(Strict):
 
 
 class KeyDate(Strict):
+    """A date of the law shown in a report's deadlines when it concerns the assessed system: always,
+    without ``tiers``/``flags``/``when``/``unless_flags``; otherwise they select it as they select an
+    obligation (every one given must hold)."""
+
     date: IsoDate
     event: Label
     citation: Label
+    tiers: list[Slug] = Field(default_factory=list, description="Shown only at one of these tiers.")
+    flags: list[Slug] = Field(default_factory=list, description="Shown only when one of these flags is set.")
+    when: RawCondition | None = Field(None, description="Shown only when this condition holds.")
+    unless_flags: list[Slug] = Field(default_factory=list, description="Not shown when one of these flags is set.")
 
 
 class FactInput(Strict):

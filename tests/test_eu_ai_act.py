@@ -476,6 +476,56 @@ def test_key_dates_are_law_and_the_omnibus_dates_are_in_the_timeline(spec) -> No
     assert {"2026-12-02", "2027-12-02", "2028-08-02"} <= omnibus
 
 
+def key_events(result) -> dict[str, list[str]]:
+    """date -> the events of the key dates shown for this result."""
+    out: dict[str, list[str]] = {}
+    for k in result.key_dates:
+        out.setdefault(k["date"], []).append(k["event"])
+    return out
+
+
+GENERAL_DATES = {"2024-08-01", "2025-02-02", "2025-08-02", "2026-08-02"}
+HIGH_RISK = dict(annex3_areas=["employment"], annex3_employment=["recruitment"], derog_conditions=["none"],
+                 profiling="yes")
+
+
+def test_general_key_dates_concern_every_system_and_the_others_only_theirs(spec) -> None:
+    minimal = run(spec)
+    assert minimal.tier.id == "minimal"
+    assert set(key_events(minimal)) == GENERAL_DATES  # no Annex I, GPAI or public-authority date
+    # Art 6(1) needs an Annex I product and a third-party conformity assessment (Art 113(c) date)
+    product = dict(annex1_product="is_product", annex1_legislation="medical_devices")
+    annex_i = key_events(run(spec, **product, annex1_third_party="yes"))
+    assert any("Art 6(1)" in e and "2 August 2028" in e for e in annex_i["2027-08-02"])
+    assert "2027-08-02" not in key_events(run(spec, **product, annex1_third_party="no"))
+    assert "2027-08-02" in key_events(run(spec, annex1_product=A(unknown=True)))  # may concern it
+
+
+def test_the_gpai_transition_date_concerns_models_already_on_the_market(spec) -> None:
+    gpai = dict(artefact="gpai_model", gpai_compute=1e24, gpai_designated="no")
+    before = key_events(run(spec, **gpai, gpai_on_market_before="yes"))
+    assert any("before 2 August 2025" in e for e in before["2027-08-02"])
+    assert "2027-08-02" not in key_events(run(spec, **gpai, gpai_on_market_before="no"))
+    assert "2027-08-02" in key_events(run(spec, **gpai, gpai_on_market_before=A(unknown=True)))
+
+
+def test_the_2030_date_concerns_legacy_high_risk_systems_for_public_authorities(spec) -> None:
+    def dates(**changes) -> set[str]:
+        r = run(spec, **HIGH_RISK, **changes)
+        assert r.tier.id == "high"
+        return set(key_events(r))
+
+    assert "2030-08-02" in dates(hr_placed_before="before_unchanged", hr_public_authorities="yes")
+    assert "2030-08-02" in dates(role=["provider", "deployer"], deployer_type="public_body",
+                                 hr_placed_before="before_unchanged")
+    assert "2030-08-02" in dates(hr_placed_before="before_unchanged", hr_public_authorities=A(unknown=True))
+    assert "2030-08-02" not in dates(hr_placed_before="before_unchanged", hr_public_authorities="no")
+    assert "2030-08-02" not in dates(hr_placed_before="no")  # covered from its placing on the market
+    assert "2030-08-02" not in dates(hr_placed_before="before_changed")  # covered from the change
+    assert "2030-08-02" not in set(key_events(run(spec, hr_placed_before="before_unchanged",
+                                                  hr_public_authorities="yes")))  # not high-risk
+
+
 # --------------------------------------------------------------------------- don't know, what-if
 
 

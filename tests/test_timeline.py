@@ -47,6 +47,9 @@ MINI = textwrap.dedent("""\
         only_at_tiers: [high]
         flags: [risky]
         finding: {severity: high, title: Risky duties, explanation: e, recommendation: r, citation: c}
+      - id: exempt
+        when: {q: new_thing, op: eq, value: "no"}
+        flags: [exempt]
     obligations:
       - {id: duties, title: Duties, text: t, citation: c, tiers: [high], flags: [risky], timeline: duties,
          unless_flags: [exempt]}

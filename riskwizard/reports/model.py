@@ -126,8 +126,8 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
             "themes": themes(findings, questionnaires),
             "open_questions": open_questions,
             "open": open_summary(open_questions, questionnaires),
-            "deadlines": deadlines(obligations, date, [dict(k.model_dump(), questionnaire=s.model.title)
-                                                       for s in specs for k in s.model.key_dates]),
+            "deadlines": deadlines(obligations, date, [dict(k, questionnaire=r.title)
+                                                       for r in result.results for k in r.key_dates]),
             "answered": sum(q["answered"] for q in questionnaires),
             "visible": sum(q["visible"] for q in questionnaires),
             "contradictions": contradictions(result),
