@@ -188,6 +188,12 @@ def test_threshold_and_metric_discussion(errors) -> None:
     cost_based = evaluate(errors, {"prediction_kind": A("binary"), "threshold_choice": A("cost_based"),
                                    "worse_error": A("fn")})
     assert not {"threshold_not_cost_based", "worse_error_undecided"} & fired(cost_based)
+    target = evaluate(errors, {"prediction_kind": A("binary"), "threshold_choice": A("target_rate"),
+                               "worse_error": A("fn")})
+    found = {f.rule_id: f for f in target.findings}
+    assert "threshold_not_cost_based" not in found  # a set recall is a choice about one error, not a default
+    assert found["threshold_target_rate"].severity == "low"
+    assert "other error" in found["threshold_target_rate"].recommendation
 
 
 def test_dont_know_on_key_questions_gives_findings(errors) -> None:

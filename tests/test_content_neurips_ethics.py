@@ -415,7 +415,7 @@ def test_model_card_results_hidden_without_disaggregation(card) -> None:
 # --------------------------------------------------------------------------- sample parts
 
 EXPECTED = {
-    ("llm-paper", "neurips-broader-impact"): {"emissions_large", "open_weights_irreversible", "hours_final_only"},
+    ("llm-paper", "neurips-broader-impact"): {"emissions_large", "hours_final_only"},
     ("cv-screening", "neurips-broader-impact"): {"environment_missing", "broader_impacts_na_applied"},
     ("face-recognition-station", "neurips-broader-impact"): {"code_of_ethics_deviation", "mitigation_without_owner",
                                                              "environment_missing"},
