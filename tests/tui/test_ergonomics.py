@@ -347,3 +347,33 @@ async def test_first_screen_shows_the_overall_tier_and_the_next_step(tmp_path: P
         assert "open questions next" in headline
         assert current(app) == "eu_nexus" or app.session.answer(app.screen.place) is None  # an open question
         await pilot.press("ctrl+q")
+
+
+@run_async
+async def test_help_descriptions_wrap_beside_their_key_at_80_columns(tmp_path: Path) -> None:
+    """A description too long for the dialog continues under the description, not under the key column."""
+    from riskwizard.tui.screens.help import KEY_WIDTH, KEYS
+
+    path = make_answers(tmp_path)
+    app = RiskwizardApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body Static")
+        lines = [strip.text.rstrip() for strip in body.render_lines(body.region.reset_offset)]
+        lines += [s.text.rstrip() for s in body.render_lines(body.region.reset_offset.translate((0, len(lines))))]
+        text = [line for line in lines if line.strip()]
+        keys = {k for _t, items in KEYS for k, _w in items}
+        titles = {t for t, _items in KEYS}
+        wrapped = 0
+        for line in text:
+            if line.strip() in titles or line.startswith("Auto-advance"):
+                continue
+            if any(line.startswith("  " + k) for k in keys):
+                continue
+            wrapped += 1  # a continuation: it starts in the description column
+            assert line.startswith(" " * (KEY_WIDTH + 1)) and line[KEY_WIDTH + 1] != " ", repr(line)
+        assert wrapped >= 3  # at 80 columns several descriptions do wrap
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -70,6 +72,25 @@ def help_text(auto_advance: bool) -> Text:
     return out
 
 
+KEY_WIDTH = 22  # the key column; descriptions wrap beside it, never under it
+
+
+def help_view(auto_advance: bool) -> Group:
+    """The same list as :func:`help_text`, laid out as two columns so that a description too long for
+    the dialog wraps within its own column (at 80 columns most of them do)."""
+    parts: list[Text | Table] = []
+    for title, keys in KEYS:
+        parts.append(Text(title, style="bold underline"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=KEY_WIDTH, no_wrap=True, style="bold")
+        grid.add_column(ratio=1)
+        for key, what in keys:
+            grid.add_row(Text("  " + key), Text(what))
+        parts += [grid, Text("")]
+    parts.append(Text(f"Auto-advance is {'on' if auto_advance else 'off'}.", style="italic"))
+    return Group(*parts)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "Close")]
 
@@ -82,7 +103,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(styled(("Keys", "bold"), ("  (↑↓ scroll, Esc closes)", "dim")), markup=False,
                          classes="dialog-title")
             with VerticalScroll(id="help-body"):
-                yield Static(help_text(self.auto_advance), markup=False)
+                yield Static(help_view(self.auto_advance), markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
