@@ -103,6 +103,9 @@ class Review(_Model):
     review_by: OptionalDate = Field("", description="Date (YYYY-MM-DD) by which the answers must be reviewed again.")
     # answers_fingerprint(doc) when the decision was taken: reports say when answers changed since
     answers_fingerprint: Stamp = ""
+    # questionnaires_fingerprint(specs) then: the questionnaire versions that scored those answers (empty in
+    # decisions recorded before riskwizard kept it); reports say when the answers are now scored by others
+    questionnaires_fingerprint: Stamp = ""
 
 
 class Position(_Model):
@@ -487,6 +490,16 @@ def answers_fingerprint(doc: AnswersDoc) -> str:
         content = {"answers": content, "facts": plain(doc.facts), "conflicts": conflicts}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def questionnaires_fingerprint(specs: list[Any]) -> str:
+    """sha256 of the questionnaires (id, version and content sha256) that score the answers.
+
+    Recorded with a decision beside :func:`answers_fingerprint`: the same answers scored by another
+    version of a questionnaire can give other results than the ones the committee saw.
+    """
+    items = sorted([s.id, s.version, s.sha256] for s in specs)
+    return hashlib.sha256(json.dumps(items, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 def file_sha256(path: str | Path) -> str:

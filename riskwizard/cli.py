@@ -676,7 +676,7 @@ def _load_unchanged(store: Any, answers: Path, assessment: Any, what: str) -> An
 
 def _record(answers: Path, assessment: Any, decision: str, day: str, conditions: str | None, by: str,
             comment: str | None, review_by: str | None = None) -> None:
-    from .answers import AnswerStore, Comment, answers_fingerprint
+    from .answers import AnswerStore, Comment, answers_fingerprint, questionnaires_fingerprint
 
     with AnswerStore(answers) as store:
         doc = _load_unchanged(store, answers, assessment, "decision")
@@ -685,6 +685,7 @@ def _record(answers: Path, assessment: Any, decision: str, day: str, conditions:
         doc.review.decision = decision  # type: ignore[assignment]
         doc.review.decided = day
         doc.review.answers_fingerprint = answers_fingerprint(doc)
+        doc.review.questionnaires_fingerprint = questionnaires_fingerprint(assessment.specs)
         if conditions is not None:
             doc.review.conditions = conditions
         if comment:

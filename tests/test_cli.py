@@ -195,6 +195,37 @@ def test_decision_records_a_fingerprint_and_reports_say_when_answers_changed(ans
     assert "does not cover these answers" in changed and "The answers have changed since the decision" in changed
 
 
+def test_decision_records_the_questionnaire_versions_and_reports_say_when_they_changed(answered: Path,
+                                                                                       tmp_path: Path) -> None:
+    """The same answers scored by other questionnaire versions may give other results than the committee saw:
+    the report says so instead of claiming that nothing has changed."""
+    import re
+
+    from riskwizard.answers import questionnaires_fingerprint
+    from riskwizard.assessment import open_assessment
+
+    assert rw("decide", str(answered), "--decision", "approved", "--date", "2026-11-20").returncode == 0
+    recorded = re.search(r"questionnaires_fingerprint: (\w+)", answered.read_text())
+    assert recorded and recorded.group(1) == questionnaires_fingerprint(open_assessment(answered, strict=False).specs)
+    out = tmp_path / "r.md"
+
+    def export() -> str:
+        assert rw("export", str(answered), "-f", "md", "-o", str(out)).returncode == 0
+        return out.read_text()
+
+    same = export()
+    assert "covers these answers" in same and "neither the answers nor the questionnaire versions" in same
+    answered.write_text(answered.read_text().replace(recorded.group(1), "f" * 64))  # decided with other versions
+    other = export()
+    assert "was taken on these answers, but they are now scored by other questionnaire versions" in other
+    assert "covers these answers" not in other and "the results in this report may differ" in other
+    text = answered.read_text()
+    answered.write_text(text.replace(f"  questionnaires_fingerprint: {'f' * 64}\n", ""))  # an older decision
+    assert "questionnaires_fingerprint" not in answered.read_text()
+    old = export()
+    assert "covers these answers" in old and "does not record the questionnaire versions" in old
+
+
 def test_decide_refuses_a_bad_date(answered: Path) -> None:
     done = rw("decide", str(answered), "--decision", "approved", "--date", "20.11.2026")
     assert done.returncode == 2 and "is not a date like" in done.stderr

@@ -23,6 +23,7 @@ from riskwizard.answers import (  # noqa: E402
     dump_answers,
     load_answers,
     new_doc,
+    questionnaires_fingerprint,
     reconcile,
 )
 from riskwizard.engine import evaluate_assessment  # noqa: E402
@@ -129,6 +130,7 @@ def main() -> None:
                              + "\n  ".join(c.message for c in contradictions))
         doc.review.decided = "2026-11-20"  # the committee decided on exactly these answers
         doc.review.answers_fingerprint = answers_fingerprint(doc)
+        doc.review.questionnaires_fingerprint = questionnaires_fingerprint(specs)
         doc.created = "2026-11-20T09:00:00Z"
         if out.exists():
             old, _ = load_answers(out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..answers import AnswersDoc, answers_fingerprint
+from ..answers import AnswersDoc, answers_fingerprint, questionnaires_fingerprint
 from ..engine import AnswerView, AssessmentResult, evaluate_assessment, finding_of, format_raw, format_value
 from ..loader import Spec
 from .errors import error_costs
@@ -55,6 +55,8 @@ COMPACT_PROMPT = 70  # characters of a text answer shown in the compact Appendix
 CURRENCY_NOTES = {
     "changed": "The answers have changed since this decision was recorded, so it may not cover this version.",
     "unrecorded": "The decision does not record which answers it was taken on; check that it covers this version.",
+    "questionnaires_changed": "The decision was taken on these answers, but other questionnaire versions score them "
+                              "now, so the results may differ from those it was taken on.",
 }
 DATE_CAVEAT = ("The dates that apply are those set by acts published in the Official Journal. Confirm every date "
                "there before relying on it.")
@@ -87,7 +89,7 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
     findings.sort(key=lambda f: SEVERITY_ORDER.index(f["severity"]))
     covered = [c for q in questionnaires for c in q["covered"]]
     date = (doc.updated or doc.created)[:10]
-    currency = _decision_currency(doc)
+    currency = _decision_currency(doc, specs)
     review = {
         "comments": [c.model_dump() for c in doc.review.comments],
         "decision": doc.review.decision,
@@ -97,7 +99,8 @@ def build_model(doc: AnswersDoc, specs: list[Spec], answers_sha256: str | None =
         "currency_note": CURRENCY_NOTES.get(currency, ""),
         "conditions": doc.review.conditions,
     }
-    review["words"] = decision_words(review)
+    review["words"] = decision_words(review, versions_recorded=bool(doc.review.questionnaires_fingerprint),
+                                     versions=[f"{s.id} {s.version}" for s in specs])
     overall = _overall(specs, result, questionnaires)
     model: dict[str, Any] = {
         "format": REPORT_FORMAT,
@@ -217,14 +220,20 @@ def _title(specs: list[Spec], qid: str) -> str:
 SEVERITY_ORDER = list(SEVERITY_WORDS)
 
 
-def _decision_currency(doc: AnswersDoc) -> str:
-    """Whether the recorded decision was taken on these answers: "", "current", "changed" or "unrecorded"."""
+def _decision_currency(doc: AnswersDoc, specs: list[Spec]) -> str:
+    """Whether the recorded decision was taken on these answers, scored as here: "" (no decision),
+    "current", "changed" (other answers), "questionnaires_changed" (the same answers, recorded with other
+    questionnaire versions than these) or "unrecorded" (no fingerprint)."""
     review = doc.review
     if not review.decision:
         return ""
     if not review.answers_fingerprint:
         return "unrecorded"
-    return "current" if review.answers_fingerprint == answers_fingerprint(doc) else "changed"
+    if review.answers_fingerprint != answers_fingerprint(doc):
+        return "changed"
+    if review.questionnaires_fingerprint and review.questionnaires_fingerprint != questionnaires_fingerprint(specs):
+        return "questionnaires_changed"
+    return "current"
 
 
 def _tier(tier: Any, holder: Any, findings: list[dict[str, Any]], default_reason: str) -> dict[str, Any] | None:

@@ -467,7 +467,7 @@ class Review(_M):
     decision: Literal["", "approved", "approved_with_conditions", "revise", "rejected"]
     decision_label: str
     decided: str
-    currency: Literal["", "current", "changed", "unrecorded"]
+    currency: Literal["", "current", "changed", "questionnaires_changed", "unrecorded"]
     currency_note: str
     conditions: str
     words: DecisionWords

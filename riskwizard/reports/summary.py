@@ -10,6 +10,8 @@ import re
 from datetime import date
 from typing import Any
 
+from .impact import and_list
+
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
 THEMES = {  # questionnaire id -> the theme its findings belong to
     "eu-ai-act": "Legal classification (EU AI Act)",
@@ -144,8 +146,11 @@ def open_summary(open_questions: list[dict[str, Any]], questionnaires: list[dict
             "more": max(0, len(open_questions) - OPEN_LISTED)}
 
 
-def decision_words(review: dict[str, Any]) -> dict[str, Any]:
-    """Whether the recorded decision covers these answers, in plain words."""
+def decision_words(review: dict[str, Any], versions_recorded: bool = False,
+                   versions: list[str] | None = None) -> dict[str, Any]:
+    """Whether the recorded decision covers these answers, in plain words. ``versions_recorded``: the
+    decision also recorded the questionnaire versions that scored the answers (and they are these);
+    ``versions``: the questionnaires of this report ("id version")."""
     label, decided, currency = review["decision_label"], review["decided"], review["currency"]
     when = f" on {long_date(decided)}" if decided else ""
     if not review["decision"]:
@@ -153,9 +158,22 @@ def decision_words(review: dict[str, Any]) -> dict[str, Any]:
                 "detail": "The committee's decision can be recorded with `riskwizard decide`; it is then tied to "
                           "a fingerprint of these answers."}
     if currency == "current":
+        detail = ("The fingerprints of the answers and of the questionnaire versions in this report match those "
+                  "recorded with the decision: nothing has changed since it was taken, neither the answers nor the "
+                  "questionnaire versions that score them." if versions_recorded else
+                  "The fingerprint of the answers in this report matches the one recorded with the decision: the "
+                  "answers have not changed since it was taken (the decision does not record the questionnaire "
+                  "versions that scored them).")
         return {"covers": True, "headline": f"The recorded decision ({label}{when}) covers these answers.",
-                "detail": "The fingerprint of the answers in this report matches the one recorded with the "
-                          "decision: nothing has changed since it was taken."}
+                "detail": detail}
+    if currency == "questionnaires_changed":
+        now = f" (now {and_list(versions)})" if versions else ""
+        return {"covers": None,
+                "headline": f"The recorded decision ({label}{when}) was taken on these answers, but they are now "
+                            "scored by other questionnaire versions.",
+                "detail": f"The answers match the ones recorded with the decision, but the questionnaires{now} "
+                          "differ from those it was taken with, so the results in this report may differ from "
+                          "those the committee saw: check them before relying on the decision."}
     if currency == "changed":
         return {"covers": False,
                 "headline": f"The recorded decision ({label}{when}) does not cover these answers.",
