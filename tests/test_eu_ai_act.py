@@ -499,6 +499,12 @@ def test_general_key_dates_concern_every_system_and_the_others_only_theirs(spec)
     assert any("Art 6(1)" in e and "2 August 2028" in e for e in annex_i["2027-08-02"])
     assert "2027-08-02" not in key_events(run(spec, **product, annex1_third_party="no"))
     assert "2027-08-02" in key_events(run(spec, annex1_product=A(unknown=True)))  # may concern it
+    assert "2027-08-02" in key_events(run(spec, annex1_product=None))  # still open: may concern it
+    outside = run(spec, **product, annex1_third_party="yes", eu_nexus="no")
+    assert outside.tier.id == "out_of_scope" and "2027-08-02" not in key_events(outside)
+    legacy = run(spec, **product, annex1_third_party="yes", hr_placed_before="before_unchanged",
+                 hr_public_authorities="no")
+    assert "legacy_high_risk" in legacy.flags and "2027-08-02" not in key_events(legacy)  # Art 111(2)
 
 
 def test_the_gpai_transition_date_concerns_models_already_on_the_market(spec) -> None:
@@ -507,6 +513,10 @@ def test_the_gpai_transition_date_concerns_models_already_on_the_market(spec) ->
     assert any("before 2 August 2025" in e for e in before["2027-08-02"])
     assert "2027-08-02" not in key_events(run(spec, **gpai, gpai_on_market_before="no"))
     assert "2027-08-02" in key_events(run(spec, **gpai, gpai_on_market_before=A(unknown=True)))
+    assert "2027-08-02" in key_events(run(spec, **gpai))  # still open
+    deployer = run(spec, artefact="both", role=["deployer"], deployer_type="private_other", personal_use="no",
+                   gpai_compute=1e24, gpai_designated="no", gpai_on_market_before="yes")
+    assert "2027-08-02" not in key_events(deployer)  # Art 111(3) binds the model's provider
 
 
 def test_the_2030_date_concerns_legacy_high_risk_systems_for_public_authorities(spec) -> None:
@@ -522,6 +532,9 @@ def test_the_2030_date_concerns_legacy_high_risk_systems_for_public_authorities(
     assert "2030-08-02" not in dates(hr_placed_before="before_unchanged", hr_public_authorities="no")
     assert "2030-08-02" not in dates(hr_placed_before="no")  # covered from its placing on the market
     assert "2030-08-02" not in dates(hr_placed_before="before_changed")  # covered from the change
+    assert "2030-08-02" not in dates(role=["deployer"], deployer_type="public_body", personal_use="no",
+                                     art25_provider=["substantial_modification"],
+                                     hr_placed_before="before_unchanged")  # a significant change
     assert "2030-08-02" not in set(key_events(run(spec, hr_placed_before="before_unchanged",
                                                   hr_public_authorities="yes")))  # not high-risk
 

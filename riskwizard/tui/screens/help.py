@@ -72,7 +72,8 @@ def help_text(auto_advance: bool) -> Text:
     return out
 
 
-KEY_WIDTH = 22  # the key column; descriptions wrap beside it, never under it
+# the key column (two spaces and the longest key); descriptions wrap beside it, never under it
+KEY_WIDTH = 2 + max(len(key) for _title, keys in KEYS for key, _what in keys)
 
 
 def help_view(auto_advance: bool) -> Group:
