@@ -370,39 +370,26 @@ def _compile(spec: Spec, src: SourcedYaml, lint: bool = True) -> None:
         if cond is not None:
             spec.rule_when[rule.id] = cond
     spec.late_rules = frozenset(rid for rid, cond in spec.rule_when.items() if cond.uses_scores(spec.score_derived))
-    for oi, ob in enumerate(model.obligations):
-        for t in ob.tiers:
-            if t not in levels:
-                errors.append(SchemaError(f"obligation `{ob.id}` names unknown tier `{t}`",
-                                          src.where(("obligations", oi, "tiers")),
-                                          f"use one of: {', '.join(sorted(levels))}"))
-        spec.obligation_when[ob.id] = (
-            attempt(lambda o=ob, oi=oi: compile_condition(o.when, ("obligations", oi, "when"),
-                                                          scope(f"obligation `{o.id}` when", True), src))
-            if ob.when is not None else None
-        )
     set_flags = {f for rule in model.rules for f in rule.flags}
     for where, items in (("obligations", model.obligations), ("key_dates", model.key_dates)):
-        for i, item in enumerate(items):
+        for i, item in enumerate(items):  # obligations and key dates are selected alike (engine._concerns)
+            what = f"obligation `{item.id}`" if where == "obligations" else f"key date {item.date}"
+            for t in item.tiers:
+                if t not in levels:
+                    errors.append(SchemaError(f"{what} names unknown tier `{t}`", src.where((where, i, "tiers")),
+                                              f"use one of: {', '.join(sorted(levels)) or '(add outcome.levels)'}"))
             for key in ("flags", "unless_flags"):
                 for flag in getattr(item, key):
                     if flag not in set_flags:
-                        what = f"obligation `{item.id}`" if where == "obligations" else f"key date {item.date}"
                         errors.append(SchemaError(
-                            f"{what} names flag `{flag}` in `{key}`, which no rule sets",
-                            src.where((where, i, key)),
+                            f"{what} names flag `{flag}` in `{key}`, which no rule sets", src.where((where, i, key)),
                             f"use a flag a rule sets: {', '.join(sorted(set_flags)) or '(no rule sets flags)'}"))
-    for ki, kd in enumerate(model.key_dates):
-        for t in kd.tiers:
-            if t not in levels:
-                errors.append(SchemaError(f"key date {kd.date} names unknown tier `{t}`",
-                                          src.where(("key_dates", ki, "tiers")),
-                                          f"use one of: {', '.join(sorted(levels)) or '(add outcome.levels)'}"))
-        spec.key_date_when.append(
-            attempt(lambda k=kd, ki=ki: compile_condition(k.when, ("key_dates", ki, "when"),
-                                                          scope(f"key date {k.date} when", True), src))
-            if kd.when is not None else None
-        )
+            cond = attempt(lambda item=item, loc=(where, i, "when"), what=what: compile_condition(
+                item.when, loc, scope(f"{what} when", True), src)) if item.when is not None else None
+            if where == "obligations":
+                spec.obligation_when[item.id] = cond
+            else:
+                spec.key_date_when.append(cond)
     if model.applies_when is not None:
         spec.applies_when = attempt(lambda: compile_condition(
             model.applies_when, ("applies_when",), Scope({}, set(), set(), False, "applies_when", facts=facts), src))
