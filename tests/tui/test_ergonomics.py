@@ -3,13 +3,16 @@ jumps, help, the side panel's focus, the group editor, and no typed input lost (
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from rich.console import Console
 
 from riskwizard.answers import AnswerStore, load_answers, record_answer
 from riskwizard.loader import bundled_dir, load_questionnaire
 from riskwizard.tui.app import RiskwizardApp
 from riskwizard.tui.recent import load_settings
-from riskwizard.tui.screens.help import HelpScreen, help_text
+from riskwizard.tui.screens.help import HelpScreen, help_view
 from riskwizard.tui.screens.review import ReviewScreen
 from riskwizard.tui.screens.row_editor import RowEditorScreen
 from riskwizard.tui.screens.whatif import WhatIfScreen
@@ -189,7 +192,9 @@ async def test_every_key_is_in_the_key_bar_or_the_help_screen(tmp_path: Path) ->
             shown = set(bar.shown_actions)
             assert {"next", "previous", "dont_know", "search", "review", "help", "app.quit"} <= shown
             assert len(str(bar.render())) <= size[0]
-            helped = help_text(False).plain
+            console = Console(width=200, record=True, file=io.StringIO())  # wide: no description wraps
+            console.print(help_view(False))
+            helped = console.export_text()
             names = {"escape": "esc", "pagedown": "pgdn", "pageup": "pgup"}
             for binding in WizardScreen.BINDINGS:
                 key = binding.key_display or binding.key.split(",")[0]

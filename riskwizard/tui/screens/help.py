@@ -60,25 +60,13 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
-def help_text(auto_advance: bool) -> Text:
-    out = Text()
-    for title, keys in KEYS:
-        out.append(title + "\n", style="bold underline")
-        for key, what in keys:
-            out.append(f"  {key:<22}", style="bold")
-            out.append(what + "\n")
-        out.append("\n")
-    out.append(f"Auto-advance is {'on' if auto_advance else 'off'}.", style="italic")
-    return out
-
-
 # the key column (two spaces and the longest key); descriptions wrap beside it, never under it
 KEY_WIDTH = 2 + max(len(key) for _title, keys in KEYS for key, _what in keys)
 
 
 def help_view(auto_advance: bool) -> Group:
-    """The same list as :func:`help_text`, laid out as two columns so that a description too long for
-    the dialog wraps within its own column (at 80 columns most of them do)."""
+    """Every key with what it does, in two columns so that a description too long for the dialog wraps
+    within its own column (at 80 columns most of them do)."""
     parts: list[Text | Table] = []
     for title, keys in KEYS:
         parts.append(Text(title, style="bold underline"))
