@@ -58,7 +58,7 @@ class Lookup(Protocol):
     def score(self, dimension: str) -> float: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     """Base class; subclasses implement :meth:`evaluate`."""
 
@@ -80,7 +80,7 @@ class Condition:
                    for leaf in self.leaves())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class All(Condition):
     items: tuple[Condition, ...]
 
@@ -92,7 +92,7 @@ class All(Condition):
             yield from c.leaves()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnyOf(Condition):
     items: tuple[Condition, ...]
 
@@ -104,7 +104,7 @@ class AnyOf(Condition):
             yield from c.leaves()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Not(Condition):
     item: Condition
 
@@ -115,7 +115,7 @@ class Not(Condition):
         yield from self.item.leaves()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Leaf(Condition):
     """A comparison. ``kind`` is q (an answer), fact (a shared fact), derived or score."""
 
@@ -144,7 +144,7 @@ class Leaf(Condition):
         yield self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowQuantifier(Condition):
     """``any_row`` / ``all_rows`` over a repeatable group; ``where`` sees one row's fields."""
 
@@ -299,6 +299,65 @@ def compile_condition(raw: Any, loc: tuple[Any, ...], scope: Scope, src: Sourced
         loc,
         "use one of: all, any, not, q, fact, any_row, all_rows, derived, score",
     )
+
+
+class NotRebuilt(Exception):
+    """A condition not of the shape :func:`compile_condition` accepted: compile it to learn why."""
+
+
+_COMBINATORS: dict[str, type[All] | type[AnyOf]] = {"all": All, "any": AnyOf}
+
+
+def _not_rebuilt(message: str, _at: tuple[Any, ...], _fix: str) -> NotRebuilt:
+    return NotRebuilt(message)
+
+
+def rebuild_condition(raw: Any, scope: Scope) -> Condition:
+    """The tree :func:`compile_condition` builds from ``raw``, for a condition it accepted before with
+    this code (a checked cache entry, see :mod:`.trusted`): the same nodes, without the work of locating
+    and explaining errors (start-up, #14 item 7). What it cannot place (an unknown key, question, operator
+    or value shape) raises :class:`NotRebuilt`, and the caller compiles the condition with its checks.
+    ``tests/test_trusted.py`` compares both trees for every condition of every bundled questionnaire."""
+    if type(raw) is not dict or len(raw) == 0:
+        raise NotRebuilt("not a mapping")
+    if len(raw) == 1:
+        key = next(iter(raw))
+        if key in _COMBINATORS:
+            items = raw[key]
+            if type(items) is not list or not items:
+                raise NotRebuilt(key)
+            return _COMBINATORS[key](tuple(rebuild_condition(c, scope) for c in items))
+        if key == "not":
+            return Not(rebuild_condition(raw["not"], scope))
+    for quantifier in ("any_row", "all_rows"):
+        if quantifier in raw:
+            question = scope.questions.get(raw[quantifier])
+            if len(raw) != 2 or "where" not in raw or question is None or question.type != "group":
+                raise NotRebuilt(quantifier)
+            row_scope = Scope({f.id: f for f in question.fields}, scope.derived_outputs, scope.dimensions,
+                              scope.allow_scores, scope.what, scope.score_derived, facts=scope.facts)
+            return RowQuantifier(quantifier, raw[quantifier], rebuild_condition(raw["where"], row_scope))
+    if "q" in raw:
+        kind, question = "q", scope.questions.get(raw["q"])
+    elif "fact" in raw:
+        kind, question = "fact", scope.facts.get(raw["fact"])
+    else:
+        return _compile_number_leaf(raw, (), scope, _not_rebuilt)  # few, and cheap to check
+    if question is None or question.type == "group" and kind == "fact" or set(raw) - {kind, "op", "value"}:
+        raise NotRebuilt(kind)
+    op = raw.get("op")
+    if op not in OPS_BY_TYPE[question.type]:
+        raise NotRebuilt("operator")
+    if op in VALUELESS_OPS:
+        if "value" in raw:
+            raise NotRebuilt("value")
+        return Leaf(kind, raw[kind], op, None, question.type)
+    value = raw.get("value")
+    if type(value) is list:
+        value = tuple(value)  # as _check_value gives a list of options or numbers
+    elif type(value) is dict or value is None:
+        raise NotRebuilt("value")
+    return Leaf(kind, raw[kind], op, value, question.type)
 
 
 def _check_keys(raw: dict[str, Any], allowed: set[str], loc: tuple[Any, ...], fail: Any) -> None:

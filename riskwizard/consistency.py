@@ -147,7 +147,7 @@ def compile_rules(specs: list[Any], path: str | Path | None = None) -> tuple[lis
 def _compile_rules(model: ConsistencyRules, src: Any, specs: list[Any]) -> tuple[list[CompiledRule],
                                                                                 list[RiskwizardError]]:
     by_id = {s.id: s for s in specs}
-    questions = {f"{s.id}/{q.id}": s.model.question(q.id) for s in specs for q in s.questions()}
+    questions = {f"{s.id}/{q.id}": q for s in specs for q in s.questions()}
     facts = {fid: d.question for s in specs for fid, d in s.fact_defs.items()}
     derived = {f"{s.id}/{d.id}.{o}" for s in specs for d in s.model.derived for o in _outputs(d.fn)}
     compiled: list[CompiledRule] = []

@@ -22,7 +22,18 @@ from pydantic import BaseModel, ValidationError
 
 from . import yamlcache
 from .calc import CALCULATORS, MEASURED_OUTPUTS
-from .conditions import All, AnyOf, Condition, Leaf, Not, RowQuantifier, Scope, compile_condition
+from .conditions import (
+    All,
+    AnyOf,
+    Condition,
+    Leaf,
+    Not,
+    NotRebuilt,
+    RowQuantifier,
+    Scope,
+    compile_condition,
+    rebuild_condition,
+)
 from .coverage import check_covered_by
 from .errors import ErrorGroup, Location, RiskwizardError, SchemaError, display_path
 from .facts import CATALOGUE_FILE, Catalogue, FactDef, fact_registry, resolve_entry
@@ -326,6 +337,15 @@ def _compile(spec: Spec, src: SourcedYaml, lint: bool = True) -> None:
     def scope(what: str, allow_scores: bool = False) -> Scope:
         return Scope(questions, derived_outputs, dims, allow_scores, what, spec.score_derived, facts=facts)
 
+    def condition(raw: Any, loc: tuple[Any, ...], what: str, allow_scores: bool = False,
+                  facts_only: bool = False) -> Condition:
+        """A condition compiled with its checks, or rebuilt without them from data checked before."""
+        where = Scope({}, set(), set(), False, what, facts=facts) if facts_only else scope(what, allow_scores)
+        if not lint:
+            with contextlib.suppress(NotRebuilt):
+                return rebuild_condition(raw, where)
+        return compile_condition(raw, loc, where, src)
+
     def attempt(fn: Any) -> Any:
         try:
             return fn()
@@ -338,14 +358,14 @@ def _compile(spec: Spec, src: SourcedYaml, lint: bool = True) -> None:
     for si, section in enumerate(model.sections):
         loc = ("sections", si, "when")
         spec.section_when[section.id] = (
-            attempt(lambda s=section, loc=loc: compile_condition(s.when, loc, scope(f"section `{s.id}` when"), src))
+            attempt(lambda s=section, loc=loc: condition(s.when, loc, f"section `{s.id}` when"))
             if section.when is not None else None
         )
         for qi, q in enumerate(section.questions):
             spec.section_of[q.id] = section.id
             qloc = ("sections", si, "questions", qi, "when")
             spec.question_when[q.id] = (
-                attempt(lambda q=q, qloc=qloc: compile_condition(q.when, qloc, scope(f"question `{q.id}` when"), src))
+                attempt(lambda q=q, qloc=qloc: condition(q.when, qloc, f"question `{q.id}` when"))
                 if q.when is not None else None
             )
     for ri, rule in enumerate(model.rules):
@@ -365,8 +385,8 @@ def _compile(spec: Spec, src: SourcedYaml, lint: bool = True) -> None:
                                           src.where((*rloc, "score", dim)),
                                           f"declare it under `dimensions:` or use one of: {', '.join(sorted(dims))}"))
         allow_scores = not rule.score
-        cond = attempt(lambda r=rule, rloc=rloc, a=allow_scores: compile_condition(
-            r.when, (*rloc, "when"), scope(f"rule `{r.id}`", a), src))
+        cond = attempt(lambda r=rule, rloc=rloc, a=allow_scores: condition(
+            r.when, (*rloc, "when"), f"rule `{r.id}`", a))
         if cond is not None:
             spec.rule_when[rule.id] = cond
     spec.late_rules = frozenset(rid for rid, cond in spec.rule_when.items() if cond.uses_scores(spec.score_derived))
@@ -384,15 +404,15 @@ def _compile(spec: Spec, src: SourcedYaml, lint: bool = True) -> None:
                         errors.append(SchemaError(
                             f"{what} names flag `{flag}` in `{key}`, which no rule sets", src.where((where, i, key)),
                             f"use a flag a rule sets: {', '.join(sorted(set_flags)) or '(no rule sets flags)'}"))
-            cond = attempt(lambda item=item, loc=(where, i, "when"), what=what: compile_condition(
-                item.when, loc, scope(f"{what} when", True), src)) if item.when is not None else None
+            cond = attempt(lambda item=item, loc=(where, i, "when"), what=what: condition(
+                item.when, loc, f"{what} when", True)) if item.when is not None else None
             if where == "obligations":
                 spec.obligation_when[item.id] = cond
             else:
                 spec.key_date_when.append(cond)
     if model.applies_when is not None:
-        spec.applies_when = attempt(lambda: compile_condition(
-            model.applies_when, ("applies_when",), Scope({}, set(), set(), False, "applies_when", facts=facts), src))
+        spec.applies_when = attempt(lambda: condition(model.applies_when, ("applies_when",), "applies_when",
+                                                      facts_only=True))
     _check_lift(spec, src, errors)
     _check_units(spec, src, errors, facts)
     conditions = [*spec.question_when.values(), *spec.section_when.values(), *spec.rule_when.values(),

@@ -210,3 +210,56 @@ def test_the_catalogue_from_a_checked_entry_keeps_the_lines_of_its_facts(
     stored = json.loads(entry.read_text(encoding="utf-8"))
     entry.write_text(json.dumps({**stored, "extra": [[1, 1]]}), encoding="utf-8")  # lines of another file
     assert load(str(path), st.st_mtime_ns, st.st_size).facts.keys() == parsed.facts.keys()  # parsed again
+
+
+def all_conditions(spec: loader.Spec) -> list[tuple[str, Any]]:
+    return [*((f"question {k}", c) for k, c in spec.question_when.items()),
+            *((f"section {k}", c) for k, c in spec.section_when.items()),
+            *((f"rule {k}", c) for k, c in spec.rule_when.items()),
+            *((f"obligation {k}", c) for k, c in spec.obligation_when.items()),
+            *((f"key date {i}", c) for i, c in enumerate(spec.key_date_when)), ("applies_when", spec.applies_when)]
+
+
+@pytest.mark.parametrize("path", list(bundled_paths().values()), ids=list(bundled_paths()))
+def test_conditions_rebuilt_from_checked_data_are_the_compiled_ones(path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    src = load_yaml_file(path)
+    checked = loader.build_spec(src, "d")
+    compiled = 0
+    real = loader.compile_condition
+
+    def counting(*args: Any) -> Any:
+        nonlocal compiled
+        compiled += 1
+        return real(*args)
+
+    monkeypatch.setattr(loader, "compile_condition", counting)
+    rebuilt = loader.build_spec(src, "d", trusted=True)
+    assert compiled == 0  # every condition of a bundled questionnaire is rebuilt, none compiled again
+    pairs = list(zip(all_conditions(checked), all_conditions(rebuilt), strict=True))
+    assert len(pairs) > 10
+    for (name, a), (other, b) in pairs:
+        assert name == other
+        assert a == b, name  # the same tree, node for node (frozen dataclasses compare by value)
+        assert type(a) is type(b), name
+
+
+@pytest.mark.parametrize("damaged", [
+    {"q": "nope", "op": "eq", "value": "x"},  # a question that does not exist
+    {"all": []},  # an empty combinator
+    {"q": "q", "op": "gt", "value": 1},  # an operator of another question type
+    {"q": "q", "op": "answered", "value": "yes"},  # a value where none is taken
+    {"q": "q", "op": "eq", "value": "maybe"},  # not an option: rebuilt as given, no check
+])
+def test_a_condition_rebuilt_without_checks_is_compiled_when_it_cannot_be_placed(damaged: dict[str, Any]) -> None:
+    from riskwizard.conditions import Leaf, NotRebuilt, Scope, rebuild_condition
+    from riskwizard.models import YesNo
+
+    scope = Scope({"q": YesNo(id="q", prompt="Q?", type="yesno")}, set(), set(), False, "test")
+    if damaged.get("value") == "maybe":
+        # the one case the rebuild does not refuse: values are checked when the data is first checked,
+        # and only checked data is rebuilt (the loader's trusted path)
+        assert rebuild_condition(damaged, scope) == Leaf("q", "q", "eq", "maybe", "yesno")
+        return
+    with pytest.raises(NotRebuilt):
+        rebuild_condition(damaged, scope)
