@@ -742,6 +742,33 @@ def verify_round_trip(doc: AnswersDoc, text: str) -> None:
                            None, "please report this with the answers you entered")
 
 
+def add_questionnaires(doc: AnswersDoc, specs: list[Any], answers_path: Path) -> dict[str, int]:
+    """Add ``specs`` to the questionnaires of ``doc`` (after those it has); returns, per added id, how
+    many of its questions are shared facts the file already answers (they count for it at once).
+
+    Answers the file already keeps under one of these ids (a hand-edited file) are kept as they are.
+    Raises ``ValueError`` naming a questionnaire the file already has.
+    """
+    from .loader import bundled_dir
+
+    present = {r.id for r in doc.questionnaires}
+    for spec in specs:
+        if spec.id in present:
+            raise ValueError(spec.id)
+        present.add(spec.id)
+    answered: dict[str, int] = {}
+    for spec in specs:
+        doc.questionnaires.append(QuestionnaireRef(
+            id=spec.id, version=spec.version, sha256=spec.sha256,
+            path=_relative_spec_path(spec.file or spec.path, answers_path, bundled_dir())))
+        if spec.id not in doc.answers:
+            doc.answers[spec.id] = QuestionnaireAnswers()
+        answered[spec.id] = sum(1 for fid in spec.fact_of.values()
+                                if fid in doc.facts and doc.facts[fid].is_answered)
+    doc.bind(specs)
+    return answered
+
+
 def new_doc(specs: list[Any], system_name: str = "", assessor: str = "", stage: str = "",
             answers_path: Path | None = None, facts: dict[str, Any] | None = None) -> AnswersDoc:
     """A fresh document; questionnaires outside the bundled set are recorded by relative path.

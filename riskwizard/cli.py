@@ -548,6 +548,39 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
     say(f"created {answers} ({', '.join(s.id for s in specs)}); open it with: riskwizard {answers}")
 
 
+@cli.command()
+@click.argument("answers", type=click.Path(readable=False, path_type=Path))
+@click.option("-q", "--questionnaire", "questionnaires", multiple=True, required=True,
+              help="Questionnaire id or path to add (repeatable); see `riskwizard list`.")
+@click.pass_context
+def add(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...]) -> None:
+    """Add questionnaires to ANSWERS; shared facts it already answers count for them at once."""
+    from .answers import AnswerStore, add_questionnaires
+    from .assessment import open_assessment
+    from .loader import find_questionnaire
+
+    assessment = open_assessment(answers, _search_dirs(ctx), strict=True)  # a file that opens as it is
+    specs = [find_questionnaire(q, _search_dirs(ctx)) for q in questionnaires]
+    ids = [s.id for s in specs]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise click.UsageError(f"questionnaire {', '.join(f'`{i}`' for i in twice)} given twice; give each once")
+    with AnswerStore(answers) as store:
+        doc = _load_unchanged(store, answers, assessment, "added questionnaires")
+        try:
+            answered = add_questionnaires(doc, specs, answers)
+        except ValueError as exc:
+            raise click.UsageError(f"{answers} already has the questionnaire `{exc}`; open it with "
+                                   f"`riskwizard {answers}`") from None
+        store.save(doc)
+    for spec in specs:
+        known = answered[spec.id]
+        facts = (f"; {known} of them {'is a shared fact' if known == 1 else 'are shared facts'} this file already "
+                 "answers") if known else ""
+        say(f"{answers}: added {spec.id} {spec.version} ({len(spec.questions())} questions{facts})")
+    say(f"open it with: riskwizard {answers}")
+
+
 def _check_length(option: str, value: str | None, limit: int) -> None:
     if value is not None and len(value) > limit:
         raise click.BadParameter(f"{len(value):,} characters; at most {limit:,} are allowed", param_hint=option)

@@ -229,3 +229,50 @@ def test_decision_records_the_questionnaire_versions_and_reports_say_when_they_c
 def test_decide_refuses_a_bad_date(answered: Path) -> None:
     done = rw("decide", str(answered), "--decision", "approved", "--date", "20.11.2026")
     assert done.returncode == 2 and "is not a date like" in done.stderr
+
+
+def test_add_puts_questionnaires_in_a_file_and_keeps_every_answer(tmp_path: Path) -> None:
+    from riskwizard.answers import load_answers, to_plain
+    from riskwizard.loader import find_questionnaire
+
+    path = tmp_path / "cv.yaml"
+    path.write_bytes((Path(__file__).parents[1] / "samples" / "cv-screening.yaml").read_bytes())
+    before, _ = load_answers(path)
+    done = rw("add", str(path), "-q", "model-card", "-q", "research-ethics")
+    assert done.returncode == 0, done.stderr
+    after, _ = load_answers(path)
+    assert [r.id for r in after.questionnaires] == [*(r.id for r in before.questionnaires), "model-card",
+                                                   "research-ethics"]
+    plain_before, plain_after = to_plain(before), to_plain(after)
+    assert plain_after["facts"] == plain_before["facts"]
+    for qid, answers in plain_before["answers"].items():
+        assert plain_after["answers"][qid] == answers  # not one answer moved or lost
+    for qid in ("model-card", "research-ethics"):
+        spec = find_questionnaire(qid)
+        known = sum(1 for fid in spec.fact_of.values() if fid in before.facts and before.facts[fid].is_answered)
+        assert known > 0  # the sample answers shared facts these questionnaires ask
+        noun = "is a shared fact" if known == 1 else "are shared facts"
+        assert f"added {qid} {spec.version} ({len(spec.questions())} questions; {known} of them {noun}" in done.stdout
+    scored = rw("score", str(path), "--json")
+    assert scored.returncode == 0, scored.stderr
+    scored_ids = {r["questionnaire_id"] for r in json.loads(scored.stdout)["questionnaires"]}
+    assert {"model-card", "research-ethics"} <= scored_ids
+
+
+def test_add_refuses_what_is_there_unknown_ids_and_a_file_open_elsewhere(tmp_path: Path) -> None:
+    from riskwizard.answers import AnswerStore
+
+    path = tmp_path / "a.yaml"
+    assert rw("new", str(path), "-q", "eu-ai-act").returncode == 0
+    original = path.read_bytes()
+    again = rw("add", str(path), "-q", "eu-ai-act")
+    assert again.returncode == 2 and "already has the questionnaire `eu-ai-act`" in again.stderr
+    unknown = rw("add", str(path), "-q", "no-such")
+    assert unknown.returncode == 2 and "no questionnaire with id `no-such`" in unknown.stderr
+    with AnswerStore(path):  # the wizard holds this lock while the file is open
+        locked = rw("add", str(path), "-q", "harms")
+    assert locked.returncode != 0 and locked.returncode != 70, locked.stderr
+    assert str(path.name) in locked.stderr
+    for done in (again, unknown, locked):
+        assert "Traceback" not in done.stderr
+    assert path.read_bytes() == original  # nothing was written by any of them
