@@ -11,7 +11,7 @@ from pathlib import Path
 
 # The CLI's commands (tests/test_launch.py checks that this is all of them): `riskwizard NAME` with one of
 # these names runs the command, even when a file of that name exists.
-COMMANDS = frozenset({"check", "decide", "diff", "export", "import-card", "list", "migrate", "new", "open",
+COMMANDS = frozenset({"add", "check", "decide", "diff", "export", "import-card", "list", "migrate", "new", "open",
                       "review", "schema", "score", "serve", "test", "upgrade", "validate"})
 
 
