@@ -108,6 +108,9 @@ def open_cmd(ctx: click.Context, answers: Path | None, sample: str | None) -> No
     if (answers is None) == (sample is None):
         raise click.UsageError("give either an answers file or --sample NAME")
     if sample is not None:
+        from .wizard_start import check_terminal
+
+        check_terminal(None)  # before a copy is made that nobody could open here
         answers = _copy_sample(_find_sample(sample), sample)
         say(f"Copied the sample to {answers}; the bundled sample stays unchanged.")
     _run_tui(answers, ctx)

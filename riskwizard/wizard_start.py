@@ -7,6 +7,7 @@ can open an answers file without the CLI (start-up, #14 item 7).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 # The CLI's commands (tests/test_launch.py checks that this is all of them): `riskwizard NAME` with one of
@@ -38,6 +39,35 @@ def is_bundled_sample(path: Path) -> bool:
         return False
 
 
+def terminal_problem() -> str | None:
+    """Why the wizard cannot run in this process, or None. It draws on a terminal and reads keys from
+    it: with standard input or output redirected (a script, a pipe, ``< /dev/null``) Textual would read
+    end-of-file for ever at full CPU, with nobody to see the screen or press a key. Another Textual
+    driver (``riskwizard serve`` runs the wizard with the web driver) brings its own input and output."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout)):
+        try:
+            if stream is None or not stream.isatty():
+                return f"its standard {name} is not a terminal"
+        except (OSError, ValueError):
+            return f"its standard {name} is closed"
+    return None
+
+
+def check_terminal(path: Path | None) -> None:
+    """Refuse, with what to do instead, to start the wizard where it cannot run (see terminal_problem)."""
+    problem = terminal_problem()
+    if problem is not None:
+        from .errors import Location, RiskwizardError, display_path
+
+        name = display_path(path) if path is not None else "ANSWERS.yaml"
+        raise RiskwizardError(f"the wizard needs a terminal, and {problem}",
+                              Location(name) if path is not None else None,
+                              f"run it in a terminal; without one, `riskwizard score {name}` prints the results "
+                              f"and `riskwizard export {name}` writes the report")
+
+
 def run_wizard(path: Path | None, search_dirs: list[Path]) -> None:
     """Open the wizard on ``path`` (None: the start screen): what ``riskwizard open`` does once the
     file is known to exist."""
@@ -45,6 +75,7 @@ def run_wizard(path: Path | None, search_dirs: list[Path]) -> None:
 
     from .collector import for_a_long_run
 
+    check_terminal(path)
     if path is not None and os.path.lexists(path):
         from .safefile import check_input
 

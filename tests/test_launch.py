@@ -76,3 +76,25 @@ def test_other_command_lines_go_to_the_cli(tmp_path: Path) -> None:
     done = run(str(tmp_path / "missing.yaml"))
     assert done.returncode == 2 and "no such file" in done.stderr
     assert "cli imported: True" in done.stdout
+
+
+def test_the_wizard_without_a_terminal_is_refused_at_once(tmp_path: Path) -> None:
+    """With input or output redirected, the wizard used to read end-of-file for ever at full CPU (and a
+    SIGTERM, handled as save-and-exit, never got through); now it says what to run instead."""
+    answers = tmp_path / "cv.yaml"
+    answers.write_bytes((samples_dir() / "cv-screening.yaml").read_bytes())
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"}
+    for args in ([str(answers)], ["open", str(answers)], [], ["open", "--sample", "cv-screening"]):
+        done = subprocess.run([sys.executable, "-m", "riskwizard", *args], stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "the wizard needs a terminal, and its standard input is not a terminal" in done.stderr
+        assert "riskwizard score" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cv.yaml"]  # no sample copy nobody could open
+
+
+def test_another_textual_driver_brings_its_own_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")  # as riskwizard serve runs it
+    assert wizard_start.terminal_problem() is None
+    monkeypatch.delenv("TEXTUAL_DRIVER")
+    assert wizard_start.terminal_problem() is not None  # pytest captures standard output: not a terminal
