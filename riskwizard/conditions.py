@@ -315,9 +315,11 @@ def _not_rebuilt(message: str, _at: tuple[Any, ...], _fix: str) -> NotRebuilt:
 def rebuild_condition(raw: Any, scope: Scope) -> Condition:
     """The tree :func:`compile_condition` builds from ``raw``, for a condition it accepted before with
     this code (a checked cache entry, see :mod:`.trusted`): the same nodes, without the work of locating
-    and explaining errors (start-up, #14 item 7). What it cannot place (an unknown key, question, operator
-    or value shape) raises :class:`NotRebuilt`, and the caller compiles the condition with its checks.
-    ``tests/test_trusted.py`` compares both trees for every condition of every bundled questionnaire."""
+    and explaining errors (start-up, #14 item 7). Names, operators and the types of values are still
+    checked (cheaply); option values are not. Anything it cannot place raises :class:`NotRebuilt`, never
+    another exception, and the caller compiles the condition with its checks (and the loader reads the
+    file again when those fail). ``tests/test_trusted.py`` compares both trees for every condition of
+    every bundled questionnaire, and damages checked entries."""
     if type(raw) is not dict or len(raw) == 0:
         raise NotRebuilt("not a mapping")
     if len(raw) == 1:
@@ -331,18 +333,23 @@ def rebuild_condition(raw: Any, scope: Scope) -> Condition:
             return Not(rebuild_condition(raw["not"], scope))
     for quantifier in ("any_row", "all_rows"):
         if quantifier in raw:
-            question = scope.questions.get(raw[quantifier])
+            gid = raw[quantifier]
+            question = scope.questions.get(gid) if type(gid) is str else None
             if len(raw) != 2 or "where" not in raw or question is None or question.type != "group":
                 raise NotRebuilt(quantifier)
             row_scope = Scope({f.id: f for f in question.fields}, scope.derived_outputs, scope.dimensions,
                               scope.allow_scores, scope.what, scope.score_derived, facts=scope.facts)
-            return RowQuantifier(quantifier, raw[quantifier], rebuild_condition(raw["where"], row_scope))
+            return RowQuantifier(quantifier, gid, rebuild_condition(raw["where"], row_scope))
     if "q" in raw:
-        kind, question = "q", scope.questions.get(raw["q"])
+        kind, ref = "q", raw["q"]
+        question = scope.questions.get(ref) if type(ref) is str else None
     elif "fact" in raw:
-        kind, question = "fact", scope.facts.get(raw["fact"])
-    else:
+        kind, ref = "fact", raw["fact"]
+        question = scope.facts.get(ref) if type(ref) is str else None
+    elif ("derived" in raw) != ("score" in raw) and type(raw.get("derived", raw.get("score"))) is str:
         return _compile_number_leaf(raw, (), scope, _not_rebuilt)  # few, and cheap to check
+    else:
+        raise NotRebuilt("unknown keys")
     if question is None or question.type == "group" and kind == "fact" or set(raw) - {kind, "op", "value"}:
         raise NotRebuilt(kind)
     op = raw.get("op")
@@ -351,13 +358,27 @@ def rebuild_condition(raw: Any, scope: Scope) -> Condition:
     if op in VALUELESS_OPS:
         if "value" in raw:
             raise NotRebuilt("value")
-        return Leaf(kind, raw[kind], op, None, question.type)
-    value = raw.get("value")
-    if type(value) is list:
-        value = tuple(value)  # as _check_value gives a list of options or numbers
-    elif type(value) is dict or value is None:
+        return Leaf(kind, ref, op, None, question.type)
+    value = _rebuilt_value(question.type, op, raw.get("value"))
+    return Leaf(kind, ref, op, value, question.type)
+
+
+def _rebuilt_value(qtype: str, op: str, value: Any) -> Any:
+    """The value of a comparison as :func:`_check_value` gives it, if it has the type that check demands."""
+    numeric = qtype in ("number", "percent", "group")
+
+    def fits(v: Any) -> bool:
+        if numeric:
+            return type(v) in (int, float)
+        return type(v) is str and (qtype != "yesno" or v in ("yes", "no"))
+
+    if op in ("in", "not_in", "contains_any"):
+        if type(value) is not list or not value or not all(fits(v) for v in value):
+            raise NotRebuilt("value")
+        return tuple(value)
+    if not fits(value):
         raise NotRebuilt("value")
-    return Leaf(kind, raw[kind], op, value, question.type)
+    return value
 
 
 def _check_keys(raw: dict[str, Any], allowed: set[str], loc: tuple[Any, ...], fail: Any) -> None:
