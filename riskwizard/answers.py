@@ -17,7 +17,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import AfterValidator, Field, PlainSerializer, PrivateAttr
@@ -38,6 +38,9 @@ from .safefile import (
     write_file,
 )
 from .yamlsafe import SourcedYaml, load_yaml_file, load_yaml_text
+
+if TYPE_CHECKING:
+    from .loader import Spec
 
 FORMAT = "riskwizard-answers/2"
 FORMAT_V1 = "riskwizard-answers/1"
@@ -727,10 +730,12 @@ def keep_backup(doc: AnswersDoc, path: Path) -> str:
 
 
 def _relative_spec_path(spec_path: str, answers_path: Path | None, bundled: Path) -> str:
+    """The path recorded for a questionnaire that is not bundled: relative to the real answers file's
+    folder (``assessment.paths_base``, which opening the file resolves it against)."""
     p = Path(spec_path).resolve()
     if p.parent == bundled.resolve():
         return ""
-    base = (answers_path.resolve().parent if answers_path else Path.cwd())
+    base = Path(os.path.realpath(answers_path)).parent if answers_path else Path.cwd()
     return os.path.relpath(p, base)
 
 
@@ -742,31 +747,33 @@ def verify_round_trip(doc: AnswersDoc, text: str) -> None:
                            None, "please report this with the answers you entered")
 
 
-def add_questionnaires(doc: AnswersDoc, specs: list[Any], answers_path: Path) -> dict[str, int]:
-    """Add ``specs`` to the questionnaires of ``doc`` (after those it has); returns, per added id, how
-    many of its questions are shared facts the file already answers (they count for it at once).
+class AlreadyThere(Exception):
+    """A questionnaire to add is already in the answers file (nothing was changed)."""
 
-    Answers the file already keeps under one of these ids (a hand-edited file) are kept as they are.
-    Raises ``ValueError`` naming a questionnaire the file already has.
-    """
+    def __init__(self, questionnaire_id: str) -> None:
+        super().__init__(questionnaire_id)
+        self.questionnaire_id = questionnaire_id
+
+
+def add_questionnaires(doc: AnswersDoc, specs: list[Spec], answers_path: Path) -> None:
+    """Add ``specs`` to the questionnaires of ``doc``, after those it has. Shared facts the file answers
+    count for them at once; answers the file already keeps under one of these ids (a hand-edited file)
+    are kept as they are. Raises :class:`AlreadyThere`, before changing anything, for a questionnaire
+    the file already has."""
     from .loader import bundled_dir
 
     present = {r.id for r in doc.questionnaires}
     for spec in specs:
         if spec.id in present:
-            raise ValueError(spec.id)
+            raise AlreadyThere(spec.id)
         present.add(spec.id)
-    answered: dict[str, int] = {}
     for spec in specs:
         doc.questionnaires.append(QuestionnaireRef(
             id=spec.id, version=spec.version, sha256=spec.sha256,
             path=_relative_spec_path(spec.file or spec.path, answers_path, bundled_dir())))
         if spec.id not in doc.answers:
             doc.answers[spec.id] = QuestionnaireAnswers()
-        answered[spec.id] = sum(1 for fid in spec.fact_of.values()
-                                if fid in doc.facts and doc.facts[fid].is_answered)
     doc.bind(specs)
-    return answered
 
 
 def new_doc(specs: list[Any], system_name: str = "", assessor: str = "", stage: str = "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +83,18 @@ def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
     return specs
 
 
+def questionnaire_folders(answers: Path, search: list[Path] | None) -> list[Path]:
+    """Where the questionnaires of the answers file ``answers`` are looked for, before the bundled ones:
+    the ``-Q`` folders, then the ``questionnaires/`` folder beside the file."""
+    return [*(search or []), answers.parent / "questionnaires"]
+
+
+def paths_base(answers: Path) -> Path:
+    """The folder that the questionnaire paths an answers file records are relative to: the real file's
+    (for an answers file that is a symlink, where its lock and backups are too), as they are recorded."""
+    return Path(os.path.realpath(answers)).parent
+
+
 def open_assessment(path: str | Path, search: list[Path] | None = None, strict: bool = True,
                     loaded: tuple[AnswersDoc, SourcedYaml] | None = None) -> Assessment:
     """Load answers, find their questionnaires (next to the file, in ``search``, then bundled), reconcile.
@@ -92,8 +105,8 @@ def open_assessment(path: str | Path, search: list[Path] | None = None, strict: 
     """
     p = Path(path)
     doc, src = loaded if loaded is not None else load_answers(p)
-    folders = [*(search or []), p.parent / "questionnaires"]
-    specs = resolve_specs(doc, src, folders, p.parent)
+    folders = questionnaire_folders(p, search)
+    specs = resolve_specs(doc, src, folders, paths_base(p))
     recorded = {ref.id: ref.version for ref in doc.questionnaires}
     notices = reconcile(doc, specs, src, strict=strict)
     notices += _read_measurements(doc, specs, p.parent, strict)

@@ -110,8 +110,9 @@ def open_cmd(ctx: click.Context, answers: Path | None, sample: str | None) -> No
     if sample is not None:
         from .wizard_start import check_terminal
 
+        found = _find_sample(sample)
         check_terminal(None)  # before a copy is made that nobody could open here
-        answers = _copy_sample(_find_sample(sample), sample)
+        answers = _copy_sample(found, sample)
         say(f"Copied the sample to {answers}; the bundled sample stays unchanged.")
     _run_tui(answers, ctx)
 
@@ -557,31 +558,37 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
               help="Questionnaire id or path to add (repeatable); see `riskwizard list`.")
 @click.pass_context
 def add(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...]) -> None:
-    """Add questionnaires to ANSWERS; shared facts it already answers count for them at once."""
-    from .answers import AnswerStore, add_questionnaires
-    from .assessment import open_assessment
+    """Add questionnaires to ANSWERS; facts the file already answers are reused."""
+    from .answers import AlreadyThere, AnswerStore, add_questionnaires
+    from .assessment import open_assessment, paths_base, questionnaire_folders, resolve_specs
+    from .errors import AnswersError, Location, display_path
     from .loader import find_questionnaire
+    from .progress import progress_of
 
-    assessment = open_assessment(answers, _search_dirs(ctx), strict=True)  # a file that opens as it is
-    specs = [find_questionnaire(q, _search_dirs(ctx)) for q in questionnaires]
+    search = _search_dirs(ctx)
+    open_assessment(answers, search, strict=True)  # a file that opens as it is (checked again under the lock)
+    folders = questionnaire_folders(answers, search)  # where opening the file looks, so it finds the same ones
+    specs = [find_questionnaire(q, folders) for q in questionnaires]
     ids = [s.id for s in specs]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
         raise click.UsageError(f"questionnaire {', '.join(f'`{i}`' for i in twice)} given twice; give each once")
+    shown = display_path(answers)
     with AnswerStore(answers) as store:
-        doc = _load_unchanged(store, answers, assessment, "added questionnaires")
+        doc, _ = _load_unchanged(store, answers, search, "add the questionnaires again")
         try:
-            answered = add_questionnaires(doc, specs, answers)
-        except ValueError as exc:
-            raise click.UsageError(f"{answers} already has the questionnaire `{exc}`; open it with "
-                                   f"`riskwizard {answers}`") from None
-        store.save(doc)
+            add_questionnaires(doc, specs, answers)
+        except AlreadyThere as exc:
+            raise AnswersError(f"the file already has the questionnaire `{exc.questionnaire_id}`", Location(shown),
+                               f"open it with `riskwizard {shown}`, or add another questionnaire") from None
+        resolve_specs(doc, None, folders, paths_base(answers))  # the file as it will be written opens, or nothing is
+        target = _saved(store, doc)
+    written = display_path(target)
     for spec in specs:
-        known = answered[spec.id]
-        facts = (f"; {known} of them {'is a shared fact' if known == 1 else 'are shared facts'} this file already "
-                 "answers") if known else ""
-        say(f"{answers}: added {spec.id} {spec.version} ({len(spec.questions())} questions{facts})")
-    say(f"open it with: riskwizard {answers}")
+        progress = progress_of(doc, spec)  # as `score` and the wizard count them
+        known = f"{progress.answered} already answered through shared facts, " if progress.answered else ""
+        say(f"{written}: added {spec.id} {spec.version} ({known}{progress.left} to answer)")
+    say(f"open it with: riskwizard {written}")
 
 
 def _check_length(option: str, value: str | None, limit: int) -> None:
@@ -670,9 +677,9 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
     _check_length("--conditions", conditions, MAX_TEXT)
     _check_length("--comment", comment, MAX_TEXT)
     _check_length("--by", by, MAX_NAME)
-    assessment = open_assessment(answers, _search_dirs(ctx), strict=True)  # a decision on valid answers only
+    open_assessment(answers, _search_dirs(ctx), strict=True)  # a decision on valid answers only (checked again)
     try:
-        _record(answers, assessment, decision, day, conditions, by, comment, review_by)
+        _record(answers, _search_dirs(ctx), decision, day, conditions, by, comment, review_by)
     except DiskError as exc:
         if exc.errno in NOT_WRITABLE:
             exc.fix = ("the decision is kept in the answers file itself: copy the file to a folder you can write "
@@ -701,21 +708,39 @@ def _review_by_option(review_by: str | None, day: str) -> None:
                                  param_hint="--review-by")
 
 
-def _load_unchanged(store: Any, answers: Path, assessment: Any, what: str) -> Any:
-    """The file as it is on disk, refused when opening it would move answers (record on a clean file)."""
-    doc, _ = store.load()
+def _load_unchanged(store: Any, answers: Path, search: list[Path], again: str) -> tuple[Any, Any]:
+    """The file as it is on disk, read under the lock, and the assessment it opens as (strictly); refused
+    when opening it would move answers (decisions, reviews and added questionnaires go on a clean file).
+    ``again`` says what to run once the file is clean."""
+    from .answers import parse_answers
+    from .assessment import open_assessment
+    from .errors import AnswersError, Location, display_path
+
+    doc, src = store.load()
+    assessment = open_assessment(answers, search, strict=True, loaded=(parse_answers(src), src))
     if doc.answers != assessment.doc.answers:  # reconciling would move answers: ask for a clean file first
-        raise click.UsageError(f"{answers} has answers that no longer fit its questionnaires; run `riskwizard "
-                               f"upgrade {answers}` (or open it in the wizard) and record the {what} afterwards")
-    return doc
+        raise AnswersError("opening the file would move answers that no longer fit its questionnaires",
+                           Location(display_path(answers)),
+                           f"run `riskwizard upgrade {display_path(answers)}` (or open it in the wizard), then {again}")
+    return doc, assessment
 
 
-def _record(answers: Path, assessment: Any, decision: str, day: str, conditions: str | None, by: str,
+def _saved(store: Any, doc: Any) -> Path:
+    """Save ``doc`` through the store, say what the store noticed (a conflict copy, a kept old format),
+    and return where the answers went."""
+    target = store.save(doc)
+    for notice in store.notices:
+        say(notice)
+    return target
+
+
+def _record(answers: Path, search: list[Path], decision: str, day: str, conditions: str | None, by: str,
             comment: str | None, review_by: str | None = None) -> None:
     from .answers import AnswerStore, Comment, answers_fingerprint, questionnaires_fingerprint
+    from .errors import display_path
 
     with AnswerStore(answers) as store:
-        doc = _load_unchanged(store, answers, assessment, "decision")
+        doc, assessment = _load_unchanged(store, answers, search, "record the decision again")
         if review_by is not None:
             doc.review.review_by = review_by
         doc.review.decision = decision  # type: ignore[assignment]
@@ -726,8 +751,9 @@ def _record(answers: Path, assessment: Any, decision: str, day: str, conditions:
             doc.review.conditions = conditions
         if comment:
             doc.review.comments.append(Comment(by=by, date=day, text=comment))
-        store.save(doc)
-    say(f"{answers}: recorded decision `{decision}` of {day} on answers {doc.review.answers_fingerprint[:12]}")
+        target = _saved(store, doc)
+    say(f"{display_path(target)}: recorded decision `{decision}` of {day} on answers "
+        f"{doc.review.answers_fingerprint[:12]}")
 
 
 @cli.command()
@@ -745,6 +771,7 @@ def review(ctx: click.Context, answers: Path, by: str, date: str | None, review_
 
     from .answers import AnswerStore, Comment
     from .assessment import open_assessment
+    from .errors import display_path
     from .models import MAX_NAME, MAX_TEXT
     from .staleness import check_staleness
 
@@ -757,15 +784,15 @@ def review(ctx: click.Context, answers: Path, by: str, date: str | None, review_
         if s.kind == "version":
             say(f"{answers}: warning: {s.line}", err=True)
     with AnswerStore(answers) as store:
-        doc = _load_unchanged(store, answers, assessment, "review")
+        doc, _ = _load_unchanged(store, answers, _search_dirs(ctx), "record the review again")
         doc.review.reviewed, doc.review.reviewer = day, by
         if review_by is not None:
             doc.review.review_by = review_by
         if comment:
             doc.review.comments.append(Comment(by=by, date=day, text=comment))
-        store.save(doc)
+        target = _saved(store, doc)
     next_one = f"; next review by {doc.review.review_by}" if doc.review.review_by else ""
-    say(f"{answers}: reviewed on {day}" + (f" by {by}" if by else "") + next_one)
+    say(f"{display_path(target)}: reviewed on {day}" + (f" by {by}" if by else "") + next_one)
 
 
 @cli.command("upgrade")
