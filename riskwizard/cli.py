@@ -108,10 +108,12 @@ def open_cmd(ctx: click.Context, answers: Path | None, sample: str | None) -> No
     if (answers is None) == (sample is None):
         raise click.UsageError("give either an answers file or --sample NAME")
     if sample is not None:
+        from .safefile import folder_writable
         from .wizard_start import check_terminal
 
         found = _find_sample(sample)
-        check_terminal(None)  # before a copy is made that nobody could open here
+        if folder_writable(Path.cwd()):  # (a folder that cannot be written is refused by the copy, with its advice)
+            check_terminal(None)  # before a copy is made that nobody could open here
         answers = _copy_sample(found, sample)
         say(f"Copied the sample to {answers}; the bundled sample stays unchanged.")
     _run_tui(answers, ctx)
