@@ -16,6 +16,7 @@ from typing import Any
 
 from ..collector import COMMAND_THRESHOLD
 from .fetcher import ASSETS, RestrictedFetcher
+from .weasyload import import_weasyprint
 
 _LOG_LOCK = threading.Lock()
 # fontTools (WeasyPrint's font subsetter when HarfBuzz-Subset is missing) stamps the current time
@@ -52,7 +53,7 @@ def html_to_pdf(html: str, template_dir: str | Path | None = None) -> tuple[byte
     that the same HTML always gives the same bytes (WeasyPrint writes no dates unless the HTML
     has dcterms.created/modified metadata, which the bundled templates do not).
     """
-    from weasyprint import HTML  # imported late: it is slow to import and only PDFs need it
+    HTML = import_weasyprint().HTML  # imported late: it is slow to import and only PDFs need it
 
     roots = [ASSETS] + ([Path(template_dir)] if template_dir is not None else [])
     fetcher = RestrictedFetcher(roots)
