@@ -156,7 +156,9 @@ def batch_export(folder: str | Path, fmt: str, out_dir: str | Path, processes: i
     else:
         fork = "fork" in multiprocessing.get_all_start_methods()
         if fork and get_format(fmt).binary:  # the PDF renderer
-            import weasyprint  # noqa: F401  (imported once here: the forked workers inherit it)
+            from .weasyload import import_weasyprint
+
+            import_weasyprint()  # imported once here: the forked workers inherit it
         context = multiprocessing.get_context("fork" if fork else "spawn")
         largest_first = sorted(jobs, key=lambda job: -_size(job[0]))  # long exports first: workers finish together
         with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context) as pool:

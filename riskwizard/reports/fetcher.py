@@ -13,7 +13,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from .weasyload import import_weasyprint
+
+import_weasyprint("weasyprint.urls")  # WeasyPrint imported without its library search (see weasyload), then:
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402  (already loaded, so nothing is searched)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_ASSET_BYTES = 20 * 1024 * 1024
