@@ -142,10 +142,13 @@ class AnswerView:
         return [self.resolved(q) for q in self.spec.questions() if self.is_visible(q.id)]
 
 
+UNANSWERED = "(unanswered)"  # what format_value shows for no answer (also a question not asked after earlier ones)
+
+
 def format_value(question: Any, answer: Answer | None) -> str:
     """A short human-readable rendering of an answer."""
     if answer is None or (answer.value is None and not answer.unknown):
-        return "(unanswered)"
+        return UNANSWERED
     if answer.unknown:
         return "don't know"
     return format_raw(question, answer.value)

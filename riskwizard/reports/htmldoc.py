@@ -38,6 +38,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..errors import Location, RiskwizardError, display_path
+from ..views import UNANSWERED
 from . import charts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -300,6 +301,7 @@ def _env(folder: str | None) -> LimitedEnvironment:
     env.filters = {name: _bounded_filter(name, fn) for name, fn in env.filters.items()}
     env.filters["paragraphs"] = paragraphs
     env.filters["lines"] = lines
+    env.globals["UNANSWERED"] = UNANSWERED
     return env
 
 

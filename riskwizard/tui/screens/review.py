@@ -21,6 +21,7 @@ from ...engine import format_raw, format_value
 from ...errors import RiskwizardError, display_path
 from ...reports import FORMAT_TABLE, Format
 from ...safefile import folder_writable
+from ...views import UNANSWERED
 from ..session import Session
 
 # Every format of the renderer table, in its order (a new row there appears here with nothing else to do).
@@ -42,7 +43,7 @@ def answer_text(q: Any, answer: Any) -> Text:
     """A question and its answer (rows and the note too), as the review lists it."""
     out = Text()
     shown = format_value(q, answer)
-    style = "dim italic" if shown == "(unanswered)" else ("yellow" if shown == "don't know" else "bold")
+    style = "dim italic" if shown == UNANSWERED else ("yellow" if shown == "don't know" else "bold")
     out.append(q.prompt + "\n")
     out.append("  → " + shown, style=style)
     if q.type == "group" and answer is not None and answer.value:
