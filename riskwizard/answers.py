@@ -731,7 +731,7 @@ def keep_backup(doc: AnswersDoc, path: Path) -> str:
 
 def _relative_spec_path(spec_path: str, answers_path: Path | None, bundled: Path) -> str:
     """The path recorded for a questionnaire that is not bundled: relative to the real answers file's
-    folder (``assessment.paths_base``, which opening the file resolves it against)."""
+    folder (the folder ``assessment.paths_bases`` tries after the file's own, for a symlinked file)."""
     p = Path(spec_path).resolve()
     if p.parent == bundled.resolve():
         return ""

@@ -48,14 +48,16 @@ def _refuse_duplicates(doc: AnswersDoc, src: SourcedYaml | None) -> None:
 
 
 def resolve_specs(doc: AnswersDoc, src: SourcedYaml | None, search: list[Path],
-                  base: Path | None = None) -> list[Spec]:
+                  bases: list[Path] | None = None) -> list[Spec]:
     _refuse_duplicates(doc, src)
     specs = []
     for i, qid in enumerate(questionnaire_ids(doc)):
         ref = doc.ref(qid)
         try:
             if ref is not None and ref.path:
-                specs.append(find_questionnaire(str((base or Path.cwd()) / ref.path), search))
+                tried = [folder / ref.path for folder in (bases or [Path.cwd()])]
+                found = next((path for path in tried if os.path.lexists(path)), tried[0])
+                specs.append(find_questionnaire(str(found), search))
             else:
                 specs.append(find_questionnaire(qid, search, expect=(ref.version, ref.sha256) if ref else None))
         except AnswersError:
@@ -89,10 +91,12 @@ def questionnaire_folders(answers: Path, search: list[Path] | None) -> list[Path
     return [*(search or []), answers.parent / "questionnaires"]
 
 
-def paths_base(answers: Path) -> Path:
-    """The folder that the questionnaire paths an answers file records are relative to: the real file's
-    (for an answers file that is a symlink, where its lock and backups are too), as they are recorded."""
-    return Path(os.path.realpath(answers)).parent
+def paths_bases(answers: Path) -> list[Path]:
+    """The folders a questionnaire path recorded in an answers file may be relative to, in the order
+    tried: the file's own folder (a path written by hand beside a symlinked file), then the real file's
+    folder (where riskwizard records paths, and where the lock and backups of a symlinked file live)."""
+    real = Path(os.path.realpath(answers)).parent
+    return [answers.parent] if real == Path(os.path.realpath(answers.parent)) else [answers.parent, real]
 
 
 def open_assessment(path: str | Path, search: list[Path] | None = None, strict: bool = True,
@@ -106,7 +110,7 @@ def open_assessment(path: str | Path, search: list[Path] | None = None, strict: 
     p = Path(path)
     doc, src = loaded if loaded is not None else load_answers(p)
     folders = questionnaire_folders(p, search)
-    specs = resolve_specs(doc, src, folders, paths_base(p))
+    specs = resolve_specs(doc, src, folders, paths_bases(p))
     recorded = {ref.id: ref.version for ref in doc.questionnaires}
     notices = reconcile(doc, specs, src, strict=strict)
     notices += _read_measurements(doc, specs, p.parent, strict)

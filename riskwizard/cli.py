@@ -562,7 +562,7 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
 def add(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...]) -> None:
     """Add questionnaires to ANSWERS; facts the file already answers are reused."""
     from .answers import AlreadyThere, AnswerStore, add_questionnaires
-    from .assessment import open_assessment, paths_base, questionnaire_folders, resolve_specs
+    from .assessment import open_assessment, paths_bases, questionnaire_folders, resolve_specs
     from .errors import AnswersError, Location, display_path
     from .loader import find_questionnaire
     from .progress import progress_of
@@ -583,7 +583,7 @@ def add(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...]) -> N
         except AlreadyThere as exc:
             raise AnswersError(f"the file already has the questionnaire `{exc.questionnaire_id}`", Location(shown),
                                f"open it with `riskwizard {shown}`, or add another questionnaire") from None
-        resolve_specs(doc, None, folders, paths_base(answers))  # the file as it will be written opens, or nothing is
+        resolve_specs(doc, None, folders, paths_bases(answers))  # the file as it will be written opens, or nothing is
         target = _saved(store, doc)
     written = display_path(target)
     for spec in specs:

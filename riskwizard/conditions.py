@@ -315,11 +315,12 @@ def _not_rebuilt(message: str, _at: tuple[Any, ...], _fix: str) -> NotRebuilt:
 def rebuild_condition(raw: Any, scope: Scope) -> Condition:
     """The tree :func:`compile_condition` builds from ``raw``, for a condition it accepted before with
     this code (a checked cache entry, see :mod:`.trusted`): the same nodes, without the work of locating
-    and explaining errors (start-up, #14 item 7). Names, operators and the types of values are still
-    checked (cheaply); option values are not. Anything it cannot place raises :class:`NotRebuilt`, never
-    another exception, and the caller compiles the condition with its checks (and the loader reads the
-    file again when those fail). ``tests/test_trusted.py`` compares both trees for every condition of
-    every bundled questionnaire, and damages checked entries."""
+    and explaining errors (start-up, #14 item 7). Names, operators, the types of values and option values
+    are still checked (cheaply). Anything it cannot place raises :class:`NotRebuilt` (a nesting too deep
+    for Python, only possible in a damaged cache entry, raises RecursionError), and the caller compiles
+    the condition with its checks (and the loader reads the file again when those fail).
+    ``tests/test_trusted.py`` compares both trees for every condition of every bundled questionnaire,
+    and damages checked entries."""
     if type(raw) is not dict or len(raw) == 0:
         raise NotRebuilt("not a mapping")
     if len(raw) == 1:
@@ -360,6 +361,10 @@ def rebuild_condition(raw: Any, scope: Scope) -> Condition:
             raise NotRebuilt("value")
         return Leaf(kind, ref, op, None, question.type)
     value = _rebuilt_value(question.type, op, raw.get("value"))
+    if question.type in ("single", "multi"):
+        options = {o.value for o in question.options}
+        if not all(v in options for v in (value if type(value) is tuple else (value,))):
+            raise NotRebuilt("not an option")
     return Leaf(kind, ref, op, value, question.type)
 
 

@@ -342,8 +342,13 @@ def _compile(spec: Spec, src: SourcedYaml, lint: bool = True) -> None:
         """A condition compiled with its checks, or rebuilt without them from data checked before."""
         where = Scope({}, set(), set(), False, what, facts=facts) if facts_only else scope(what, allow_scores)
         if not lint:
-            with contextlib.suppress(NotRebuilt):
+            try:
                 return rebuild_condition(raw, where)
+            except NotRebuilt:
+                pass
+            except RecursionError:  # only a damaged cache entry nests this deep (YAML files stop at 40 levels)
+                raise SchemaError("a condition is nested too deeply", src.where(loc),
+                                  "the parsed-questionnaire cache is damaged: the file is read again") from None
         return compile_condition(raw, loc, where, src)
 
     def attempt(fn: Any) -> Any:

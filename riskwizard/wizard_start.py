@@ -41,12 +41,15 @@ def is_bundled_sample(path: Path) -> bool:
 
 def terminal_problem() -> str | None:
     """Why the wizard cannot run in this process, or None. It draws on a terminal and reads keys from
-    it: with standard input or output redirected (a script, a pipe, ``< /dev/null``) Textual would read
-    end-of-file for ever at full CPU, with nobody to see the screen or press a key. Another Textual
-    driver (``riskwizard serve`` runs the wizard with the web driver) brings its own input and output."""
-    if os.environ.get("TEXTUAL_DRIVER"):
+    it: with standard input or error redirected (a script, a pipe, ``< /dev/null``) Textual would read
+    end-of-file for ever at full CPU, or draw where nobody sees it. Another Textual driver (``riskwizard
+    serve`` runs the wizard with the web driver) brings its own input and output."""
+    driver = os.environ.get("TEXTUAL_DRIVER", "")
+    if driver and not any(terminal in driver for terminal in ("linux_driver", "windows_driver")):
         return None
-    for name, stream in (("input", sys.stdin), ("output", sys.stdout)):
+    # Textual's terminal drivers read keys from standard input and draw on standard error (so that standard
+    # output can be redirected): those two must be the terminal
+    for name, stream in (("input", sys.__stdin__), ("error", sys.__stderr__)):
         try:
             if stream is None or not stream.isatty():
                 return f"its standard {name} is not a terminal"

@@ -68,7 +68,7 @@ def get_checked(file_sha256: str) -> tuple[Any | None, str | None, Any]:
         with open(entry, "rb") as handle:
             private = _private(os.fstat(handle.fileno())) and _private(os.stat(entry.parent))
             stored = json.loads(handle.read().decode("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: a damaged entry nested too deep for JSON
         return None, None, None
     if not isinstance(stored, dict) or stored.get("format") != FORMAT or "data" not in stored:
         return None, None, None

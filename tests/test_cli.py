@@ -317,3 +317,22 @@ def test_add_refuses_what_is_there_unknown_ids_and_a_file_open_elsewhere(tmp_pat
     for done in (again, unknown, locked):
         assert "Traceback" not in done.stderr
     assert path.read_bytes() == original  # nothing was written by any of them
+
+
+def test_a_path_written_by_hand_beside_a_symlinked_file_still_opens(tmp_path: Path) -> None:
+    """Recorded paths are tried against the symlink's own folder first, then the real file's."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "proj" / "qs").mkdir(parents=True)
+    own = tmp_path / "proj" / "qs" / "mine.yaml"
+    bundled = Path(__file__).parents[1] / "questionnaires" / "harms.yaml"
+    own.write_text(bundled.read_text(encoding="utf-8").replace("id: harms", "id: mine", 1), encoding="utf-8")
+    assert rw("new", str(tmp_path / "real" / "a.yaml"), "-q", "eu-ai-act").returncode == 0
+    link = tmp_path / "proj" / "a.yaml"
+    link.symlink_to(tmp_path / "real" / "a.yaml")
+    assert rw("add", str(link), "-q", str(own)).returncode == 0
+    text = link.read_text(encoding="utf-8")
+    recorded = next(line.split(":", 1)[1].strip() for line in text.splitlines() if "mine.yaml" in line)
+    (tmp_path / "real" / "a.yaml").write_text(text.replace(recorded, "qs/mine.yaml"), encoding="utf-8")
+    scored = rw("score", str(link), "--json")  # relative to the link's folder, as a person would write it
+    assert scored.returncode == 0, scored.stderr
+    assert "mine" in {r["questionnaire_id"] for r in json.loads(scored.stdout)["questionnaires"]}

@@ -96,5 +96,7 @@ def test_the_wizard_without_a_terminal_is_refused_at_once(tmp_path: Path) -> Non
 def test_another_textual_driver_brings_its_own_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")  # as riskwizard serve runs it
     assert wizard_start.terminal_problem() is None
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.linux_driver:LinuxDriver")  # a terminal driver: checked
+    assert wizard_start.terminal_problem() is not None
     monkeypatch.delenv("TEXTUAL_DRIVER")
-    assert wizard_start.terminal_problem() is not None  # pytest captures standard output: not a terminal
+    assert wizard_start.terminal_problem() is not None  # pytest's standard input is not a terminal

@@ -293,11 +293,16 @@ def test_a_damaged_condition_in_a_checked_entry_falls_back_to_the_file(cache: Pa
         {"q": multi.id, "op": "contains_any", "value": [1]},
         {"any_row": ["rows"], "where": {"q": "x", "op": "answered"}},
         {"score": 3, "op": "gt", "value": 1},
+        {"q": multi.id, "op": "contains", "value": "not-an-option"},  # would quietly never hold
+        "deep",  # nested far deeper than any YAML file may be (40 levels)
     ]
     for damage in damages:
         data = json.loads(json.dumps(stored["data"]))
-        data["rules"][0]["when"] = damage
-        entry.write_text(json.dumps({**stored, "data": data}), encoding="utf-8")
+        data["rules"][0]["when"] = "DAMAGE" if damage == "deep" else damage
+        text = json.dumps({**stored, "data": data})
+        if damage == "deep":
+            text = text.replace('"DAMAGE"', '{"not": ' * 3000 + '{"q": "x", "op": "answered"}' + "}" * 3000)
+        entry.write_text(text, encoding="utf-8")
         entry.chmod(0o600)
         again = load_questionnaire(path)
         assert again.rule_when == good.rule_when, damage
