@@ -544,11 +544,7 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
         questionnaires = tuple(ordered([s.id for s in suggestions if s.applies]))
     _check_new_target(answers, questionnaires)
     specs = [find_questionnaire(q, _search_dirs(ctx)) for q in questionnaires]
-    ids = [s.id for s in specs]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        raise click.UsageError(f"questionnaire {', '.join(f'`{i}`' for i in twice)} given twice (answers are kept "
-                               "per questionnaire id); give each questionnaire once")
+    _refuse_twice(specs)
     with AnswerStore(answers) as store:
         store.create(new_doc(specs, name, assessor, "", answers, facts=facts))
     say(f"created {answers} ({', '.join(s.id for s in specs)}); open it with: riskwizard {answers}")
@@ -562,19 +558,15 @@ def new(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...], name
 def add(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...]) -> None:
     """Add questionnaires to ANSWERS; facts the file already answers are reused."""
     from .answers import AlreadyThere, AnswerStore, add_questionnaires
-    from .assessment import open_assessment, paths_bases, questionnaire_folders, resolve_specs
+    from .assessment import paths_bases, questionnaire_folders, resolve_specs
     from .errors import AnswersError, Location, display_path
     from .loader import find_questionnaire
     from .progress import progress_of
 
     search = _search_dirs(ctx)
-    open_assessment(answers, search, strict=True)  # a file that opens as it is (checked again under the lock)
     folders = questionnaire_folders(answers, search)  # where opening the file looks, so it finds the same ones
     specs = [find_questionnaire(q, folders) for q in questionnaires]
-    ids = [s.id for s in specs]
-    twice = sorted({i for i in ids if ids.count(i) > 1})
-    if twice:
-        raise click.UsageError(f"questionnaire {', '.join(f'`{i}`' for i in twice)} given twice; give each once")
+    _refuse_twice(specs)
     shown = display_path(answers)
     with AnswerStore(answers) as store:
         doc, _ = _load_unchanged(store, answers, search, "add the questionnaires again")
@@ -591,6 +583,15 @@ def add(ctx: click.Context, answers: Path, questionnaires: tuple[str, ...]) -> N
         known = f"{progress.answered} already answered through shared facts, " if progress.answered else ""
         say(f"{written}: added {spec.id} {spec.version} ({known}{progress.left} to answer)")
     say(f"open it with: riskwizard {written}")
+
+
+def _refuse_twice(specs: list[Any]) -> None:
+    """A questionnaire named twice on one command line (`new`, `add`): answers are kept per id."""
+    ids = [s.id for s in specs]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise click.UsageError(f"questionnaire {', '.join(f'`{i}`' for i in twice)} given twice (answers are kept "
+                               "per questionnaire id); give each questionnaire once")
 
 
 def _check_length(option: str, value: str | None, limit: int) -> None:
@@ -679,7 +680,9 @@ def decide(ctx: click.Context, answers: Path, decision: str, conditions: str | N
     _check_length("--conditions", conditions, MAX_TEXT)
     _check_length("--comment", comment, MAX_TEXT)
     _check_length("--by", by, MAX_NAME)
-    open_assessment(answers, _search_dirs(ctx), strict=True)  # a decision on valid answers only (checked again)
+    # a decision on valid answers only (opened again, under the lock, by _load_unchanged); opened here first
+    # so that a file that cannot be read is not given the advice below, which is about saving
+    open_assessment(answers, _search_dirs(ctx), strict=True)
     try:
         _record(answers, _search_dirs(ctx), decision, day, conditions, by, comment, review_by)
     except DiskError as exc:
@@ -772,7 +775,6 @@ def review(ctx: click.Context, answers: Path, by: str, date: str | None, review_
     import datetime as dt
 
     from .answers import AnswerStore, Comment
-    from .assessment import open_assessment
     from .errors import display_path
     from .models import MAX_NAME, MAX_TEXT
     from .staleness import check_staleness
@@ -781,12 +783,11 @@ def review(ctx: click.Context, answers: Path, by: str, date: str | None, review_
     _review_by_option(review_by, day)
     _check_length("--by", by, MAX_NAME)
     _check_length("--comment", comment, MAX_TEXT)
-    assessment = open_assessment(answers, _search_dirs(ctx), strict=True)
-    for s in check_staleness(assessment.doc, assessment.specs, assessment.recorded):
-        if s.kind == "version":
-            say(f"{answers}: warning: {s.line}", err=True)
     with AnswerStore(answers) as store:
-        doc, _ = _load_unchanged(store, answers, _search_dirs(ctx), "record the review again")
+        doc, assessment = _load_unchanged(store, answers, _search_dirs(ctx), "record the review again")
+        for s in check_staleness(assessment.doc, assessment.specs, assessment.recorded):
+            if s.kind == "version":
+                say(f"{answers}: warning: {s.line}", err=True)
         doc.review.reviewed, doc.review.reviewer = day, by
         if review_by is not None:
             doc.review.review_by = review_by

@@ -256,6 +256,11 @@ class Scope:
         self.score_derived = score_derived  # ids of derived values that read scores
         self.facts = facts or {}
 
+    def for_rows(self, group: Any, what: str) -> Scope:
+        """The scope of a ``where:`` inside the rows of the repeatable ``group``: its fields by id."""
+        return Scope({f.id: f for f in group.fields}, self.derived_outputs, self.dimensions, self.allow_scores,
+                     what, self.score_derived, facts=self.facts)
+
 
 def compile_condition(raw: Any, loc: tuple[Any, ...], scope: Scope, src: SourcedYaml) -> Condition:
     """Check a raw condition against the questionnaire and build an evaluable tree."""
@@ -338,9 +343,7 @@ def rebuild_condition(raw: Any, scope: Scope) -> Condition:
             question = scope.questions.get(gid) if type(gid) is str else None
             if len(raw) != 2 or "where" not in raw or question is None or question.type != "group":
                 raise NotRebuilt(quantifier)
-            row_scope = Scope({f.id: f for f in question.fields}, scope.derived_outputs, scope.dimensions,
-                              scope.allow_scores, scope.what, scope.score_derived, facts=scope.facts)
-            return RowQuantifier(quantifier, gid, rebuild_condition(raw["where"], row_scope))
+            return RowQuantifier(quantifier, gid, rebuild_condition(raw["where"], scope.for_rows(question, scope.what)))
     if "q" in raw:
         kind, ref = "q", raw["q"]
         question = scope.questions.get(ref) if type(ref) is str else None
@@ -404,9 +407,7 @@ def _compile_rows(raw: dict[str, Any], quantifier: str, loc: tuple[Any, ...], sc
     if "where" not in raw:
         raise fail(f"`{quantifier}` needs `where:` (a condition on the row's fields)", loc,
                    "add where: {q: field_id, op: eq, value: ...}")
-    row_scope = Scope({f.id: f for f in question.fields}, scope.derived_outputs, scope.dimensions,
-                      scope.allow_scores, f"{scope.what} (inside rows of `{gid}`)", scope.score_derived,
-                      facts=scope.facts)
+    row_scope = scope.for_rows(question, f"{scope.what} (inside rows of `{gid}`)")
     return RowQuantifier(quantifier, gid, compile_condition(raw["where"], (*loc, "where"), row_scope, src))
 
 
